@@ -1,0 +1,177 @@
+use std::fmt;
+
+/// A parameter of the generate request, in the order the docs list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    ReferenceAudioUrl,
+    Text,
+    Language,
+    AccurateMode,
+    CleanSpeakerBackground,
+    Temperature,
+    TopP,
+    MinP,
+    TopK,
+    MaxTokens,
+    Seed,
+}
+
+/// Whether a numeric field takes any number or only whole ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    Float,
+    Integer,
+}
+
+/// A numeric field's documented range (inclusive), default and a sensible step for a slider.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumericSpec {
+    pub kind: NumberKind,
+    pub min: f64,
+    pub max: f64,
+    /// `None` where the docs give no default: the field is then left out of the request.
+    pub default: Option<f64>,
+    pub step: f64,
+}
+
+impl NumericSpec {
+    pub fn contains(&self, value: f64) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+}
+
+/// The range as the docs write it, e.g. `0–2048`.
+impl fmt::Display for NumericSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{}", self.min, self.max)
+    }
+}
+
+impl Field {
+    pub const ALL: [Field; 11] = [
+        Field::ReferenceAudioUrl,
+        Field::Text,
+        Field::Language,
+        Field::AccurateMode,
+        Field::CleanSpeakerBackground,
+        Field::Temperature,
+        Field::TopP,
+        Field::MinP,
+        Field::TopK,
+        Field::MaxTokens,
+        Field::Seed,
+    ];
+
+    /// The parameter's name in the JSON body.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::ReferenceAudioUrl => "reference_audio_url",
+            Field::Text => "text",
+            Field::Language => "language",
+            Field::AccurateMode => "accurate_mode",
+            Field::CleanSpeakerBackground => "clean_speaker_background",
+            Field::Temperature => "temperature",
+            Field::TopP => "top_p",
+            Field::MinP => "min_p",
+            Field::TopK => "top_k",
+            Field::MaxTokens => "max_tokens",
+            Field::Seed => "seed",
+        }
+    }
+
+    /// The parameter's name in words, as a form labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::ReferenceAudioUrl => "Reference audio URL",
+            Field::Text => "Text",
+            Field::Language => "Language",
+            Field::AccurateMode => "Accurate mode",
+            Field::CleanSpeakerBackground => "Clean speaker background",
+            Field::Temperature => "Temperature",
+            Field::TopP => "Top-p",
+            Field::MinP => "Min-p",
+            Field::TopK => "Top-k",
+            Field::MaxTokens => "Max tokens",
+            Field::Seed => "Seed",
+        }
+    }
+
+    /// What the parameter does, from the docs.
+    pub fn description(self) -> &'static str {
+        match self {
+            Field::ReferenceAudioUrl => {
+                "URL of the reference audio to clone the voice from. Supported formats: MP3, OGG, WAV, M4A, AAC."
+            }
+            Field::Text => "Text to synthesize in the cloned voice. If omitted, a built-in example is used.",
+            Field::Language => "Text-normalization language code.",
+            Field::AccurateMode => "True = closer voice match; false = more expressive delivery.",
+            Field::CleanSpeakerBackground => {
+                "Mark the reference audio as having a clean background (removes ambient noise processing)."
+            }
+            Field::Temperature => "Sampling temperature (0–2). Higher values increase randomness.",
+            Field::TopP => "Nucleus sampling probability (0–1). Value of 0 disables nucleus sampling.",
+            Field::MinP => "Minimum-probability sampling threshold (0–1). Filters out tokens below this probability.",
+            Field::TopK => "Top-k sampling cutoff (0–2048). Value of 0 disables top-k sampling.",
+            Field::MaxTokens => "Maximum audio frames to generate (1–6144). Limits output duration.",
+            Field::Seed => "Random seed for reproducibility (0–2147483647).",
+        }
+    }
+
+    /// The documented range and default of a numeric field; `None` for the others.
+    pub fn numeric_spec(self) -> Option<NumericSpec> {
+        let float = |default, step| NumericSpec { kind: NumberKind::Float, min: 0.0, max: 1.0, default, step };
+        let integer = |min, max, default| NumericSpec { kind: NumberKind::Integer, min, max, default, step: 1.0 };
+        match self {
+            Field::Temperature => Some(NumericSpec { max: 2.0, ..float(Some(1.15), 0.01) }),
+            Field::TopP => Some(float(Some(0.0), 0.01)),
+            Field::MinP => Some(float(Some(0.18), 0.01)),
+            Field::TopK => Some(integer(0.0, 2048.0, Some(106.0))),
+            Field::MaxTokens => Some(integer(1.0, 6144.0, None)),
+            Field::Seed => Some(integer(0.0, 2_147_483_647.0, None)),
+            _ => None,
+        }
+    }
+
+    /// The field with this JSON key.
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|field| field.key() == key)
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_read_as_the_docs_write_them() {
+        let ranges: Vec<(Field, String)> = Field::ALL
+            .into_iter()
+            .filter_map(|field| field.numeric_spec().map(|spec| (field, spec.to_string())))
+            .collect();
+        assert_eq!(
+            ranges,
+            vec![
+                (Field::Temperature, "0–2".to_owned()),
+                (Field::TopP, "0–1".to_owned()),
+                (Field::MinP, "0–1".to_owned()),
+                (Field::TopK, "0–2048".to_owned()),
+                (Field::MaxTokens, "1–6144".to_owned()),
+                (Field::Seed, "0–2147483647".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_key(field.key()), Some(field));
+        }
+        assert_eq!(Field::from_key("topk"), None);
+    }
+}
