@@ -1,0 +1,60 @@
+//! Zonos Studio's server: serves the built app. The proxy and sandbox roles join it in their own modules.
+
+pub mod static_files;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::{routing::get, Json, Router};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("no built app in {dist}: build it first with `cargo xtask demo`, or point --dist at a trunk build")]
+    MissingApp { dist: PathBuf },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: io::Error },
+}
+
+/// What `serve` needs to know.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The trunk build to serve (its `index.html` and hashed assets).
+    pub dist: PathBuf,
+}
+
+/// All routes of `serve`.
+pub fn router(config: &ServeConfig) -> Result<Router, StartError> {
+    if !config.dist.join("index.html").is_file() {
+        return Err(StartError::MissingApp { dist: config.dist.clone() });
+    }
+    Ok(Router::new()
+        .route("/healthz", get(healthz))
+        .fallback_service(static_files::router(&config.dist))
+        // Precompressed assets already carry a Content-Encoding, which this layer leaves alone.
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http()))
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Binds `addr`, with a readable error when it can't.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}
