@@ -1,0 +1,97 @@
+// First-load benchmark: what the release build costs a first-time visitor, next to a static one-button page.
+// Usage: node e2e/bench/first-load.mjs http://127.0.0.1:PORT   (cargo xtask bench starts the server)
+import { chromium } from 'playwright-core';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+const base = process.argv[2];
+const LOADS = 7;
+const BUDGET = { brotliBytes: 120 * 1024, requests: 5, ratio: 3 };
+const args = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// Records, in the page's own clock (ms since navigation start), when a button named Generate is first visible
+// and enabled. Installed before any page script runs.
+const readyProbe = () => {
+  const ready = () => [...document.querySelectorAll('button')].some(
+    (button) => button.textContent.trim() === 'Generate' && !button.disabled && button.checkVisibility());
+  const check = () => {
+    if (window.__generateReadyAt === undefined && document.body && ready()) {
+      window.__generateReadyAt = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
+  document.addEventListener('DOMContentLoaded', check);
+};
+
+async function load(browser, path) {
+  const context = await browser.newContext(); // a fresh profile: empty cache
+  const page = await context.newPage();
+  await page.addInitScript(readyProbe);
+  const responses = [];
+  page.on('response', (response) => responses.push(response));
+  await page.goto(base + path, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__generateReadyAt !== undefined, null, { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+  const readyAt = await page.evaluate(() => window.__generateReadyAt);
+  const files = [];
+  for (const response of responses.filter((r) => r.url().startsWith('http'))) {
+    const body = await response.body();
+    const brotli = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    const sizes = await response.request().sizes();
+    files.push({
+      path: new URL(response.url()).pathname,
+      type: response.headers()['content-type'] ?? '',
+      encoding: response.headers()['content-encoding'] ?? 'none',
+      wire: sizes.responseBodySize,
+      raw: body.length,
+      brotli,
+    });
+  }
+  await context.close();
+  return { readyAt, files };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const app = [];
+const baseline = [];
+await load(browser, '/'); // warm the server's file cache, not the browser's: each measured load has a fresh profile
+for (let i = 0; i < LOADS; i++) {
+  app.push(await load(browser, '/'));
+  baseline.push(await load(browser, '/static.html'));
+}
+await browser.close();
+
+const { files } = app[0];
+const totalBrotli = files.reduce((sum, file) => sum + file.brotli, 0);
+const totalWire = files.reduce((sum, file) => sum + file.wire, 0);
+console.log('\nFirst load of the release build (one fresh profile):');
+console.log('  file'.padEnd(52) + 'type'.padEnd(26) + 'raw'.padStart(11) + 'brotli'.padStart(11) + '  sent as');
+for (const file of files) {
+  console.log(`  ${file.path.padEnd(50)}${file.type.padEnd(26)}${kb(file.raw).padStart(11)}${kb(file.brotli).padStart(11)}  ${file.encoding}, ${kb(file.wire)}`);
+}
+console.log(`  total: ${files.length} requests, ${kb(totalBrotli)} brotli (${kb(totalWire)} on the wire)`);
+
+const appMs = median(app.map((run) => run.readyAt));
+const staticMs = median(baseline.map((run) => run.readyAt));
+const ratio = appMs / staticMs;
+console.log(`\nTime until Generate is visible and enabled (median of ${LOADS} fresh-profile loads):`);
+console.log(`  app           ${appMs.toFixed(1)} ms   (${app.map((run) => run.readyAt.toFixed(0)).join(', ')})`);
+console.log(`  static page   ${staticMs.toFixed(1)} ms   (${baseline.map((run) => run.readyAt.toFixed(0)).join(', ')})`);
+console.log(`  ratio         ${ratio.toFixed(2)}x`);
+
+const verdicts = [
+  [`transfer ${kb(totalBrotli)} brotli <= ${kb(BUDGET.brotliBytes)}`, totalBrotli <= BUDGET.brotliBytes],
+  [`requests ${files.length} <= ${BUDGET.requests}`, files.length <= BUDGET.requests],
+  [`time ${ratio.toFixed(2)}x the static page <= ${BUDGET.ratio}x`, ratio <= BUDGET.ratio],
+];
+console.log('\nBudget:');
+for (const [text, ok] of verdicts) console.log(`  ${ok ? 'within' : 'OVER  '}  ${text}`);
+process.exit(verdicts.every(([, ok]) => ok) ? 0 : 1);

@@ -1,0 +1,65 @@
+import { test, expect } from '@playwright/test';
+
+// The page served by zonos-server, read as a person reads it: by labels and roles.
+
+const labels = [
+  'Reference audio URL',
+  'Text',
+  'Language',
+  'Accurate mode',
+  'Clean speaker background',
+  'Temperature',
+  'Top-p',
+  'Min-p',
+  'Top-k',
+  'Max tokens',
+  'Seed',
+];
+
+test('the form shows every parameter by its label, with the documented defaults', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Zonos Studio' })).toBeVisible();
+  for (const label of labels) {
+    await expect(page.getByLabel(label, { exact: true })).toBeVisible();
+  }
+  await expect(page.getByLabel('Temperature', { exact: true })).toHaveValue('1.15');
+  await expect(page.getByLabel('Top-p', { exact: true })).toHaveValue('0');
+  await expect(page.getByLabel('Min-p', { exact: true })).toHaveValue('0.18');
+  await expect(page.getByLabel('Top-k', { exact: true })).toHaveValue('106');
+  await expect(page.getByLabel('Language')).toHaveValue('en_us');
+  await expect(page.getByLabel('Accurate mode')).toBeChecked();
+  await expect(page.getByLabel('Clean speaker background')).not.toBeChecked();
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue(
+    'Hello, this is a sample of my cloned voice speaking naturally.',
+  );
+  await expect(page.getByRole('button', { name: 'Generate' })).toBeEnabled();
+});
+
+test('an out-of-range value is named with its range as it is typed, and reset restores the defaults', async ({ page }) => {
+  await page.goto('/');
+  const topK = page.getByLabel('Top-k', { exact: true });
+  await topK.fill('5000');
+  await expect(page.getByRole('alert')).toHaveText('top_k = 5000 is outside the allowed range 0–2048');
+  await expect(topK).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByLabel('Seed').fill('42');
+  await page.getByLabel('Language').selectOption({ label: 'German (de)' });
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
+  await expect(topK).toHaveValue('106');
+  await expect(page.getByLabel('Seed')).toHaveValue('');
+  await expect(page.getByLabel('Language')).toHaveValue('en_us');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('Generate on an incomplete form lists every problem and keeps what was typed', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Temperature', { exact: true }).fill('3');
+  await page.getByLabel('Text', { exact: true }).fill('Keep this text.');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('alert')).toHaveText([
+    'reference_audio_url is required',
+    'temperature = 3 is outside the allowed range 0–2',
+  ]);
+  await expect(page.getByLabel('Reference audio URL')).toBeFocused();
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Keep this text.');
+});

@@ -1,0 +1,80 @@
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Number, Value};
+use zonos_api::{Field, FieldError, GenerateRequest, Language, DEFAULT_TEXT};
+
+/// The form's values as the person typed them. Numbers stay text, so that a half-typed or mistyped value is
+/// shown back as typed and explained by the contract's validation rather than silently dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub reference_audio_url: String,
+    pub text: String,
+    pub language: Language,
+    pub accurate_mode: bool,
+    pub clean_speaker_background: bool,
+    numbers: BTreeMap<Field, String>,
+}
+
+/// The numeric fields, in the order the form shows them.
+pub const NUMBER_FIELDS: [Field; 6] =
+    [Field::Temperature, Field::TopP, Field::MinP, Field::TopK, Field::MaxTokens, Field::Seed];
+
+/// The documented defaults, read from the contract.
+impl Default for Draft {
+    fn default() -> Self {
+        let defaults = GenerateRequest::default();
+        let numbers = NUMBER_FIELDS
+            .into_iter()
+            .map(|field| {
+                let default = field.numeric_spec().and_then(|spec| spec.default);
+                (field, default.map(|value| value.to_string()).unwrap_or_default())
+            })
+            .collect();
+        Draft {
+            reference_audio_url: defaults.reference_audio_url,
+            text: DEFAULT_TEXT.to_owned(),
+            language: defaults.language,
+            accurate_mode: defaults.accurate_mode,
+            clean_speaker_background: defaults.clean_speaker_background,
+            numbers,
+        }
+    }
+}
+
+impl Draft {
+    /// The text typed into a numeric field.
+    pub fn number(&self, field: Field) -> &str {
+        self.numbers.get(&field).map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn set_number(&mut self, field: Field, text: String) {
+        self.numbers.insert(field, text);
+    }
+
+    /// The request body this form describes. An empty field is left out, so the gateway applies its documented
+    /// default; a number that doesn't parse goes as the text typed, for the contract to name the problem.
+    pub fn to_json(&self) -> Value {
+        let mut body = Map::new();
+        body.insert(Field::ReferenceAudioUrl.key().into(), self.reference_audio_url.trim().into());
+        if !self.text.trim().is_empty() {
+            body.insert(Field::Text.key().into(), self.text.clone().into());
+        }
+        body.insert(Field::Language.key().into(), self.language.code().into());
+        body.insert(Field::AccurateMode.key().into(), self.accurate_mode.into());
+        body.insert(Field::CleanSpeakerBackground.key().into(), self.clean_speaker_background.into());
+        for (field, text) in &self.numbers {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let value = serde_json::from_str::<Number>(text).map(Value::Number).unwrap_or_else(|_| text.into());
+            body.insert(field.key().into(), value);
+        }
+        Value::Object(body)
+    }
+
+    /// The valid request, or every problem with the form, as the contract judges it.
+    pub fn to_request(&self) -> Result<GenerateRequest, Vec<FieldError>> {
+        GenerateRequest::from_json(&self.to_json())
+    }
+}

@@ -1,0 +1,130 @@
+//! The parameter form: every field of the contract, its documented default, and the contract's validation inline.
+
+mod draft;
+mod fields;
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
+
+pub use draft::{Draft, NUMBER_FIELDS};
+use fields::{FieldFrame, LanguageSelect, NumberInput, TextInput, ToggleField};
+
+/// Which fields' problems are on screen: those the person has edited, and all of them once Generate was pressed.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Shown {
+    edited: BTreeSet<Field>,
+    all: bool,
+}
+
+/// Applies one edit and marks the field edited, so its problems show as the person types.
+fn edit(draft: RwSignal<Draft>, shown: RwSignal<Shown>, field: Field, change: impl FnOnce(&mut Draft)) {
+    draft.update(change);
+    shown.update(|shown| {
+        shown.edited.insert(field);
+    });
+}
+
+#[component]
+pub fn ParameterForm(draft: RwSignal<Draft>, on_generate: Callback<GenerateRequest>) -> impl IntoView {
+    let shown = RwSignal::new(Shown::default());
+    let problems = Memo::new(move |_| draft.with(|draft| draft.to_request().err().unwrap_or_default()));
+    let error_of = move |field: Field| {
+        Signal::derive(move || {
+            let visible = shown.with(|shown| shown.all || shown.edited.contains(&field));
+            visible
+                .then(|| {
+                    problems.with(|problems| problems.iter().find(|error| error.field == field).map(|e| e.to_string()))
+                })
+                .flatten()
+        })
+    };
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match draft.with_untracked(Draft::to_request) {
+            Ok(request) => on_generate.run(request),
+            Err(errors) => {
+                shown.update(|shown| shown.all = true);
+                if let Some(first) = errors.first() {
+                    fields::focus(first.field);
+                }
+            }
+        }
+    };
+    let reset = move |_| {
+        draft.set(Draft::default());
+        shown.set(Shown::default());
+    };
+
+    let number_field = move |field: Field| {
+        view! {
+            <FieldFrame field error=error_of(field)>
+                <NumberInput
+                    field
+                    text=Signal::derive(move || draft.with(|draft| draft.number(field).to_owned()))
+                    error=error_of(field)
+                    on_input=Callback::new(move |text: String| edit(draft, shown, field, |draft| draft.set_number(field, text)))
+                />
+            </FieldFrame>
+        }
+    };
+
+    view! {
+        <form class="parameter-form" novalidate on:submit=submit aria-label="Generation parameters">
+            <fieldset>
+                <legend>"Voice and text"</legend>
+                <FieldFrame field=Field::ReferenceAudioUrl error=error_of(Field::ReferenceAudioUrl)>
+                    <TextInput
+                        field=Field::ReferenceAudioUrl
+                        placeholder="https://example.com/reference.wav"
+                        value=Signal::derive(move || draft.with(|draft| draft.reference_audio_url.clone()))
+                        error=error_of(Field::ReferenceAudioUrl)
+                        on_input=Callback::new(move |text: String| {
+                            edit(draft, shown, Field::ReferenceAudioUrl, |draft| draft.reference_audio_url = text)
+                        })
+                    />
+                </FieldFrame>
+                <FieldFrame field=Field::Text error=error_of(Field::Text)>
+                    <TextInput
+                        field=Field::Text
+                        multiline=true
+                        placeholder=DEFAULT_TEXT
+                        value=Signal::derive(move || draft.with(|draft| draft.text.clone()))
+                        error=error_of(Field::Text)
+                        on_input=Callback::new(move |text: String| edit(draft, shown, Field::Text, |draft| draft.text = text))
+                    />
+                </FieldFrame>
+                <FieldFrame field=Field::Language error=error_of(Field::Language)>
+                    <LanguageSelect
+                        selected=Signal::derive(move || draft.with(|draft| draft.language))
+                        on_change=Callback::new(move |language: Language| {
+                            edit(draft, shown, Field::Language, |draft| draft.language = language)
+                        })
+                    />
+                </FieldFrame>
+                <ToggleField
+                    field=Field::AccurateMode
+                    checked=Signal::derive(move || draft.with(|draft| draft.accurate_mode))
+                    on_change=Callback::new(move |on: bool| edit(draft, shown, Field::AccurateMode, |draft| draft.accurate_mode = on))
+                />
+                <ToggleField
+                    field=Field::CleanSpeakerBackground
+                    checked=Signal::derive(move || draft.with(|draft| draft.clean_speaker_background))
+                    on_change=Callback::new(move |on: bool| {
+                        edit(draft, shown, Field::CleanSpeakerBackground, |draft| draft.clean_speaker_background = on)
+                    })
+                />
+            </fieldset>
+            <fieldset class="sampling">
+                <legend>"Sampling"</legend>
+                {NUMBER_FIELDS.into_iter().map(number_field).collect_view()}
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="primary">"Generate"</button>
+                <button type="button" on:click=reset>"Reset to defaults"</button>
+            </div>
+        </form>
+    }
+}

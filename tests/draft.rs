@@ -1,0 +1,60 @@
+//! The form's draft becomes exactly the documented request body.
+
+use serde_json::json;
+use wasm_bindgen_test::*;
+use zonos_api::{Field, GenerateRequest, Problem};
+use zonos_studio::form::Draft;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const VOICE: &str = "https://cdn.example/voice.wav";
+
+#[wasm_bindgen_test]
+fn the_default_draft_with_a_voice_is_the_docs_example_request() {
+    let mut draft = Draft::default();
+    draft.reference_audio_url = VOICE.into();
+    assert_eq!(
+        draft.to_json(),
+        json!({
+            "reference_audio_url": VOICE,
+            "text": "Hello, this is a sample of my cloned voice speaking naturally.",
+            "language": "en_us",
+            "accurate_mode": true,
+            "clean_speaker_background": false,
+            "temperature": 1.15,
+            "top_p": 0,
+            "min_p": 0.18,
+            "top_k": 106
+        })
+    );
+    let request = draft.to_request().unwrap();
+    assert_eq!(
+        request,
+        GenerateRequest { text: Some(zonos_api::DEFAULT_TEXT.into()), ..GenerateRequest::with_reference(VOICE) }
+    );
+}
+
+#[wasm_bindgen_test]
+fn empty_optional_fields_are_left_out_and_typed_numbers_are_sent() {
+    let mut draft = Draft::default();
+    draft.reference_audio_url = format!("  {VOICE} ");
+    draft.text = "  ".into();
+    draft.set_number(Field::Seed, "42".into());
+    draft.set_number(Field::Temperature, "".into());
+    let body = draft.to_json();
+    assert_eq!(body["reference_audio_url"], VOICE);
+    assert_eq!(body.get("text"), None, "empty text: the gateway's built-in example");
+    assert_eq!(body.get("temperature"), None, "empty: the documented default applies");
+    assert_eq!(body["seed"], 42);
+    assert_eq!(draft.to_request().unwrap().seed, Some(42));
+}
+
+#[wasm_bindgen_test]
+fn mistyped_numbers_reach_the_contract_as_typed() {
+    let mut draft = Draft::default();
+    draft.reference_audio_url = VOICE.into();
+    draft.set_number(Field::MaxTokens, "12x".into());
+    let errors = draft.to_request().unwrap_err();
+    assert_eq!(errors[0].field, Field::MaxTokens);
+    assert_eq!(errors[0].problem, Problem::NotANumber { value: "\"12x\"".into() });
+}

@@ -1,0 +1,80 @@
+//! `cargo xtask bench`: the release build's first load, measured in headless Chromium next to a static page with
+//! one button, both served by the same release server in the same run.
+
+use std::fs;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use crate::app_build::{self, Profile};
+use crate::process::{announce, execute, io_error};
+use crate::{root, toolchain, Result, XtaskError};
+
+/// The baseline: the least a page can be that shows a Generate button.
+const STATIC_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Static baseline</title></head>
+<body><button type="button">Generate</button></body></html>
+"#;
+
+/// Stops the server when the bench ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_addr() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(io_error("finding a free port"))?;
+    listener.local_addr().map_err(io_error("finding a free port"))
+}
+
+fn wait_until_listening(addr: SocketAddr) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(addr).is_err() {
+        if Instant::now() > deadline {
+            return Err(XtaskError::Check(format!("zonos-server did not listen on {addr} within 30 s")));
+        }
+        sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+/// A copy of the build with the static baseline page beside it.
+fn bench_site(dist: &Path) -> Result<std::path::PathBuf> {
+    let site = root().join("target").join("bench-site");
+    let _ = fs::remove_dir_all(&site);
+    fs::create_dir_all(&site).map_err(io_error("creating target/bench-site"))?;
+    for entry in fs::read_dir(dist).map_err(io_error("reading dist"))? {
+        let path = entry.map_err(io_error("reading dist"))?.path();
+        if path.is_file() {
+            fs::copy(&path, site.join(path.file_name().unwrap_or_default())).map_err(io_error("copying dist"))?;
+        }
+    }
+    fs::write(site.join("static.html"), STATIC_PAGE).map_err(io_error("writing the static page"))?;
+    Ok(site)
+}
+
+pub fn run() -> Result<()> {
+    toolchain::ensure_build_tools()?;
+    toolchain::ensure_browser()?;
+    app_build::build_app()?;
+    let server = app_build::build_server(Profile::Release)?;
+    let site = bench_site(&app_build::dist())?;
+    let addr = free_addr()?;
+    announce(&format!("Serving the release build and the static page on {addr}"));
+    let child = Command::new(&server)
+        .args(["serve", "--addr", &addr.to_string(), "--dist"])
+        .arg(&site)
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .map_err(io_error(format!("starting {}", server.display())))?;
+    let _server = Server(child);
+    wait_until_listening(addr)?;
+    announce("Measuring first loads in headless Chromium (fresh profile each time)");
+    execute(Command::new("node").arg("e2e/bench/first-load.mjs").arg(format!("http://{addr}")))
+}

@@ -1,0 +1,52 @@
+//! `cargo xtask demo`: install what is missing, build, serve, print the URL.
+
+use std::process::Command;
+
+use crate::app_build::{self, Profile};
+use crate::process::{announce, io_error};
+use crate::{toolchain, Result, XtaskError};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+fn parse_addr(args: &[String]) -> Result<String> {
+    match args {
+        [] => Ok(DEFAULT_ADDR.to_owned()),
+        [flag, addr] if flag == "--addr" => Ok(addr.clone()),
+        [flag] if flag.starts_with("--addr=") => Ok(flag["--addr=".len()..].to_owned()),
+        _ => Err(XtaskError::Usage("usage: cargo xtask demo [--addr HOST:PORT]".to_owned())),
+    }
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let addr = parse_addr(args)?;
+    toolchain::ensure_build_tools()?;
+    app_build::build_app()?;
+    let server = app_build::build_server(Profile::Release)?;
+    announce("Starting zonos-server");
+    // Ctrl-C reaches the server too (same process group): it stops gracefully, and xtask waits for it.
+    ctrlc::set_handler(|| {}).map_err(|error| XtaskError::Check(format!("cannot handle Ctrl-C: {error}")))?;
+    let status = Command::new(&server)
+        .args(["serve", "--addr", &addr, "--dist"])
+        .arg(app_build::dist())
+        .status()
+        .map_err(io_error(format!("starting {}", server.display())))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(XtaskError::CommandFailed { command: server.display().to_string(), status })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_defaults_and_can_be_changed() {
+        let args = |list: &[&str]| list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_addr(&[]).unwrap(), "127.0.0.1:8080");
+        assert_eq!(parse_addr(&args(&["--addr", "0.0.0.0:9000"])).unwrap(), "0.0.0.0:9000");
+        assert_eq!(parse_addr(&args(&["--addr=127.0.0.1:1"])).unwrap(), "127.0.0.1:1");
+        assert!(parse_addr(&args(&["--port", "1"])).is_err());
+    }
+}

@@ -1,0 +1,50 @@
+//! `cargo xtask test`: every check and test, in order of cost; the first failure stops the run with a non-zero
+//! exit. This is what CI runs.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::app_build::{self, Profile};
+use crate::process::{announce, cargo, execute};
+use crate::{toolchain, Result};
+
+const APP: &str = "zonos-studio";
+const WASM: &str = "wasm32-unknown-unknown";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    toolchain::ensure_build_tools()?;
+    toolchain::ensure_browser()?;
+
+    announce("Formatting (cargo fmt --check)");
+    execute(cargo().args(["fmt", "--all", "--", "--check"]))?;
+
+    announce("Lints: the server, the contract and xtask (clippy, warnings are errors)");
+    execute(cargo().args(["clippy", "--workspace", "--exclude", APP, "--all-targets", "--", "-D", "warnings"]))?;
+    announce("Lints: the app, for the browser (clippy, warnings are errors)");
+    execute(cargo().args(["clippy", "--package", APP, "--target", WASM, "--all-targets", "--", "-D", "warnings"]))?;
+
+    announce("Native tests: the contract, the server (over real sockets) and xtask");
+    execute(cargo().args(["test", "--workspace", "--exclude", APP]))?;
+
+    announce("The app's tests in headless Chromium (wasm-bindgen-test)");
+    execute(
+        cargo()
+            .args(["test", "--package", APP, "--target", WASM])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", CHROMEDRIVER),
+    )?;
+
+    app_build::build_app()?;
+    let server = app_build::build_server(Profile::Debug)?;
+    announce("End-to-end tests: Playwright drives Debian's Chromium against zonos-server");
+    execute(
+        Command::new(crate::root().join("node_modules/.bin/playwright"))
+            .args(["test", "--config", "e2e/playwright.config.ts"])
+            .env("ZONOS_SERVER", server),
+    )?;
+
+    println!("\nxtask test: every check passed in {:.0?}", started.elapsed());
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! Installs what the build and the tests need, and only what is missing: each check costs a version query, so a
+//! second run takes seconds. Nothing is downloaded from outside the package registries (crates.io, apt, npm).
+
+use std::fs;
+use std::process::Command;
+
+use crate::process::{announce, cargo, execute, io_error, output, version_of};
+use crate::{root, Result, XtaskError};
+
+/// The newest trunk that builds on Rust 1.95 (0.22 needs a newer rustc).
+pub const TRUNK_VERSION: &str = "0.21.14";
+
+/// A command-line tool installed with `cargo install`.
+struct CargoTool {
+    krate: &'static str,
+    version: String,
+    binaries: &'static [&'static str],
+    locked: bool,
+    minutes: u32,
+}
+
+impl CargoTool {
+    fn is_installed(&self) -> bool {
+        self.binaries.iter().all(|binary| {
+            version_of(binary).is_some_and(|line| line.split_whitespace().any(|word| word == self.version))
+        })
+    }
+
+    fn ensure(&self) -> Result<()> {
+        if self.is_installed() {
+            println!("    {} {} is installed", self.krate, self.version);
+            return Ok(());
+        }
+        announce(&format!(
+            "Installing {} {} with cargo install (first run only: about {} minutes on 2 cores)",
+            self.krate, self.version, self.minutes
+        ));
+        let mut install = cargo();
+        install.args(["install", self.krate, "--version", &self.version, "--force"]);
+        if self.locked {
+            install.arg("--locked");
+        }
+        execute(&mut install)
+    }
+}
+
+/// The wasm-bindgen version of the build: `Trunk.toml` names it, and Cargo.toml pins the crate to the same one
+/// (a test checks that they agree), because the CLI must equal the crate or trunk tries to download another.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let trunk_toml = fs::read_to_string(root().join("Trunk.toml")).map_err(io_error("reading Trunk.toml"))?;
+    quoted_value(&trunk_toml, "wasm_bindgen")
+        .ok_or_else(|| XtaskError::Check("Trunk.toml has no [tools] wasm_bindgen version".to_owned()))
+}
+
+/// The quoted value of `key = "value"` in a TOML text (enough for the simple files of this workspace).
+pub fn quoted_value(toml: &str, key: &str) -> Option<String> {
+    toml.lines().find_map(|line| {
+        let (name, value) = line.split_once('=')?;
+        (name.trim() == key).then(|| value.split('"').nth(1).map(str::to_owned)).flatten()
+    })
+}
+
+fn rust_wasm_target() -> Result<()> {
+    let installed = output("rustup", &["target", "list", "--installed"]).is_some_and(|output| {
+        String::from_utf8_lossy(&output.stdout).lines().any(|line| line == "wasm32-unknown-unknown")
+    });
+    if installed {
+        println!("    Rust target wasm32-unknown-unknown is installed");
+        return Ok(());
+    }
+    announce("Adding the Rust target wasm32-unknown-unknown (first run only)");
+    execute(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
+}
+
+fn apt_installed(package: &str) -> bool {
+    output("dpkg-query", &["-W", "-f=${Status}", package])
+        .is_some_and(|output| String::from_utf8_lossy(&output.stdout) == "install ok installed")
+}
+
+/// Installs the Debian packages that are missing.
+fn apt_packages(packages: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = packages.iter().copied().filter(|package| !apt_installed(package)).collect();
+    if missing.is_empty() {
+        println!("    apt packages installed: {}", packages.join(", "));
+        return Ok(());
+    }
+    announce(&format!("Installing {} with apt-get (first run only: a minute or two)", missing.join(", ")));
+    let as_root = is_root();
+    let apt = |args: &[&str]| {
+        let mut command = Command::new(if as_root { "apt-get" } else { "sudo" });
+        if !as_root {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    execute(&mut apt(&["update"]))?;
+    execute(apt(&["install", "-y"]).args(&missing))
+}
+
+/// npm's packages (wasm-opt from binaryen, Playwright), exactly as `package-lock.json` pins them. `npm ci` runs
+/// only when the lock file changed since the last install.
+fn node_packages() -> Result<()> {
+    if version_of("npm").is_none() {
+        apt_packages(&["nodejs", "npm"])?;
+    }
+    let lock = fs::read(root().join("package-lock.json")).map_err(io_error("reading package-lock.json"))?;
+    let stamp = root().join("node_modules").join(".xtask-installed-lock.json");
+    if fs::read(&stamp).is_ok_and(|installed| installed == lock) {
+        println!("    npm packages are installed");
+        return Ok(());
+    }
+    announce("Installing npm packages: wasm-opt (binaryen) and Playwright, without a browser download");
+    execute(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    fs::write(&stamp, lock).map_err(io_error("writing the npm install stamp"))
+}
+
+/// What `trunk build` needs: the wasm target, trunk, wasm-bindgen's CLI and wasm-opt.
+pub fn ensure_build_tools() -> Result<()> {
+    announce("Checking the build tools");
+    rust_wasm_target()?;
+    CargoTool { krate: "trunk", version: TRUNK_VERSION.to_owned(), binaries: &["trunk"], locked: true, minutes: 7 }
+        .ensure()?;
+    // Not --locked: its lock file pins a webpki-roots version the registry does not serve.
+    CargoTool {
+        krate: "wasm-bindgen-cli",
+        version: wasm_bindgen_version()?,
+        binaries: &["wasm-bindgen", "wasm-bindgen-test-runner"],
+        locked: false,
+        minutes: 3,
+    }
+    .ensure()?;
+    node_packages()
+}
+
+/// Debian's Chromium and its driver, for wasm-bindgen-test and Playwright (never a downloaded browser).
+pub fn ensure_browser() -> Result<()> {
+    apt_packages(&["chromium", "chromium-driver"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wasm_bindgen_versions_agree() {
+        let version = wasm_bindgen_version().unwrap();
+        let manifest = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        assert_eq!(quoted_value(&manifest, "wasm-bindgen"), Some(format!("={version}")), "Cargo.toml pins it exactly");
+        let lock = fs::read_to_string(root().join("Cargo.lock")).unwrap();
+        assert!(
+            lock.contains(&format!("name = \"wasm-bindgen\"\nversion = \"{version}\"")),
+            "Cargo.lock resolves wasm-bindgen {version}"
+        );
+    }
+
+    #[test]
+    fn quoted_values_are_read_by_key() {
+        let toml = "[tools]\nwasm_bindgen = \"0.2.130\" # note\nwasm_opt = \"version_132\"\n";
+        assert_eq!(quoted_value(toml, "wasm_opt").as_deref(), Some("version_132"));
+        assert_eq!(quoted_value(toml, "wasm"), None);
+    }
+}
