@@ -1,7 +1,5 @@
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Number, Value};
-use zonos_api::{Field, FieldError, GenerateRequest, Language, DEFAULT_TEXT};
+use zonos_api::{format_number, Field, FieldError, GenerateRequest, Language, DEFAULT_TEXT};
 
 /// The form's values as the person typed them. Numbers stay text, so that a half-typed or mistyped value is
 /// shown back as typed and explained by the contract's validation rather than silently dropped.
@@ -12,7 +10,8 @@ pub struct Draft {
     pub language: Language,
     pub accurate_mode: bool,
     pub clean_speaker_background: bool,
-    numbers: BTreeMap<Field, String>,
+    /// The numeric fields' texts, in the order of [`NUMBER_FIELDS`].
+    numbers: [String; NUMBER_FIELDS.len()],
 }
 
 /// The numeric fields, in the order the form shows them.
@@ -24,12 +23,7 @@ impl Default for Draft {
     fn default() -> Self {
         let defaults = GenerateRequest::default();
         let numbers = NUMBER_FIELDS
-            .into_iter()
-            .map(|field| {
-                let default = field.numeric_spec().and_then(|spec| spec.default);
-                (field, default.map(|value| value.to_string()).unwrap_or_default())
-            })
-            .collect();
+            .map(|field| field.numeric_spec().and_then(|spec| spec.default).map(format_number).unwrap_or_default());
         Draft {
             reference_audio_url: defaults.reference_audio_url,
             text: DEFAULT_TEXT.to_owned(),
@@ -41,14 +35,18 @@ impl Default for Draft {
     }
 }
 
+fn slot(field: Field) -> usize {
+    NUMBER_FIELDS.iter().position(|number| *number == field).expect("a numeric field")
+}
+
 impl Draft {
     /// The text typed into a numeric field.
     pub fn number(&self, field: Field) -> &str {
-        self.numbers.get(&field).map(String::as_str).unwrap_or_default()
+        &self.numbers[slot(field)]
     }
 
     pub fn set_number(&mut self, field: Field, text: String) {
-        self.numbers.insert(field, text);
+        self.numbers[slot(field)] = text;
     }
 
     /// The request body this form describes. An empty field is left out, so the gateway applies its documented
@@ -62,7 +60,7 @@ impl Draft {
         body.insert(Field::Language.key().into(), self.language.code().into());
         body.insert(Field::AccurateMode.key().into(), self.accurate_mode.into());
         body.insert(Field::CleanSpeakerBackground.key().into(), self.clean_speaker_background.into());
-        for (field, text) in &self.numbers {
+        for (field, text) in NUMBER_FIELDS.iter().zip(&self.numbers) {
             let text = text.trim();
             if text.is_empty() {
                 continue;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use zonos_api::{Field, Language, NumberKind};
+use zonos_api::{format_number, Field, Language, NumberKind};
 
 fn hint_id(field: Field) -> String {
     format!("{}-hint", field.key())
@@ -33,8 +33,10 @@ pub fn focus(field: Field) {
 fn hint(field: Field) -> String {
     match field.numeric_spec() {
         Some(spec) => {
-            let default =
-                spec.default.map(|value| format!(", default {value}")).unwrap_or_else(|| ", optional".to_owned());
+            let default = match spec.default {
+                Some(value) => format!(", default {}", format_number(value)),
+                None => ", optional".to_owned(),
+            };
             format!("{spec}{default}. {}", field.description())
         }
         None => field.description().to_owned(),
@@ -160,9 +162,9 @@ pub fn NumberInput(
                 class="slider"
                 tabindex="-1"
                 aria-hidden="true"
-                min=spec.min
-                max=spec.max
-                step=spec.step
+                min=format_number(spec.min)
+                max=format_number(spec.max)
+                step=format_number(spec.step)
                 prop:value=move || text.get()
                 on:input=move |event| on_input.run(event_target_value(&event))
             />

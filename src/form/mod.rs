@@ -3,8 +3,6 @@
 mod draft;
 mod fields;
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
 
@@ -14,16 +12,15 @@ use fields::{FieldFrame, LanguageSelect, NumberInput, TextInput, ToggleField};
 /// Which fields' problems are on screen: those the person has edited, and all of them once Generate was pressed.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Shown {
-    edited: BTreeSet<Field>,
+    /// Indexed by the field's position in the contract's order.
+    edited: [bool; Field::ALL.len()],
     all: bool,
 }
 
 /// Applies one edit and marks the field edited, so its problems show as the person types.
 fn edit(draft: RwSignal<Draft>, shown: RwSignal<Shown>, field: Field, change: impl FnOnce(&mut Draft)) {
     draft.update(change);
-    shown.update(|shown| {
-        shown.edited.insert(field);
-    });
+    shown.update(|shown| shown.edited[field as usize] = true);
 }
 
 #[component]
@@ -32,7 +29,7 @@ pub fn ParameterForm(draft: RwSignal<Draft>, on_generate: Callback<GenerateReque
     let problems = Memo::new(move |_| draft.with(|draft| draft.to_request().err().unwrap_or_default()));
     let error_of = move |field: Field| {
         Signal::derive(move || {
-            let visible = shown.with(|shown| shown.all || shown.edited.contains(&field));
+            let visible = shown.with(|shown| shown.all || shown.edited[field as usize]);
             visible
                 .then(|| {
                     problems.with(|problems| problems.iter().find(|error| error.field == field).map(|e| e.to_string()))

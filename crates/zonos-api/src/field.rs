@@ -43,7 +43,20 @@ impl NumericSpec {
 /// The range as the docs write it, e.g. `0–2048`.
 impl fmt::Display for NumericSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}–{}", self.min, self.max)
+        write!(f, "{}–{}", format_number(self.min), format_number(self.max))
+    }
+}
+
+/// Below 2^53 every whole `f64` is exactly an integer.
+pub(crate) const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+/// A number as the docs and JSON write it: `2`, not `2.0`; `1.15`. Uses JSON's shortest float form rather than
+/// `f64`'s `Display`, whose formatting machinery is large in a WebAssembly build that the browser compiles at start.
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT {
+        (value as i64).to_string()
+    } else {
+        serde_json::Number::from_f64(value).map(|number| number.to_string()).unwrap_or_else(|| "NaN".to_owned())
     }
 }
 
@@ -165,6 +178,12 @@ mod tests {
                 (Field::Seed, "0–2147483647".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn numbers_are_written_as_the_docs_write_them() {
+        let written: Vec<String> = [0.0, 2.0, 1.15, 0.18, -1.0, 2_147_483_647.0, 0.1 + 0.2].map(format_number).into();
+        assert_eq!(written, ["0", "2", "1.15", "0.18", "-1", "2147483647", "0.30000000000000004"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod status;
 mod validation;
 
 pub use error_body::ErrorBody;
-pub use field::{Field, NumberKind, NumericSpec};
+pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
 pub use request::{GenerateRequest, DEFAULT_TEXT};
 pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer};

@@ -2,7 +2,7 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::validation::{check_number, is_http_url};
-use crate::{Field, FieldError, Language, Problem};
+use crate::{format_number, Field, FieldError, Language, Problem};
 
 /// The built-in example the gateway speaks when `text` is omitted.
 pub const DEFAULT_TEXT: &str = "Hello, this is a sample of my cloned voice speaking naturally.";
@@ -35,8 +35,7 @@ pub struct GenerateRequest {
 
 /// Writes whole floats as integers (`0`, not `0.0`), as the docs' examples do.
 fn compact_float<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-    const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
-    if value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT {
+    if value.fract() == 0.0 && value.abs() < crate::field::EXACT_INTEGER_LIMIT {
         serializer.serialize_i64(*value as i64)
     } else {
         serializer.serialize_f64(*value)
@@ -99,7 +98,7 @@ impl GenerateRequest {
         ];
         problems.extend(numbers.into_iter().filter_map(|(field, value)| {
             let value = value?;
-            check_number(field, value, || number_text(value))
+            check_number(field, value, || format_number(value))
         }));
         problems
     }
@@ -149,10 +148,6 @@ impl GenerateRequest {
             Err(errors)
         }
     }
-}
-
-fn number_text(value: f64) -> String {
-    Value::from(value).to_string().trim_end_matches(".0").to_owned()
 }
 
 /// Reads typed fields out of a JSON object, recording each ill-typed one.
