@@ -29,16 +29,13 @@ pub fn focus(field: Field) {
     }
 }
 
-/// The hint under a label: the documented range, where there is one, then the documented meaning.
+/// The hint under a label: the documented meaning (which states the range), and the default where there is one.
 fn hint(field: Field) -> String {
     match field.numeric_spec() {
-        Some(spec) => {
-            let default = match spec.default {
-                Some(value) => format!(", default {}", format_number(value)),
-                None => ", optional".to_owned(),
-            };
-            format!("{spec}{default}. {}", field.description())
-        }
+        Some(spec) => match spec.default {
+            Some(value) => format!("{} Default {}.", field.description(), format_number(value)),
+            None => format!("{} Optional.", field.description()),
+        },
         None => field.description().to_owned(),
     }
 }
