@@ -25,6 +25,8 @@ const readyProbe = () => {
   document.addEventListener('DOMContentLoaded', check);
 };
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
 /// One fresh-profile load, timed by the page's own clock; nothing listens to the network meanwhile.
 async function timeLoad(browser, path) {
   const context = await browser.newContext(); // a fresh profile: empty cache
@@ -34,6 +36,7 @@ async function timeLoad(browser, path) {
   await page.waitForFunction(() => window.__generateReadyAt !== undefined, null, { timeout: 30_000 });
   const readyAt = await page.evaluate(() => window.__generateReadyAt);
   await context.close();
+  await settle(); // let the closed profile's renderer wind down, so it doesn't slow the next load
   return readyAt;
 }
 
