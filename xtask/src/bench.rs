@@ -61,7 +61,7 @@ fn bench_site(dist: &Path) -> Result<std::path::PathBuf> {
 
 pub fn run() -> Result<()> {
     toolchain::ensure_build_tools()?;
-    toolchain::ensure_browser()?;
+    toolchain::ensure_test_tools()?;
     app_build::build_app()?;
     let server = app_build::build_server(Profile::Release)?;
     let site = bench_site(&app_build::dist())?;

@@ -1,4 +1,4 @@
-//! `cargo xtask demo`: install what is missing, build, serve, print the URL.
+//! `cargo xtask demo`: install what is missing, build, serve the app with the sandbox gateway, print the URL.
 
 use std::process::Command;
 
@@ -20,13 +20,14 @@ fn parse_addr(args: &[String]) -> Result<String> {
 pub fn run(args: &[String]) -> Result<()> {
     let addr = parse_addr(args)?;
     toolchain::ensure_build_tools()?;
+    toolchain::ensure_speech()?;
     app_build::build_app()?;
     let server = app_build::build_server(Profile::Release)?;
     announce("Starting zonos-server");
     // Ctrl-C reaches the server too (same process group): it stops gracefully, and xtask waits for it.
     ctrlc::set_handler(|| {}).map_err(|error| XtaskError::Check(format!("cannot handle Ctrl-C: {error}")))?;
     let status = Command::new(&server)
-        .args(["serve", "--addr", &addr, "--dist"])
+        .args(["serve", "--sandbox", "--addr", &addr, "--dist"])
         .arg(app_build::dist())
         .status()
         .map_err(io_error(format!("starting {}", server.display())))?;

@@ -15,7 +15,8 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub fn run() -> Result<()> {
     let started = Instant::now();
     toolchain::ensure_build_tools()?;
-    toolchain::ensure_browser()?;
+    toolchain::ensure_test_tools()?;
+    toolchain::ensure_speech()?;
 
     announce("Formatting (cargo fmt --check)");
     execute(cargo().args(["fmt", "--all", "--", "--check"]))?;
@@ -25,7 +26,7 @@ pub fn run() -> Result<()> {
     announce("Lints: the app, for the browser (clippy, warnings are errors)");
     execute(cargo().args(["clippy", "--package", APP, "--target", WASM, "--all-targets", "--", "-D", "warnings"]))?;
 
-    announce("Native tests: the contract, the server (over real sockets) and xtask");
+    announce("Native tests: the contract, the server and its sandbox gateway (over real sockets), xtask");
     execute(cargo().args(["test", "--workspace", "--exclude", APP]))?;
 
     announce("The app's tests in headless Chromium (wasm-bindgen-test)");

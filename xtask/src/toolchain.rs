@@ -137,9 +137,15 @@ pub fn ensure_build_tools() -> Result<()> {
     node_packages()
 }
 
-/// Debian's Chromium and its driver, for wasm-bindgen-test and Playwright (never a downloaded browser).
-pub fn ensure_browser() -> Result<()> {
-    apt_packages(&["chromium", "chromium-driver"])
+/// espeak-ng, the sandbox gateway's voice.
+pub fn ensure_speech() -> Result<()> {
+    apt_packages(&["espeak-ng"])
+}
+
+/// Debian's Chromium and its driver, for wasm-bindgen-test and Playwright (never a downloaded browser); curl, which
+/// runs the docs' own example against the sandbox.
+pub fn ensure_test_tools() -> Result<()> {
+    apt_packages(&["chromium", "chromium-driver", "curl"])
 }
 
 #[cfg(test)]

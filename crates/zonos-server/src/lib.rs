@@ -1,5 +1,7 @@
-//! Zonos Studio's server: serves the built app. The proxy and sandbox roles join it in their own modules.
+//! Zonos Studio's server: serves the built app, and the sandbox gateway (alone, or mounted under `/sandbox`).
+//! The proxy role joins it in a module of its own.
 
+pub mod sandbox;
 pub mod static_files;
 
 use std::future::Future;
@@ -26,19 +28,35 @@ pub enum StartError {
 pub struct ServeConfig {
     /// The trunk build to serve (its `index.html` and hashed assets).
     pub dist: PathBuf,
+    /// The sandbox gateway to mount under [`SANDBOX_MOUNT`], if any.
+    pub sandbox: Option<sandbox::SandboxConfig>,
 }
+
+/// Where `serve --sandbox` mounts the sandbox gateway.
+pub const SANDBOX_MOUNT: &str = "/sandbox";
 
 /// All routes of `serve`.
 pub fn router(config: &ServeConfig) -> Result<Router, StartError> {
     if !config.dist.join("index.html").is_file() {
         return Err(StartError::MissingApp { dist: config.dist.clone() });
     }
-    Ok(Router::new()
-        .route("/healthz", get(healthz))
-        .fallback_service(static_files::router(&config.dist))
+    let mut router = Router::new().route("/healthz", get(healthz));
+    if let Some(sandbox) = &config.sandbox {
+        router = router.nest(SANDBOX_MOUNT, sandbox::router(sandbox.clone(), SANDBOX_MOUNT));
+    }
+    Ok(with_common_layers(router.fallback_service(static_files::router(&config.dist))))
+}
+
+/// The sandbox gateway alone, as `zonos-server sandbox` serves it.
+pub fn sandbox_router(config: sandbox::SandboxConfig) -> Router {
+    with_common_layers(sandbox::router(config, "").route("/healthz", get(healthz)))
+}
+
+fn with_common_layers(router: Router) -> Router {
+    router
         // Precompressed assets already carry a Content-Encoding, which this layer leaves alone.
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http()))
+        .layer(TraceLayer::new_for_http())
 }
 
 async fn healthz() -> Json<Value> {

@@ -3,10 +3,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use axum::Router;
+use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
-use zonos_server::ServeConfig;
+use zonos_server::sandbox::{SandboxConfig, Timings};
+use zonos_server::{ServeConfig, StartError};
 
 #[derive(Parser)]
 #[command(version, about = "Zonos Studio's server")]
@@ -17,7 +20,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the built app.
+    /// Serve the built app (and, with --sandbox, the sandbox gateway under /sandbox).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -25,7 +28,41 @@ enum Command {
         /// The trunk build to serve.
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
+        /// Mount the sandbox gateway under /sandbox in this process.
+        #[arg(long)]
+        sandbox: bool,
+        #[command(flatten)]
+        sandbox_flags: SandboxFlags,
     },
+    /// Run the sandbox gateway alone: a local stand-in for the Zonos 2 gateway.
+    Sandbox {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        sandbox_flags: SandboxFlags,
+    },
+}
+
+#[derive(Args)]
+struct SandboxFlags {
+    /// How long a sandbox job stays QUEUED, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    queue_ms: u64,
+    /// How long a sandbox job stays PROCESSING at least, in milliseconds.
+    #[arg(long, default_value_t = 2500)]
+    process_ms: u64,
+    /// Accept only this API key in the sandbox (by default any non-empty key).
+    #[arg(long)]
+    key: Option<String>,
+}
+
+impl SandboxFlags {
+    fn config(self) -> SandboxConfig {
+        let timings =
+            Timings { queue: Duration::from_millis(self.queue_ms), process: Duration::from_millis(self.process_ms) };
+        SandboxConfig { timings, key: self.key }
+    }
 }
 
 #[tokio::main]
@@ -33,22 +70,16 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let Command::Serve { addr, dist } = Cli::parse().command;
-    let started = async {
-        let router = zonos_server::router(&ServeConfig { dist })?;
-        let listener = zonos_server::bind(addr).await?;
-        Ok::<_, zonos_server::StartError>((router, listener))
-    };
-    let (router, listener) = match started.await {
-        Ok(started) => started,
-        Err(error) => {
-            eprintln!("zonos-server: {error}");
-            return ExitCode::FAILURE;
+    let (addr, router, what) = match Cli::parse().command {
+        Command::Serve { addr, dist, sandbox, sandbox_flags } => {
+            let config = ServeConfig { dist, sandbox: sandbox.then(|| sandbox_flags.config()) };
+            (addr, zonos_server::router(&config), "Zonos Studio")
+        }
+        Command::Sandbox { addr, sandbox_flags } => {
+            (addr, Ok(zonos_server::sandbox_router(sandbox_flags.config())), "The Zonos 2 sandbox gateway")
         }
     };
-    let addr = listener.local_addr().expect("a bound listener has an address");
-    println!("Zonos Studio is ready at http://{addr}/  (Ctrl-C stops it)");
-    match zonos_server::serve(listener, router, shutdown_signal()).await {
+    match run(addr, router, what).await {
         Ok(()) => {
             println!("zonos-server stopped");
             ExitCode::SUCCESS
@@ -58,6 +89,23 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("serving failed: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+async fn run(addr: SocketAddr, router: Result<Router, StartError>, what: &str) -> Result<(), RunError> {
+    let router = router?;
+    let listener = zonos_server::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    println!("{what} is ready at http://{addr}/  (Ctrl-C stops it)");
+    zonos_server::serve(listener, router, shutdown_signal()).await?;
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, let requests in flight end.
