@@ -1,6 +1,5 @@
 //! The form's draft becomes exactly the documented request body.
 
-use serde_json::json;
 use wasm_bindgen_test::*;
 use zonos_api::{Field, GenerateRequest, Problem};
 use zonos_studio::form::Draft;
@@ -10,28 +9,15 @@ wasm_bindgen_test_configure!(run_in_browser);
 const VOICE: &str = "https://cdn.example/voice.wav";
 
 #[wasm_bindgen_test]
-fn the_default_draft_with_a_voice_is_the_docs_example_request() {
+fn the_default_draft_with_the_docs_voice_is_the_docs_example_request() {
     let mut draft = Draft::default();
-    draft.reference_audio_url = VOICE.into();
-    assert_eq!(
-        draft.to_json(),
-        json!({
-            "reference_audio_url": VOICE,
-            "text": "Hello, this is a sample of my cloned voice speaking naturally.",
-            "language": "en_us",
-            "accurate_mode": true,
-            "clean_speaker_background": false,
-            "temperature": 1.15,
-            "top_p": 0,
-            "min_p": 0.18,
-            "top_k": 106
-        })
-    );
+    let documented: serde_json::Value =
+        serde_json::from_str(include_str!("../crates/zonos-api/tests/examples/request.json")).unwrap();
+    draft.reference_audio_url = documented["reference_audio_url"].as_str().unwrap().to_owned();
+    assert_eq!(draft.to_json(), documented);
     let request = draft.to_request().unwrap();
-    assert_eq!(
-        request,
-        GenerateRequest { text: Some(zonos_api::DEFAULT_TEXT.into()), ..GenerateRequest::with_reference(VOICE) }
-    );
+    let defaults = GenerateRequest::with_reference(draft.reference_audio_url.clone());
+    assert_eq!(request, GenerateRequest { text: Some(zonos_api::DEFAULT_TEXT.into()), ..defaults });
 }
 
 #[wasm_bindgen_test]

@@ -1,4 +1,5 @@
-//! Every JSON example in the Zonos 2 docs parses into the contract's types and serializes back to the same JSON.
+//! Every JSON example in the Zonos 2 docs (copied as written into `examples/`) parses into the contract's types and
+//! serializes back to the same JSON.
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
@@ -6,57 +7,17 @@ use zonos_api::{
     ErrorBody, GenerateRequest, JobStatus, JobStatusResponse, Language, SubmitAccepted, SubmitAnswer, DEFAULT_TEXT,
 };
 
-const REQUEST: &str = r#"{
-  "reference_audio_url": "https://pub-582b7213209642b9b995c96c95a30381.r2.dev/Reference.wav",
-  "text": "Hello, this is a sample of my cloned voice speaking naturally.",
-  "language": "en_us",
-  "accurate_mode": true,
-  "clean_speaker_background": false,
-  "temperature": 1.15,
-  "top_p": 0,
-  "min_p": 0.18,
-  "top_k": 106
-}"#;
+const REQUEST: &str = include_str!("examples/request.json");
 
-const ACCEPTED: &str = r#"{
-  "request_id": "zonos-2_019dxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-  "status": "QUEUED",
-  "polling_url": "https://gateway.pixazo.ai/v2/requests/status/zonos-2_019dxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-}"#;
+const ACCEPTED: &str = include_str!("examples/accepted.json");
 
-const COMPLETED: &str = r#"{
-  "request_id": "zonos-2_019dxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-  "status": "COMPLETED",
-  "model_id": "zonos-2",
-  "error": null,
-  "output": {
-    "media_url": ["https://pub-582b7213209642b9b995c96c95a30381.r2.dev/v1/zonos-2_019dxxxx/output.wav"],
-    "media_type": "audio/wav",
-    "file_name": "output.wav",
-    "file_size": 1245678
-  },
-  "created_at": "2026-03-31T10:00:00.000Z",
-  "updated_at": "2026-03-31T10:00:15.000Z",
-  "completed_at": "2026-03-31T10:00:15.000Z"
-}"#;
+const COMPLETED: &str = include_str!("examples/completed.json");
 
-const ERROR_VIA_STATUS: &str = r#"{
-  "request_id": "zonos-2_019dxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-  "status": "ERROR",
-  "model_id": "zonos-2",
-  "error": "Description of the error",
-  "output": null
-}"#;
+const ERROR_VIA_STATUS: &str = include_str!("examples/error_via_status.json");
 
-const INSUFFICIENT_BALANCE: &str = r#"{
-  "error": "Insufficient Balance",
-  "message": "Your wallet does not have enough balance."
-}"#;
+const INSUFFICIENT_BALANCE: &str = include_str!("examples/insufficient_balance.json");
 
-const MODEL_NOT_FOUND: &str = r#"{
-  "error": "Model not found",
-  "message": "Model 'zonos-2' not found or is disabled"
-}"#;
+const MODEL_NOT_FOUND: &str = include_str!("examples/model_not_found.json");
 
 /// Parses `json` as `T`, checks that writing it back gives the same JSON, and returns it.
 fn round_trip<T: Serialize + DeserializeOwned>(json: &str) -> T {

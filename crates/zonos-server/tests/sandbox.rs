@@ -227,19 +227,7 @@ async fn the_docs_curl_example_is_accepted() {
         .args(["-s", "-w", "\n%{http_code}", "-X", "POST", &format!("http://{addr}/zonos-2/v1/zonos-2-request")])
         .args(["-H", "Content-Type: application/json", "-H", "Cache-Control: no-cache"])
         .args(["-H", "Ocp-Apim-Subscription-Key: YOUR_API_KEY", "--data-raw"])
-        .arg(
-            r#"{
-    "reference_audio_url": "https://pub-582b7213209642b9b995c96c95a30381.r2.dev/Reference.wav",
-    "text": "Hello, this is a sample of my cloned voice speaking naturally.",
-    "language": "en_us",
-    "accurate_mode": true,
-    "clean_speaker_background": false,
-    "temperature": 1.15,
-    "top_p": 0,
-    "min_p": 0.18,
-    "top_k": 106
-  }"#,
-        )
+        .arg(include_str!("../../zonos-api/tests/examples/request.json"))
         .output()
         .await
         .expect("curl runs");
