@@ -47,16 +47,20 @@ impl fmt::Display for NumericSpec {
     }
 }
 
-/// Below 2^53 every whole `f64` is exactly an integer.
-pub(crate) const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+/// The value as an integer when it is a whole number that `f64` holds exactly (below 2^53).
+pub(crate) fn exact_integer(value: f64) -> Option<i64> {
+    const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+    (value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT).then_some(value as i64)
+}
 
 /// A number as the docs and JSON write it: `2`, not `2.0`; `1.15`. Uses JSON's shortest float form rather than
 /// `f64`'s `Display`, whose formatting machinery is large in a WebAssembly build that the browser compiles at start.
 pub fn format_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT {
-        (value as i64).to_string()
-    } else {
-        serde_json::Number::from_f64(value).map(|number| number.to_string()).unwrap_or_else(|| "NaN".to_owned())
+    match exact_integer(value) {
+        Some(integer) => integer.to_string(),
+        None => {
+            serde_json::Number::from_f64(value).map(|number| number.to_string()).unwrap_or_else(|| "NaN".to_owned())
+        }
     }
 }
 

@@ -35,10 +35,9 @@ pub struct GenerateRequest {
 
 /// Writes whole floats as integers (`0`, not `0.0`), as the docs' examples do.
 fn compact_float<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-    if value.fract() == 0.0 && value.abs() < crate::field::EXACT_INTEGER_LIMIT {
-        serializer.serialize_i64(*value as i64)
-    } else {
-        serializer.serialize_f64(*value)
+    match crate::field::exact_integer(*value) {
+        Some(integer) => serializer.serialize_i64(integer),
+        None => serializer.serialize_f64(*value),
     }
 }
 
