@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use axum::body::Bytes;
 use zonos_api::{GenerateRequest, JobStatus, JobStatusResponse, Output, MODEL_ID, REQUEST_ID_PREFIX};
 
 use super::speech;
@@ -26,7 +27,7 @@ pub struct Timings {
 #[derive(Default)]
 pub struct Jobs {
     statuses: Mutex<HashMap<String, JobStatusResponse>>,
-    audio: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    audio: Mutex<HashMap<String, Bytes>>,
     accepted: AtomicU64,
     polls: AtomicU64,
 }
@@ -60,7 +61,8 @@ impl Jobs {
         status
     }
 
-    pub fn audio(&self, id: &str) -> Option<Arc<Vec<u8>>> {
+    /// The job's WAV; cheap to clone, so each download shares the stored bytes.
+    pub fn audio(&self, id: &str) -> Option<Bytes> {
         self.audio.lock().expect("audio lock").get(id).cloned()
     }
 
@@ -91,7 +93,7 @@ impl Jobs {
         match spoken {
             Ok(wav) => {
                 let file_size = wav.len() as u64;
-                self.audio.lock().expect("audio lock").insert(id.clone(), Arc::new(wav));
+                self.audio.lock().expect("audio lock").insert(id.clone(), Bytes::from(wav));
                 self.update(&id, |status| {
                     status.status = JobStatus::Completed;
                     status.output = Some(Output {

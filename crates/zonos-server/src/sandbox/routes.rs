@@ -92,7 +92,7 @@ pub(super) async fn media(
     Path(request_id): Path<String>,
 ) -> Result<Response, Refusal> {
     let wav = sandbox.jobs.audio(&request_id).ok_or(Refusal::NoAudio(request_id))?;
-    Ok(([(header::CONTENT_TYPE, "audio/wav")], wav.as_ref().clone()).into_response())
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
 }
 
 /// What tests count to prove that nothing was sent twice.
