@@ -98,7 +98,12 @@ fn apt_packages(packages: &[&str]) -> Result<()> {
         command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         command
     };
-    execute(&mut apt(&["update"]))?;
+    // The package lists need fetching once per run, however many groups of packages are installed.
+    static UPDATED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    if UPDATED.get().is_none() {
+        execute(&mut apt(&["update"]))?;
+        let _ = UPDATED.set(());
+    }
     execute(apt(&["install", "-y"]).args(&missing))
 }
 
