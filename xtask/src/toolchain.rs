@@ -147,10 +147,11 @@ pub fn ensure_speech() -> Result<()> {
     apt_packages(&["espeak-ng"])
 }
 
-/// Debian's Chromium and its driver, for wasm-bindgen-test and Playwright (never a downloaded browser); curl, which
-/// runs the docs' own example against the sandbox.
+/// Debian's Chromium and its driver, for wasm-bindgen-test and Playwright (never a downloaded browser); curl and
+/// Python's requests, which run the docs' own examples against the sandbox (node, for the JavaScript one, comes
+/// with npm).
 pub fn ensure_test_tools() -> Result<()> {
-    apt_packages(&["chromium", "chromium-driver", "curl"])
+    apt_packages(&["chromium", "chromium-driver", "curl", "python3-requests"])
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub use language::Language;
 pub use request::{GenerateRequest, DEFAULT_TEXT};
 pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer};
 pub use status::JobStatus;
-pub use validation::{summarize, FieldError, Problem};
+pub use validation::{is_http_url, summarize, FieldError, Problem};
 
 /// The documented gateway host.
 pub const DEFAULT_GATEWAY_URL: &str = "https://gateway.pixazo.ai";

@@ -113,7 +113,7 @@ pub(crate) fn check_number(field: Field, value: f64, shown: impl Fn() -> String)
 }
 
 /// Whether `url` is an absolute http(s) URL with a host. Deliberately simple: the gateway fetches it, not us.
-pub(crate) fn is_http_url(url: &str) -> bool {
+pub fn is_http_url(url: &str) -> bool {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     match rest {
         Some(rest) => {

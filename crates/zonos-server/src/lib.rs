@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use axum::{routing::get, serve::ListenerExt, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 /// Why the server could not start.
@@ -54,8 +55,11 @@ pub fn sandbox_router(config: sandbox::SandboxConfig) -> Router {
 
 fn with_common_layers(router: Router) -> Router {
     router
-        // Precompressed assets already carry a Content-Encoding, which this layer leaves alone.
-        .layer(CompressionLayer::new())
+        // Precompressed assets already carry a Content-Encoding, which this layer leaves alone. Audio is left
+        // as it is: WAV hardly compresses, and players need its length and byte ranges.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("audio/"))),
+        )
         .layer(TraceLayer::new_for_http())
 }
 

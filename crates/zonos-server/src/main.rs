@@ -3,10 +3,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use clap::{Args, Parser, Subcommand};
+use tokio::sync::Notify;
 use tracing_subscriber::EnvFilter;
 use zonos_server::sandbox::{SandboxConfig, Timings};
 use zonos_server::{ServeConfig, StartError};
@@ -104,9 +106,26 @@ async fn run(addr: SocketAddr, router: Result<Router, StartError>, what: &str) -
     let listener = zonos_server::bind(addr).await?;
     let addr = listener.local_addr()?;
     println!("{what} is ready at http://{addr}/  (Ctrl-C stops it)");
-    zonos_server::serve(listener, router, shutdown_signal()).await?;
+    let stopping = Arc::new(Notify::new());
+    let signal = {
+        let stopping = Arc::clone(&stopping);
+        async move {
+            shutdown_signal().await;
+            stopping.notify_one();
+        }
+    };
+    tokio::select! {
+        served = zonos_server::serve(listener, router, signal) => served?,
+        // A request that never ends (a sandbox `*-hang` fault, a stalled client) must not keep the server alive.
+        () = async { stopping.notified().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+            eprintln!("zonos-server: requests still running after {SHUTDOWN_GRACE:?} were cut off");
+        }
+    }
     Ok(())
 }
+
+/// How long requests in flight may take to end after Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Ctrl-C or SIGTERM: stop accepting, let requests in flight end.
 async fn shutdown_signal() {

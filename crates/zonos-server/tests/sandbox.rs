@@ -1,96 +1,18 @@
 //! The sandbox gateway over real sockets: the documented contract, real speech, concurrency and counting.
 
-use std::io::Cursor;
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::time::Duration;
+
+use common::*;
 use serde_json::{json, Value};
-use zonos_api::{ErrorBody, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
-use zonos_server::sandbox::{SandboxConfig, Timings, FRAMES_PER_SECOND, SAMPLE_RATE};
-
-const KEY: &str = "test-key";
-
-async fn start(key: Option<&str>) -> SocketAddr {
-    let timings = Timings { queue: Duration::from_millis(30), process: Duration::from_millis(30) };
-    let router = zonos_server::sandbox_router(SandboxConfig { timings, key: key.map(str::to_owned) });
-    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(zonos_server::serve(listener, router, std::future::pending()));
-    addr
-}
-
-fn request_body() -> Value {
-    json!({
-        "reference_audio_url": "https://cdn.example/voice.wav",
-        "text": "The quick brown fox jumps over the lazy dog.",
-        "language": "en_us",
-        "seed": 7
-    })
-}
-
-async fn submit(addr: SocketAddr, key: Option<&str>, body: &Value) -> reqwest::Response {
-    let mut request = reqwest::Client::new().post(format!("http://{addr}{GENERATE_PATH}")).json(body);
-    if let Some(key) = key {
-        request = request.header(API_KEY_HEADER, key);
-    }
-    request.send().await.unwrap()
-}
-
-async fn poll(url: &str) -> JobStatusResponse {
-    let response = reqwest::Client::new().get(url).header(API_KEY_HEADER, KEY).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
-
-/// Polls until the job ends (within a generous deadline), checking the documented flow on the way.
-async fn follow(polling_url: &str) -> JobStatusResponse {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut seen = Vec::new();
-    loop {
-        let status = poll(polling_url).await;
-        if seen.last() != Some(&status.status) {
-            seen.push(status.status);
-        }
-        if status.status.is_final() {
-            let order = [JobStatus::Queued, JobStatus::Processing, status.status];
-            assert!(seen.iter().all(|stage| order.contains(stage)), "the documented flow, not {seen:?}");
-            return status;
-        }
-        assert_eq!(status.output, None, "no output before the job ends");
-        assert!(Instant::now() < deadline, "the job did not end: {seen:?}");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-async fn submit_and_follow(addr: SocketAddr, body: &Value) -> (String, JobStatusResponse) {
-    let response = submit(addr, Some(KEY), body).await;
-    assert_eq!(response.status(), 202);
-    let accepted: SubmitAccepted = response.json().await.unwrap();
-    let polling_url = accepted.polling_url.expect("an absolute polling_url");
-    (accepted.request_id, follow(&polling_url).await)
-}
-
-async fn download(url: &str) -> Vec<u8> {
-    let response = reqwest::get(url).await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "audio/wav");
-    response.bytes().await.unwrap().to_vec()
-}
-
-/// Seconds of audio and the RMS level (0–1) of a mono 16-bit WAV at the sandbox's rate.
-fn measure(wav: &[u8]) -> (f64, f64) {
-    let mut reader = hound::WavReader::new(Cursor::new(wav)).unwrap();
-    let spec = reader.spec();
-    assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample), (1, SAMPLE_RATE, 16));
-    let samples: Vec<f64> = reader.samples::<i16>().map(|sample| f64::from(sample.unwrap()) / 32768.0).collect();
-    let rms = (samples.iter().map(|sample| sample * sample).sum::<f64>() / samples.len().max(1) as f64).sqrt();
-    (samples.len() as f64 / f64::from(SAMPLE_RATE), rms)
-}
+use zonos_api::{ErrorBody, JobStatus, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
+use zonos_server::sandbox::{SandboxConfig, Timings, FRAMES_PER_SECOND};
 
 #[tokio::test]
 async fn a_job_goes_from_queued_to_completed_with_real_speech() {
     let addr = start(None).await;
-    let response = submit(addr, Some(KEY), &request_body()).await;
+    let response = submit(addr, Some(KEY), &request_body(&voice_url(addr, "basil.wav"))).await;
     assert_eq!(response.status(), 202);
     let accepted: Value = response.json().await.unwrap();
     let id = accepted["request_id"].as_str().unwrap().to_owned();
@@ -99,7 +21,7 @@ async fn a_job_goes_from_queued_to_completed_with_real_speech() {
     assert_eq!(accepted["polling_url"], format!("http://{addr}/v2/requests/status/{id}"));
 
     let status = follow(accepted["polling_url"].as_str().unwrap()).await;
-    assert_eq!(status.status, JobStatus::Completed);
+    assert_eq!(status.status, JobStatus::Completed, "{:?}", status.error);
     assert_eq!(
         (status.request_id.as_str(), status.model_id.as_deref(), status.error.as_deref()),
         (id.as_str(), Some("zonos-2"), None)
@@ -108,9 +30,9 @@ async fn a_job_goes_from_queued_to_completed_with_real_speech() {
         let stamp = stamp.as_deref().expect("every timestamp is set");
         assert!(humantime::parse_rfc3339(stamp).is_ok() && stamp.ends_with('Z') && stamp.len() == 24, "{stamp}");
     }
-    let output = status.output.expect("a completed job has output");
+    let output = status.output.clone().expect("a completed job has output");
     assert_eq!((output.media_type.as_deref(), output.file_name.as_deref()), (Some("audio/wav"), Some("output.wav")));
-    let wav = download(&output.media_url[0]).await;
+    let wav = audio_of(status).await;
     assert_eq!(output.file_size, Some(wav.len() as u64));
     let (seconds, rms) = measure(&wav);
     assert!(seconds > 1.0 && seconds < 10.0, "a sentence lasts seconds, not {seconds}");
@@ -118,10 +40,25 @@ async fn a_job_goes_from_queued_to_completed_with_real_speech() {
 }
 
 #[tokio::test]
+async fn the_speech_takes_the_reference_speakers_pitch() {
+    let addr = start(None).await;
+    let mut pitches = Vec::new();
+    for voice in ["basil.wav", "ada.wav"] {
+        let reference = download(&voice_url(addr, voice)).await;
+        let (_, status) = submit_and_follow(addr, &request_body(&voice_url(addr, voice))).await;
+        let spoken = pitch_of(&audio_of(status).await);
+        let reference = pitch_of(&reference);
+        assert!((spoken / reference - 1.0).abs() < 0.2, "{voice}: spoken at {spoken} Hz, reference at {reference} Hz");
+        pitches.push(spoken);
+    }
+    assert!(pitches[1] > pitches[0] * 2.0, "Ada speaks well above Basil: {pitches:?}");
+}
+
+#[tokio::test]
 async fn a_missing_or_empty_key_is_refused_with_401() {
     let addr = start(None).await;
     for key in [None, Some(""), Some("   ")] {
-        let response = submit(addr, key, &request_body()).await;
+        let response = submit(addr, key, &request_body(&voice_url(addr, "ada.wav"))).await;
         assert_eq!(response.status(), 401, "{key:?}");
         let body: ErrorBody = response.json().await.unwrap();
         assert_eq!(body.error, "Unauthorized");
@@ -134,14 +71,15 @@ async fn a_missing_or_empty_key_is_refused_with_401() {
 #[tokio::test]
 async fn with_a_configured_key_only_that_key_is_accepted() {
     let addr = start(Some(KEY)).await;
-    assert_eq!(submit(addr, Some("another-key"), &request_body()).await.status(), 401);
-    assert_eq!(submit(addr, Some(KEY), &request_body()).await.status(), 202);
+    let body = request_body(&voice_url(addr, "ada.wav"));
+    assert_eq!(submit(addr, Some("another-key"), &body).await.status(), 401);
+    assert_eq!(submit(addr, Some(KEY), &body).await.status(), 202);
 }
 
 #[tokio::test]
 async fn invalid_requests_get_400_naming_every_field_and_range() {
     let addr = start(None).await;
-    let mut body = request_body();
+    let mut body = request_body(&voice_url(addr, "ada.wav"));
     body["temperature"] = json!(2.5);
     body["top_k"] = json!(-1);
     let response = submit(addr, Some(KEY), &body).await;
@@ -160,29 +98,44 @@ async fn invalid_requests_get_400_naming_every_field_and_range() {
         .await
         .unwrap();
     assert_eq!(not_json.status(), 400);
-    let stats: Value = reqwest::get(format!("http://{addr}/__sandbox/stats")).await.unwrap().json().await.unwrap();
-    assert_eq!(stats["submissions_accepted"], 0, "refused requests are not accepted");
+    let stats = stats(addr).await;
+    assert_eq!((stats.submissions_received, stats.submissions_accepted), (2, 0), "refused requests are not accepted");
+}
+
+#[tokio::test]
+async fn a_missing_text_speaks_the_documented_example() {
+    let addr = start(None).await;
+    let mut body = request_body(&voice_url(addr, "ada.wav"));
+    body.as_object_mut().unwrap().remove("text");
+    let (_, without_text) = submit_and_follow(addr, &body).await;
+    body["text"] = json!(zonos_api::DEFAULT_TEXT);
+    let (_, with_example) = submit_and_follow(addr, &body).await;
+    assert_eq!(audio_of(without_text).await, audio_of(with_example).await);
 }
 
 #[tokio::test]
 async fn max_tokens_limits_the_duration() {
     let addr = start(None).await;
-    let mut body = request_body();
+    let mut body = request_body(&voice_url(addr, "ada.wav"));
     body["max_tokens"] = json!(43);
     let (_, status) = submit_and_follow(addr, &body).await;
-    let (seconds, _) = measure(&download(&status.output.unwrap().media_url[0]).await);
+    let (seconds, _) = measure(&audio_of(status).await);
     assert!(seconds <= 43.0 / FRAMES_PER_SECOND + 0.001, "{seconds} s for 43 frames");
 }
 
 #[tokio::test]
-async fn the_same_request_gives_the_same_bytes() {
+async fn the_same_seed_gives_the_same_bytes_and_another_seed_another_take() {
     let addr = start(None).await;
-    let (first_id, first) = submit_and_follow(addr, &request_body()).await;
-    let (second_id, second) = submit_and_follow(addr, &request_body()).await;
+    let body = request_body(&voice_url(addr, "ada.wav"));
+    let (first_id, first) = submit_and_follow(addr, &body).await;
+    let (second_id, second) = submit_and_follow(addr, &body).await;
     assert_ne!(first_id, second_id, "each submission is its own job");
-    let first = download(&first.output.unwrap().media_url[0]).await;
-    let second = download(&second.output.unwrap().media_url[0]).await;
-    assert_eq!(first, second);
+    let first = audio_of(first).await;
+    assert_eq!(first, audio_of(second).await);
+    let mut reseeded = body.clone();
+    reseeded["seed"] = json!(2_147_483_647);
+    let (_, other) = submit_and_follow(addr, &reseeded).await;
+    assert_ne!(first, audio_of(other).await, "the seed changes the take");
 }
 
 #[tokio::test]
@@ -190,7 +143,7 @@ async fn jobs_run_concurrently_and_are_counted() {
     let addr = start(None).await;
     let texts = ["One.", "Two, a little longer.", "Three is the longest of these short sentences."];
     let jobs = texts.map(|text| {
-        let mut body = request_body();
+        let mut body = request_body(&voice_url(addr, "ada.wav"));
         body["text"] = json!(text);
         async move { submit_and_follow(addr, &body).await }
     });
@@ -198,13 +151,12 @@ async fn jobs_run_concurrently_and_are_counted() {
     let (a, b, c) = tokio::join!(a, b, c);
     let mut durations = Vec::new();
     for (_, status) in [a, b, c] {
-        assert_eq!(status.status, JobStatus::Completed);
-        durations.push(measure(&download(&status.output.unwrap().media_url[0]).await).0);
+        durations.push(measure(&audio_of(status).await).0);
     }
     assert!(durations[0] < durations[1] && durations[1] < durations[2], "each job speaks its own text: {durations:?}");
-    let stats: Value = reqwest::get(format!("http://{addr}/__sandbox/stats")).await.unwrap().json().await.unwrap();
-    assert_eq!(stats["submissions_accepted"], 3);
-    assert!(stats["polls_served"].as_u64().unwrap() >= 6, "{stats}");
+    let stats = stats(addr).await;
+    assert_eq!((stats.submissions_received, stats.submissions_accepted), (3, 3));
+    assert!(stats.polls_served >= 6 && stats.polls_served == stats.polls_received, "{stats:?}");
 }
 
 #[tokio::test]
@@ -217,25 +169,69 @@ async fn an_unknown_request_id_is_404() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.error, "Not Found");
 }
 
-/// The docs' cURL example, with only the host changed, runs unchanged against the sandbox.
 #[tokio::test]
-async fn the_docs_curl_example_is_accepted() {
+async fn the_sample_voices_are_listed_with_absolute_urls_and_serve_real_audio() {
     let addr = start(None).await;
-    let output = tokio::process::Command::new("curl")
-        .args(["-s", "-w", "\n%{http_code}", "-X", "POST", &format!("http://{addr}/zonos-2/v1/zonos-2-request")])
-        .args(["-H", "Content-Type: application/json", "-H", "Cache-Control: no-cache"])
-        .args(["-H", "Ocp-Apim-Subscription-Key: YOUR_API_KEY", "--data-raw"])
-        .arg(include_str!("../../zonos-api/tests/examples/request.json"))
-        .output()
+    let voices: Vec<Value> =
+        reqwest::get(format!("http://{addr}/__sandbox/voices")).await.unwrap().json().await.unwrap();
+    let names: Vec<&str> = voices.iter().map(|voice| voice["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ada", "Basil", "Margaux"]);
+    for voice in &voices {
+        let url = voice["url"].as_str().unwrap();
+        assert!(url.starts_with(&format!("http://{addr}/__sandbox/voices/")), "{url}");
+        let reference = zonos_server::sandbox::reference::decode(download(url).await).unwrap();
+        let seconds = reference.samples.len() as f32 / reference.sample_rate as f32;
+        assert!(seconds > 2.0 && seconds < 8.0, "{url}: {seconds} s");
+    }
+    assert_eq!(voices[2]["language"], "fr_fr");
+}
+
+#[tokio::test]
+async fn result_audio_is_sent_uncompressed_for_players() {
+    let addr = start(None).await;
+    let (_, status) = submit_and_follow(addr, &request_body(&voice_url(addr, "ada.wav"))).await;
+    let url = &status.output.unwrap().media_url[0];
+    let response = reqwest::Client::new().get(url).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("content-encoding"), None);
+    let length: u64 = response.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    assert_eq!(length, response.bytes().await.unwrap().len() as u64);
+}
+
+#[tokio::test]
+async fn a_page_on_another_origin_may_call_it_with_the_documented_headers() {
+    let addr = start(None).await;
+    let preflight = reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("http://{addr}{GENERATE_PATH}"))
+        .header("origin", "http://static.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type, cache-control, ocp-apim-subscription-key, x-webhook-url",
+        )
+        .send()
         .await
-        .expect("curl runs");
-    let printed = String::from_utf8(output.stdout).unwrap();
-    let (body, code) = printed.rsplit_once('\n').unwrap();
-    assert_eq!(code, "202");
-    let accepted: SubmitAccepted = serde_json::from_str(body).unwrap();
-    assert_eq!(accepted.status, JobStatus::Queued);
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let allowed = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+    for header in ["content-type", "cache-control", "ocp-apim-subscription-key", "x-webhook-url"] {
+        assert!(allowed.contains(header), "{header} not in {allowed}");
+    }
+    let refused = reqwest::Client::new()
+        .post(format!("http://{addr}{GENERATE_PATH}"))
+        .header("origin", "http://static.example")
+        .json(&request_body(&voice_url(addr, "ada.wav")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.headers()["access-control-allow-origin"], "*", "errors are readable across origins too");
+    assert!(refused.headers()["access-control-expose-headers"].to_str().unwrap().contains("retry-after"));
 }
 
 /// `serve --sandbox` mounts the same gateway under /sandbox, and its URLs say so.
@@ -246,23 +242,24 @@ async fn mounted_under_serve_its_urls_carry_the_mount() {
     let timings = Timings { queue: Duration::from_millis(10), process: Duration::from_millis(10) };
     let config =
         zonos_server::ServeConfig { dist: dist.path().to_owned(), sandbox: Some(SandboxConfig { timings, key: None }) };
-    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).unwrap(), std::future::pending()));
+    let addr = serve(zonos_server::router(&config).unwrap()).await;
 
+    let voices: Vec<Value> =
+        reqwest::get(format!("http://{addr}/sandbox/__sandbox/voices")).await.unwrap().json().await.unwrap();
+    let voice = voices[0]["url"].as_str().unwrap();
+    assert_eq!(voice, format!("http://{addr}/sandbox/__sandbox/voices/ada.wav"));
     let response = reqwest::Client::new()
         .post(format!("http://{addr}/sandbox{GENERATE_PATH}"))
         .header(API_KEY_HEADER, KEY)
-        .json(&request_body())
+        .json(&request_body(voice))
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 202);
-    let accepted: SubmitAccepted = response.json().await.unwrap();
+    let accepted: SubmitAccepted = accepted(response).await;
     let polling_url = accepted.polling_url.unwrap();
     assert_eq!(polling_url, format!("http://{addr}/sandbox/v2/requests/status/{}", accepted.request_id));
     let status = follow(&polling_url).await;
-    let media_url = &status.output.unwrap().media_url[0];
+    let media_url = &status.output.clone().unwrap().media_url[0];
     assert!(media_url.starts_with(&format!("http://{addr}/sandbox/media/")), "{media_url}");
-    assert!(measure(&download(media_url).await).0 > 1.0);
+    assert!(measure(&audio_of(status).await).0 > 1.0);
 }

@@ -1,15 +1,18 @@
-//! The sandbox's jobs: each one lives QUEUED → PROCESSING → COMPLETED (or FAILED) on its own task, so jobs are
-//! independent and concurrent. Their status bodies and audio are kept in memory.
+//! The sandbox's jobs: each one lives QUEUED → PROCESSING → COMPLETED (or FAILED, or ERROR) on its own task, so
+//! jobs are independent and concurrent. Their status bodies and audio are kept in memory.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use zonos_api::{GenerateRequest, JobStatus, JobStatusResponse, Output, MODEL_ID, REQUEST_ID_PREFIX};
 
-use super::speech;
+use super::faults::Fault;
+use super::reference::{self, ReferenceError};
+use super::speech::{self, Delivery, SpeechError};
+use super::stats::{Counter, Stats};
+use super::webhook;
 
 /// The documented timestamp format, e.g. `2026-03-31T10:00:15.000Z`.
 pub fn timestamp(at: SystemTime) -> String {
@@ -23,13 +26,35 @@ pub struct Timings {
     pub process: Duration,
 }
 
-/// Every job the sandbox has accepted, and what tests may count.
+/// What a job needs to run, fixed when it is accepted.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: String,
+    pub request: GenerateRequest,
+    /// Where its audio will be served.
+    pub media_url: String,
+    /// Where its final status is POSTed (`X-Webhook-URL`).
+    pub webhook_url: Option<String>,
+    /// An ending injected for tests (`job-failed`, `job-error`) instead of speech.
+    pub injected: Option<Fault>,
+}
+
+/// Why a job produced no audio; the text becomes its `error`.
+#[derive(Debug, thiserror::Error)]
+enum JobFailure {
+    #[error(transparent)]
+    Reference(#[from] ReferenceError),
+    #[error(transparent)]
+    Speech(#[from] SpeechError),
+    #[error("the reference audio analysis stopped unexpectedly")]
+    Analysis,
+}
+
+/// Every job the sandbox has accepted.
 #[derive(Default)]
 pub struct Jobs {
     statuses: Mutex<HashMap<String, JobStatusResponse>>,
     audio: Mutex<HashMap<String, Bytes>>,
-    accepted: AtomicU64,
-    polls: AtomicU64,
 }
 
 impl Jobs {
@@ -48,17 +73,12 @@ impl Jobs {
             completed_at: None,
         };
         self.statuses.lock().expect("jobs lock").insert(id.clone(), status);
-        self.accepted.fetch_add(1, Ordering::Relaxed);
         id
     }
 
-    /// The job's status body, counted as one poll served.
-    pub fn poll(&self, id: &str) -> Option<JobStatusResponse> {
-        let status = self.statuses.lock().expect("jobs lock").get(id).cloned();
-        if status.is_some() {
-            self.polls.fetch_add(1, Ordering::Relaxed);
-        }
-        status
+    /// The job's status body.
+    pub fn status(&self, id: &str) -> Option<JobStatusResponse> {
+        self.statuses.lock().expect("jobs lock").get(id).cloned()
     }
 
     /// The job's WAV; cheap to clone, so each download shares the stored bytes.
@@ -66,53 +86,78 @@ impl Jobs {
         self.audio.lock().expect("audio lock").get(id).cloned()
     }
 
-    pub fn accepted(&self) -> u64 {
-        self.accepted.load(Ordering::Relaxed)
-    }
-
-    pub fn polls(&self) -> u64 {
-        self.polls.load(Ordering::Relaxed)
-    }
-
-    fn update(&self, id: &str, change: impl FnOnce(&mut JobStatusResponse)) {
-        if let Some(status) = self.statuses.lock().expect("jobs lock").get_mut(id) {
-            change(status);
-            let now = timestamp(SystemTime::now());
-            if status.status.is_final() {
-                status.completed_at = Some(now.clone());
-            }
-            status.updated_at = Some(now);
+    /// Applies `change`, stamps it, and returns the new status body.
+    fn update(&self, id: &str, change: impl FnOnce(&mut JobStatusResponse)) -> Option<JobStatusResponse> {
+        let mut statuses = self.statuses.lock().expect("jobs lock");
+        let status = statuses.get_mut(id)?;
+        change(status);
+        let now = timestamp(SystemTime::now());
+        if status.status.is_final() {
+            status.completed_at = Some(now.clone());
         }
+        status.updated_at = Some(now);
+        Some(status.clone())
     }
 
-    /// Runs one job to its end. `media_url` is where its audio will be served.
-    pub async fn run(self: Arc<Self>, id: String, request: GenerateRequest, timings: Timings, media_url: String) {
+    /// Runs one job to its end, then calls its webhook if it has one.
+    pub async fn run(self: Arc<Self>, job: Job, timings: Timings, client: reqwest::Client, stats: Arc<Stats>) {
         tokio::time::sleep(timings.queue).await;
-        self.update(&id, |status| status.status = JobStatus::Processing);
-        let (spoken, ()) = tokio::join!(speech::speak(&request), tokio::time::sleep(timings.process));
-        match spoken {
-            Ok(wav) => {
-                let file_size = wav.len() as u64;
-                self.audio.lock().expect("audio lock").insert(id.clone(), Bytes::from(wav));
-                self.update(&id, |status| {
-                    status.status = JobStatus::Completed;
-                    status.output = Some(Output {
-                        media_url: vec![media_url],
-                        media_type: Some("audio/wav".to_owned()),
-                        file_name: Some("output.wav".to_owned()),
-                        file_size: Some(file_size),
-                    });
-                });
+        self.update(&job.id, |status| status.status = JobStatus::Processing);
+        let work = async {
+            match job.injected {
+                Some(fault) => Err(fault),
+                None => Ok(produce(&client, &job.request).await),
             }
-            Err(error) => {
-                tracing::warn!(%error, request_id = %id, "sandbox job failed");
-                self.update(&id, |status| {
-                    status.status = JobStatus::Failed;
-                    status.error = Some(error.to_string());
+        };
+        let (outcome, ()) = tokio::join!(work, tokio::time::sleep(timings.process));
+        let ended = self.update(&job.id, |status| match outcome {
+            Ok(Ok(wav)) => {
+                status.status = JobStatus::Completed;
+                status.output = Some(Output {
+                    media_url: vec![job.media_url.clone()],
+                    media_type: Some("audio/wav".to_owned()),
+                    file_name: Some("output.wav".to_owned()),
+                    file_size: Some(wav.len() as u64),
                 });
+                self.audio.lock().expect("audio lock").insert(job.id.clone(), Bytes::from(wav));
+            }
+            Ok(Err(failure)) => {
+                tracing::warn!(error = %failure, request_id = %job.id, "sandbox job failed");
+                status.status = JobStatus::Failed;
+                status.error = Some(failure.to_string());
+            }
+            Err(fault) => {
+                (status.status, status.error) = if fault == Fault::JobError {
+                    (
+                        JobStatus::Error,
+                        Some("A system error stopped the job; it was not charged (injected fault)".into()),
+                    )
+                } else {
+                    (
+                        JobStatus::Failed,
+                        Some("The model could not generate audio for this request (injected fault)".into()),
+                    )
+                };
+            }
+        });
+        if let (Some(url), Some(ended)) = (&job.webhook_url, ended) {
+            if webhook::deliver(&client, url, &ended).await {
+                stats.count(Counter::WebhookDelivered);
             }
         }
     }
+}
+
+/// Fetches and analyses the reference, then speaks the text at its pitch.
+async fn produce(client: &reqwest::Client, request: &GenerateRequest) -> Result<Vec<u8>, JobFailure> {
+    let bytes = reference::fetch(client, &request.reference_audio_url).await?;
+    // Decoding and pitch analysis are CPU work: off the async threads.
+    let pitch = tokio::task::spawn_blocking(move || reference::decode(bytes)?.pitch_hz())
+        .await
+        .map_err(|_| JobFailure::Analysis)??;
+    // Without a seed each take differs, as a sampled model's do.
+    let seed = request.seed.unwrap_or_else(|| uuid::Uuid::new_v4().as_u128() as u32 & 0x7FFF_FFFF);
+    Ok(speech::speak(request, Delivery::imitating(pitch, request, seed)).await?)
 }
 
 #[cfg(test)]
@@ -130,10 +175,8 @@ mod tests {
         let jobs = Jobs::default();
         let id = jobs.accept();
         assert!(zonos_api::is_request_id(&id), "{id}");
-        let status = jobs.poll(&id).unwrap();
+        let status = jobs.status(&id).unwrap();
         assert_eq!((status.status, status.output, status.error), (JobStatus::Queued, None, None));
-        assert_eq!((jobs.accepted(), jobs.polls()), (1, 1));
-        assert_eq!(jobs.poll("zonos-2_unknown"), None);
-        assert_eq!(jobs.polls(), 1, "an unknown id is not a poll served");
+        assert_eq!(jobs.status("zonos-2_unknown"), None);
     }
 }

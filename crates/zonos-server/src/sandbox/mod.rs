@@ -1,19 +1,29 @@
 //! The sandbox: a local stand-in for the Pixazo gateway that follows the documented contract (paths, headers,
 //! status codes, bodies), so that the product runs and is tested with no network and no key.
 
+mod faults;
 mod jobs;
+pub mod reference;
 mod routes;
 mod speech;
+mod stats;
+mod voices;
+mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::{header, HeaderName, Method};
 use axum::routing::{get, post};
 use axum::Router;
-use zonos_api::{GENERATE_PATH, STATUS_PATH_PREFIX};
+use tower_http::cors::{Any, CorsLayer};
+use zonos_api::{API_KEY_HEADER, GENERATE_PATH, STATUS_PATH_PREFIX, WEBHOOK_HEADER};
 
+pub use faults::{Armed, Fault};
 pub use jobs::Timings;
 pub use speech::{FRAMES_PER_SECOND, SAMPLE_RATE};
+pub use stats::Snapshot;
+pub use voices::SAMPLE_VOICES;
 
 /// How the sandbox behaves.
 #[derive(Debug, Clone)]
@@ -38,15 +48,45 @@ struct Sandbox {
     /// The path the sandbox is mounted under (`""` alone, `"/sandbox"` inside `serve`), for absolute URLs.
     mount: String,
     jobs: Arc<jobs::Jobs>,
+    faults: faults::Faults,
+    stats: Arc<stats::Stats>,
+    /// Fetches references and delivers webhooks.
+    client: reqwest::Client,
 }
 
 /// The sandbox's routes, for a server that mounts it at `mount`.
 pub fn router(config: SandboxConfig, mount: &str) -> Router {
-    let sandbox = Arc::new(Sandbox { config, mount: mount.to_owned(), jobs: Arc::default() });
+    let sandbox = Arc::new(Sandbox {
+        config,
+        mount: mount.to_owned(),
+        jobs: Arc::default(),
+        faults: faults::Faults::default(),
+        stats: Arc::default(),
+        client: reqwest::Client::new(),
+    });
     Router::new()
         .route(GENERATE_PATH, post(routes::submit))
         .route(&format!("{STATUS_PATH_PREFIX}{{request_id}}"), get(routes::status))
         .route("/media/{request_id}/output.wav", get(routes::media))
+        .route("/__sandbox/voices", get(routes::voice_list))
+        .route("/__sandbox/voices/{file}", get(routes::voice_audio))
         .route("/__sandbox/stats", get(routes::stats))
+        .route("/__sandbox/faults", post(routes::arm_fault).get(routes::armed_faults).delete(routes::clear_faults))
         .with_state(sandbox)
+        .layer(cross_origin())
+}
+
+/// Lets a page on any origin call the sandbox directly, as it would a gateway, with the docs' headers.
+fn cross_origin() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::CACHE_CONTROL,
+            HeaderName::try_from(API_KEY_HEADER).expect("a valid header name"),
+            HeaderName::try_from(WEBHOOK_HEADER).expect("a valid header name"),
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
 }

@@ -1,16 +1,24 @@
-//! The sandbox's endpoints, answering exactly as the docs describe.
+//! The sandbox's endpoints, answering exactly as the docs describe, plus its test controls under `/__sandbox`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
-use zonos_api::{ErrorBody, GenerateRequest, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER};
+use serde_json::Value;
+use zonos_api::{ErrorBody, GenerateRequest, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, MODEL_ID};
 
+use super::faults::{Armed, Call, Fault};
+use super::jobs::Job;
+use super::stats::{Counter, Snapshot};
+use super::voices;
 use super::Sandbox;
+
+/// How long a `*-hang` fault keeps a call unanswered: longer than any sensible client timeout.
+const HANG: Duration = Duration::from_secs(300);
 
 /// Why the sandbox refuses a call; answered in the documented error-body shape.
 #[derive(Debug, thiserror::Error)]
@@ -23,20 +31,57 @@ pub(super) enum Refusal {
     NotJson(serde_json::Error),
     #[error("{0}")]
     Invalid(String),
+    #[error("X-Webhook-URL must be an http or https URL")]
+    BadWebhook,
     #[error("No request {0}")]
     UnknownRequest(String),
     #[error("No audio for {0}")]
     NoAudio(String),
+    #[error("No sample voice {0}")]
+    UnknownVoice(String),
+    #[error("{0}")]
+    Injected(InjectedRefusal),
+}
+
+/// The documented queue errors, on demand.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum InjectedRefusal {
+    #[error("Model '{MODEL_ID}' not found or is disabled")]
+    ModelNotFound,
+    #[error("Access denied due to invalid subscription key")]
+    KeyRefused,
+    #[error("Your wallet does not have enough balance.")]
+    InsufficientBalance,
+    #[error("This subscription may not use model '{MODEL_ID}'")]
+    Forbidden,
+    #[error("Rate limit exceeded. Try again in {0} seconds.")]
+    TooManyRequests(u64),
+    #[error("The gateway failed to handle the request")]
+    Internal,
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let (status, error) = match self {
-            Refusal::MissingKey | Refusal::WrongKey => (StatusCode::UNAUTHORIZED, "Unauthorized"),
-            Refusal::NotJson(_) | Refusal::Invalid(_) => (StatusCode::BAD_REQUEST, "Bad Request"),
-            Refusal::UnknownRequest(_) | Refusal::NoAudio(_) => (StatusCode::NOT_FOUND, "Not Found"),
+        use InjectedRefusal as Injected;
+        let (status, error) = match &self {
+            Refusal::MissingKey | Refusal::WrongKey | Refusal::Injected(Injected::KeyRefused) => {
+                (StatusCode::UNAUTHORIZED, "Unauthorized")
+            }
+            Refusal::NotJson(_) | Refusal::Invalid(_) | Refusal::BadWebhook => (StatusCode::BAD_REQUEST, "Bad Request"),
+            Refusal::UnknownRequest(_) | Refusal::NoAudio(_) | Refusal::UnknownVoice(_) => {
+                (StatusCode::NOT_FOUND, "Not Found")
+            }
+            Refusal::Injected(Injected::ModelNotFound) => (StatusCode::BAD_REQUEST, "Model not found"),
+            Refusal::Injected(Injected::InsufficientBalance) => (StatusCode::PAYMENT_REQUIRED, "Insufficient Balance"),
+            Refusal::Injected(Injected::Forbidden) => (StatusCode::FORBIDDEN, "Forbidden"),
+            Refusal::Injected(Injected::TooManyRequests(_)) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
+            Refusal::Injected(Injected::Internal) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
         };
-        (status, Json(ErrorBody::new(error, self.to_string()))).into_response()
+        let mut response = (status, Json(ErrorBody::new(error, self.to_string()))).into_response();
+        if let Refusal::Injected(Injected::TooManyRequests(seconds)) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -56,19 +101,59 @@ fn base_url(sandbox: &Sandbox, headers: &HeaderMap) -> String {
     format!("http://{host}{}", sandbox.mount)
 }
 
+/// The refusal an armed submit fault calls for, after hanging if it says so.
+async fn injected_submit_refusal(armed: Armed) -> Refusal {
+    Refusal::Injected(match armed.fault {
+        Fault::Submit400 => InjectedRefusal::ModelNotFound,
+        Fault::Submit401 => InjectedRefusal::KeyRefused,
+        Fault::Submit402 => InjectedRefusal::InsufficientBalance,
+        Fault::Submit403 => InjectedRefusal::Forbidden,
+        Fault::Submit429 => InjectedRefusal::TooManyRequests(armed.retry_after),
+        _ => {
+            if armed.fault == Fault::SubmitHang {
+                tokio::time::sleep(HANG).await;
+            }
+            InjectedRefusal::Internal
+        }
+    })
+}
+
 pub(super) async fn submit(
     State(sandbox): State<Arc<Sandbox>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
+    sandbox.stats.count(Counter::SubmissionReceived);
     check_key(&sandbox, &headers)?;
+    if let Some(armed) = sandbox.faults.take(Call::Submit) {
+        return Err(injected_submit_refusal(armed).await);
+    }
     let body: Value = serde_json::from_slice(&body).map_err(Refusal::NotJson)?;
     let request =
         GenerateRequest::from_json(&body).map_err(|errors| Refusal::Invalid(zonos_api::summarize(&errors)))?;
+    let webhook_url = match headers.get(zonos_api::WEBHOOK_HEADER) {
+        None => None,
+        Some(value) => match value.to_str() {
+            Ok(url) if zonos_api::is_http_url(url) => Some(url.to_owned()),
+            _ => return Err(Refusal::BadWebhook),
+        },
+    };
     let id = sandbox.jobs.accept();
+    sandbox.stats.count(Counter::SubmissionAccepted);
     let base = base_url(&sandbox, &headers);
-    let media_url = format!("{base}/media/{id}/output.wav");
-    tokio::spawn(Arc::clone(&sandbox.jobs).run(id.clone(), request, sandbox.config.timings, media_url));
+    let job = Job {
+        media_url: format!("{base}/media/{id}/output.wav"),
+        id: id.clone(),
+        request,
+        webhook_url,
+        injected: sandbox.faults.take(Call::Job).map(|armed| armed.fault),
+    };
+    tokio::spawn(Arc::clone(&sandbox.jobs).run(
+        job,
+        sandbox.config.timings,
+        sandbox.client.clone(),
+        Arc::clone(&sandbox.stats),
+    ));
     let accepted = SubmitAccepted {
         polling_url: Some(format!("{base}{}", zonos_api::status_path(&id))),
         request_id: id,
@@ -81,9 +166,24 @@ pub(super) async fn status(
     State(sandbox): State<Arc<Sandbox>>,
     headers: HeaderMap,
     Path(request_id): Path<String>,
-) -> Result<Json<JobStatusResponse>, Refusal> {
+) -> Result<Response, Refusal> {
+    sandbox.stats.count(Counter::PollReceived);
     check_key(&sandbox, &headers)?;
-    sandbox.jobs.poll(&request_id).map(Json).ok_or(Refusal::UnknownRequest(request_id))
+    match sandbox.faults.take(Call::Poll).map(|armed| armed.fault) {
+        Some(Fault::PollMalformed) => {
+            let cut_off = format!(r#"{{"request_id": "{request_id}", "status": "PROC"#);
+            return Ok(([(header::CONTENT_TYPE, "application/json")], cut_off).into_response());
+        }
+        Some(Fault::PollHang) => {
+            tokio::time::sleep(HANG).await;
+            return Err(Refusal::Injected(InjectedRefusal::Internal));
+        }
+        Some(_) => return Err(Refusal::Injected(InjectedRefusal::Internal)),
+        None => {}
+    }
+    let status: JobStatusResponse = sandbox.jobs.status(&request_id).ok_or(Refusal::UnknownRequest(request_id))?;
+    sandbox.stats.count(Counter::PollServed);
+    Ok(Json(status).into_response())
 }
 
 /// The result audio, public as on the gateway's CDN.
@@ -91,11 +191,36 @@ pub(super) async fn media(
     State(sandbox): State<Arc<Sandbox>>,
     Path(request_id): Path<String>,
 ) -> Result<Response, Refusal> {
-    let wav = sandbox.jobs.audio(&request_id).ok_or(Refusal::NoAudio(request_id))?;
+    let injected = sandbox.faults.take(Call::Media).is_some();
+    let wav = sandbox.jobs.audio(&request_id).filter(|_| !injected).ok_or(Refusal::NoAudio(request_id))?;
     Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
 }
 
+/// The sample voices, with absolute URLs.
+pub(super) async fn voice_list(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap) -> Json<Vec<voices::Listed>> {
+    Json(voices::listed(&base_url(&sandbox, &headers)))
+}
+
+pub(super) async fn voice_audio(Path(file): Path<String>) -> Result<Response, Refusal> {
+    let voice = voices::by_file(&file).ok_or(Refusal::UnknownVoice(file))?;
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], Bytes::from_static(voice.wav)).into_response())
+}
+
 /// What tests count to prove that nothing was sent twice.
-pub(super) async fn stats(State(sandbox): State<Arc<Sandbox>>) -> Json<Value> {
-    Json(json!({ "submissions_accepted": sandbox.jobs.accepted(), "polls_served": sandbox.jobs.polls() }))
+pub(super) async fn stats(State(sandbox): State<Arc<Sandbox>>) -> Json<Snapshot> {
+    Json(sandbox.stats.snapshot())
+}
+
+pub(super) async fn arm_fault(State(sandbox): State<Arc<Sandbox>>, Json(armed): Json<Armed>) -> Json<Vec<Armed>> {
+    sandbox.faults.arm(armed);
+    Json(sandbox.faults.armed())
+}
+
+pub(super) async fn armed_faults(State(sandbox): State<Arc<Sandbox>>) -> Json<Vec<Armed>> {
+    Json(sandbox.faults.armed())
+}
+
+pub(super) async fn clear_faults(State(sandbox): State<Arc<Sandbox>>) -> StatusCode {
+    sandbox.faults.clear();
+    StatusCode::NO_CONTENT
 }

@@ -1,4 +1,5 @@
-//! The sandbox's voice: espeak-ng speaks the text in the chosen language, written as a 44.1 kHz mono WAV.
+//! The sandbox's voice: espeak-ng speaks the text in the chosen language, at the reference speaker's pitch, written
+//! as a 44.1 kHz mono WAV.
 
 use std::io::Cursor;
 
@@ -23,12 +24,13 @@ pub enum SpeechError {
     Storage(#[from] std::io::Error),
 }
 
-/// The espeak-ng voice for each documented language.
+/// The espeak-ng voice for each documented language. (`en` and `fr` are British English and French of France;
+/// espeak-ng ignores a variant such as `+f3` after their aliases `en-gb` and `fr-fr`.)
 fn voice(language: Language) -> &'static str {
     match language {
         Language::EnUs => "en-us",
-        Language::EnGb => "en-gb",
-        Language::FrFr => "fr-fr",
+        Language::EnGb => "en",
+        Language::FrFr => "fr",
         Language::De => "de",
         Language::Es => "es",
         Language::It => "it",
@@ -39,12 +41,49 @@ fn voice(language: Language) -> &'static str {
     }
 }
 
-/// Speaks the request's text. The same request always gives the same bytes: espeak-ng is deterministic.
-pub async fn speak(request: &GenerateRequest) -> Result<Vec<u8>, SpeechError> {
+/// How espeak-ng is asked to speak: a voice register and pitch that imitate the reference speaker, and a pace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// espeak-ng's female variant, for speakers above [`HIGH_VOICE_HZ`].
+    high_voice: bool,
+    /// espeak-ng's `-p`, 0–99.
+    pitch: u8,
+    /// espeak-ng's `-s`.
+    words_per_minute: u16,
+}
+
+/// Where the imitation switches from espeak-ng's default (low) voice to its female variant.
+const HIGH_VOICE_HZ: f32 = 150.0;
+/// A natural pace, from which the seed moves each take a little.
+const WORDS_PER_MINUTE: f32 = 165.0;
+
+impl Delivery {
+    /// The delivery for a speaker whose voice sits at `pitch_hz`. espeak-ng's fundamental rises exponentially with
+    /// `-p`: measured, its default voice spans about 72–170 Hz over 0–99 and the `+f3` variant 155–325 Hz.
+    /// `seed` picks the pace, within a spread that grows with `temperature` and is wider when not `accurate_mode`,
+    /// so that takes differ as a sampled model's do while the same seed gives the same take.
+    pub fn imitating(pitch_hz: f32, request: &GenerateRequest, seed: u32) -> Delivery {
+        let high_voice = pitch_hz >= HIGH_VOICE_HZ;
+        let (lowest_hz, steps_per_octave) = if high_voice { (155.0, 93.0) } else { (72.0, 80.0) };
+        let pitch = (steps_per_octave * (pitch_hz / lowest_hz).log2()).round().clamp(0.0, 99.0) as u8;
+        let spread = request.temperature as f32 * if request.accurate_mode { 6.0 } else { 15.0 };
+        // A fixed mix of the seed's bits into −1..1: the same seed, the same pace, on every machine.
+        let unit = (u64::from(seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0;
+        let words_per_minute = (WORDS_PER_MINUTE + unit * spread).round() as u16;
+        Delivery { high_voice, pitch, words_per_minute }
+    }
+}
+
+/// Speaks the request's text with `delivery`. The same inputs always give the same bytes: espeak-ng is
+/// deterministic.
+pub async fn speak(request: &GenerateRequest, delivery: Delivery) -> Result<Vec<u8>, SpeechError> {
+    let voice = voice(request.language);
+    let voice = if delivery.high_voice { format!("{voice}+f3") } else { voice.to_owned() };
     // espeak-ng fixes the WAV header only when it writes to a seekable file, not to a pipe.
     let file = tempfile::Builder::new().suffix(".wav").tempfile()?;
     let mut child = Command::new("espeak-ng")
-        .args(["--stdin", "-v", voice(request.language), "-w"])
+        .args(["--stdin", "-v", &voice, "-p", &delivery.pitch.to_string()])
+        .args(["-s", &delivery.words_per_minute.to_string(), "-w"])
         .arg(file.path())
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -1,0 +1,26 @@
+//! `X-Webhook-URL`: when a job ends, its final status body is POSTed there, retried with backoff as a gateway does.
+
+use std::time::Duration;
+
+use zonos_api::JobStatusResponse;
+
+/// The pauses before each retry; four attempts in all.
+const BACKOFF: [Duration; 3] = [Duration::from_millis(250), Duration::from_millis(500), Duration::from_secs(1)];
+/// How long one attempt may take.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Delivers `status` to `url` until it is accepted (any 2xx) or the attempts run out. Returns whether it was.
+pub async fn deliver(client: &reqwest::Client, url: &str, status: &JobStatusResponse) -> bool {
+    let pauses = std::iter::once(Duration::ZERO).chain(BACKOFF);
+    for (attempt, pause) in pauses.enumerate() {
+        tokio::time::sleep(pause).await;
+        match client.post(url).json(status).timeout(ATTEMPT_TIMEOUT).send().await {
+            Ok(response) if response.status().is_success() => return true,
+            Ok(response) => {
+                tracing::warn!(attempt, status = %response.status(), request_id = %status.request_id, "webhook refused")
+            }
+            Err(error) => tracing::warn!(attempt, %error, request_id = %status.request_id, "webhook unreachable"),
+        }
+    }
+    false
+}

@@ -1,0 +1,120 @@
+//! What the sandbox's tests share: a sandbox on a free port, the documented calls, and audio measurement.
+#![allow(dead_code)] // each test binary uses its own part of these helpers
+
+use std::io::Cursor;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use zonos_api::{JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
+use zonos_server::sandbox::{reference, SandboxConfig, Snapshot, Timings, SAMPLE_RATE};
+
+pub const KEY: &str = "test-key";
+
+pub fn quick() -> Timings {
+    Timings { queue: Duration::from_millis(30), process: Duration::from_millis(30) }
+}
+
+/// Serves `router` on a free loopback port until the test ends.
+pub async fn serve(router: axum::Router) -> SocketAddr {
+    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(zonos_server::serve(listener, router, std::future::pending()));
+    addr
+}
+
+/// The sandbox alone, as `zonos-server sandbox` runs it, with short stages.
+pub async fn start(key: Option<&str>) -> SocketAddr {
+    serve(zonos_server::sandbox_router(SandboxConfig { timings: quick(), key: key.map(str::to_owned) })).await
+}
+
+/// One of the sandbox's own sample voices, reached over the socket like any reference.
+pub fn voice_url(addr: SocketAddr, file: &str) -> String {
+    format!("http://{addr}/__sandbox/voices/{file}")
+}
+
+pub fn request_body(reference_audio_url: &str) -> Value {
+    json!({
+        "reference_audio_url": reference_audio_url,
+        "text": "The quick brown fox jumps over the lazy dog.",
+        "language": "en_us",
+        "seed": 7
+    })
+}
+
+pub async fn submit(addr: SocketAddr, key: Option<&str>, body: &Value) -> reqwest::Response {
+    let mut request = reqwest::Client::new().post(format!("http://{addr}{GENERATE_PATH}")).json(body);
+    if let Some(key) = key {
+        request = request.header(API_KEY_HEADER, key);
+    }
+    request.send().await.unwrap()
+}
+
+pub async fn poll(url: &str) -> JobStatusResponse {
+    let response = reqwest::Client::new().get(url).header(API_KEY_HEADER, KEY).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+/// Polls until the job ends (within a generous deadline), checking the documented flow on the way.
+pub async fn follow(polling_url: &str) -> JobStatusResponse {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = Vec::new();
+    loop {
+        let status = poll(polling_url).await;
+        if seen.last() != Some(&status.status) {
+            seen.push(status.status);
+        }
+        if status.status.is_final() {
+            let order = [JobStatus::Queued, JobStatus::Processing, status.status];
+            assert!(seen.iter().all(|stage| order.contains(stage)), "the documented flow, not {seen:?}");
+            return status;
+        }
+        assert_eq!(status.output, None, "no output before the job ends");
+        assert!(Instant::now() < deadline, "the job did not end: {seen:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+pub async fn accepted(response: reqwest::Response) -> SubmitAccepted {
+    assert_eq!(response.status(), 202);
+    response.json().await.unwrap()
+}
+
+pub async fn submit_and_follow(addr: SocketAddr, body: &Value) -> (String, JobStatusResponse) {
+    let accepted = accepted(submit(addr, Some(KEY), body).await).await;
+    let polling_url = accepted.polling_url.expect("an absolute polling_url");
+    (accepted.request_id, follow(&polling_url).await)
+}
+
+/// The audio of a completed job.
+pub async fn audio_of(status: JobStatusResponse) -> Vec<u8> {
+    assert_eq!(status.status, JobStatus::Completed, "{:?}", status.error);
+    download(&status.output.expect("a completed job has output").media_url[0]).await
+}
+
+pub async fn download(url: &str) -> Vec<u8> {
+    let response = reqwest::get(url).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "audio/wav");
+    response.bytes().await.unwrap().to_vec()
+}
+
+/// Seconds of audio and the RMS level (0–1) of a mono 16-bit WAV at the sandbox's rate.
+pub fn measure(wav: &[u8]) -> (f64, f64) {
+    let mut reader = hound::WavReader::new(Cursor::new(wav)).unwrap();
+    let spec = reader.spec();
+    assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample), (1, SAMPLE_RATE, 16));
+    let samples: Vec<f64> = reader.samples::<i16>().map(|sample| f64::from(sample.unwrap()) / 32768.0).collect();
+    let rms = (samples.iter().map(|sample| sample * sample).sum::<f64>() / samples.len().max(1) as f64).sqrt();
+    (samples.len() as f64 / f64::from(SAMPLE_RATE), rms)
+}
+
+/// The speaker's pitch in Hz, by the sandbox's own estimator.
+pub fn pitch_of(audio: &[u8]) -> f32 {
+    reference::decode(audio.to_vec()).unwrap().pitch_hz().unwrap()
+}
+
+pub async fn stats(addr: SocketAddr) -> Snapshot {
+    reqwest::get(format!("http://{addr}/__sandbox/stats")).await.unwrap().json().await.unwrap()
+}

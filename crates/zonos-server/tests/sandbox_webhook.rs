@@ -1,0 +1,101 @@
+//! `X-Webhook-URL`: the final status body is POSTed once when the job ends, retried with backoff on failure.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Json;
+use common::*;
+use zonos_api::{JobStatus, JobStatusResponse, WEBHOOK_HEADER};
+
+/// A receiver that refuses the first `refusals` calls with 503, and records every body it gets.
+#[derive(Clone, Default)]
+struct Receiver {
+    bodies: Arc<Mutex<Vec<JobStatusResponse>>>,
+    refusals: Arc<Mutex<u32>>,
+}
+
+async fn receive(State(receiver): State<Receiver>, Json(body): Json<JobStatusResponse>) -> StatusCode {
+    receiver.bodies.lock().unwrap().push(body);
+    let mut refusals = receiver.refusals.lock().unwrap();
+    if *refusals > 0 {
+        *refusals -= 1;
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    }
+}
+
+async fn receiver(refusals: u32) -> (SocketAddr, Receiver) {
+    let receiver = Receiver { refusals: Arc::new(Mutex::new(refusals)), ..Receiver::default() };
+    let router = axum::Router::new().route("/hook", post(receive)).with_state(receiver.clone());
+    (serve(router).await, receiver)
+}
+
+async fn submit_with_webhook(addr: SocketAddr, hook: SocketAddr) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}{}", zonos_api::GENERATE_PATH))
+        .header(zonos_api::API_KEY_HEADER, KEY)
+        .header(WEBHOOK_HEADER, format!("http://{hook}/hook"))
+        .json(&request_body(&voice_url(addr, "ada.wav")))
+        .send()
+        .await
+        .unwrap();
+    accepted(response).await.request_id
+}
+
+/// Waits until `count` deliveries were attempted, then a little longer to see that no more come.
+async fn bodies_after(receiver: &Receiver, count: usize) -> Vec<JobStatusResponse> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while receiver.bodies.lock().unwrap().len() < count {
+        assert!(Instant::now() < deadline, "only {} deliveries", receiver.bodies.lock().unwrap().len());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    receiver.bodies.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_final_status_is_delivered_once() {
+    let addr = start(None).await;
+    let (hook, receiver) = receiver(0).await;
+    let id = submit_with_webhook(addr, hook).await;
+    let bodies = bodies_after(&receiver, 1).await;
+    assert_eq!(bodies.len(), 1, "delivered once");
+    let delivered = &bodies[0];
+    assert_eq!((delivered.request_id.as_str(), delivered.status), (id.as_str(), JobStatus::Completed));
+    let polled = poll(&format!("http://{addr}{}", zonos_api::status_path(&id))).await;
+    assert_eq!(delivered, &polled, "the same body the status endpoint serves");
+    assert_eq!(stats(addr).await.webhooks_delivered, 1);
+}
+
+#[tokio::test]
+async fn a_refused_delivery_is_retried_with_backoff() {
+    let addr = start(None).await;
+    let (hook, receiver) = receiver(2).await;
+    submit_with_webhook(addr, hook).await;
+    let bodies = bodies_after(&receiver, 3).await;
+    assert_eq!(bodies.len(), 3, "two refusals, then one success, then nothing more");
+    assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]), "each attempt carries the same final body");
+    assert_eq!(stats(addr).await.webhooks_delivered, 1);
+}
+
+#[tokio::test]
+async fn a_webhook_url_that_is_not_http_is_refused() {
+    let addr = start(None).await;
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}{}", zonos_api::GENERATE_PATH))
+        .header(zonos_api::API_KEY_HEADER, KEY)
+        .header(WEBHOOK_HEADER, "file:///etc/passwd")
+        .json(&request_body(&voice_url(addr, "ada.wav")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(stats(addr).await.submissions_accepted, 0);
+}
