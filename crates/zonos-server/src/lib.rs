@@ -1,6 +1,7 @@
-//! Zonos Studio's server: serves the built app, and the sandbox gateway (alone, or mounted under `/sandbox`).
-//! The proxy role joins it in a module of its own.
+//! Zonos Studio's server: serves the built app and proxies the gateway under `/api`; and the sandbox gateway
+//! (alone, or mounted under `/sandbox` as the proxy's upstream).
 
+pub mod proxy;
 pub mod sandbox;
 pub mod static_files;
 
@@ -9,6 +10,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use axum::extract::Request;
 use axum::{routing::get, serve::ListenerExt, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -31,6 +33,9 @@ pub struct ServeConfig {
     pub dist: PathBuf,
     /// The sandbox gateway to mount under [`SANDBOX_MOUNT`], if any.
     pub sandbox: Option<sandbox::SandboxConfig>,
+    /// The proxy to mount under [`proxy::API_PREFIX`]; without one (no key), the app is served alone and asks its
+    /// user for a gateway.
+    pub proxy: Option<proxy::ProxyConfig>,
 }
 
 /// Where `serve --sandbox` mounts the sandbox gateway.
@@ -44,6 +49,9 @@ pub fn router(config: &ServeConfig) -> Result<Router, StartError> {
     let mut router = Router::new().route("/healthz", get(healthz));
     if let Some(sandbox) = &config.sandbox {
         router = router.nest(SANDBOX_MOUNT, sandbox::router(sandbox.clone(), SANDBOX_MOUNT));
+    }
+    if let Some(proxy) = &config.proxy {
+        router = router.nest(proxy::API_PREFIX, proxy::router(proxy.clone()));
     }
     Ok(with_common_layers(router.fallback_service(static_files::router(&config.dist))))
 }
@@ -60,7 +68,19 @@ fn with_common_layers(router: Router) -> Router {
         .layer(
             CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new("audio/"))),
         )
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %logged_path(request.uri().path()))
+        }))
+}
+
+/// The path as logs show it: no query string, and no webhook token (it is what authenticates a callback).
+fn logged_path(path: &str) -> &str {
+    const WEBHOOKS: &str = "/api/webhooks/";
+    if path.starts_with(WEBHOOKS) {
+        WEBHOOKS
+    } else {
+        path
+    }
 }
 
 async fn healthz() -> Json<Value> {
@@ -84,5 +104,8 @@ pub async fn serve(
             tracing::warn!(%error, "cannot set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    // The client's address keys the proxy's rate limit.
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

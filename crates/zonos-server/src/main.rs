@@ -1,6 +1,7 @@
 //! `zonos-server`: the command line.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use axum::Router;
 use clap::{Args, Parser, Subcommand};
 use tokio::sync::Notify;
 use tracing_subscriber::EnvFilter;
+use zonos_server::proxy::{ApiKey, ProxyConfig};
 use zonos_server::sandbox::{SandboxConfig, Timings};
 use zonos_server::{ServeConfig, StartError};
 
@@ -30,11 +32,13 @@ enum Command {
         /// The trunk build to serve.
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
-        /// Mount the sandbox gateway under /sandbox in this process.
+        /// Mount the sandbox gateway under /sandbox in this process, and proxy to it.
         #[arg(long)]
         sandbox: bool,
         #[command(flatten)]
         sandbox_flags: SandboxFlags,
+        #[command(flatten)]
+        proxy_flags: ProxyFlags,
     },
     /// Run the sandbox gateway alone: a local stand-in for the Zonos 2 gateway.
     Sandbox {
@@ -59,6 +63,82 @@ struct SandboxFlags {
     key: Option<String>,
 }
 
+/// The proxy's flags. The key itself is never a flag (it would show in the process list): it comes from the
+/// environment variable `ZONOS_API_KEY` or from `--key-file`.
+#[derive(Args)]
+struct ProxyFlags {
+    /// The gateway to forward /api calls to.
+    #[arg(long, default_value = zonos_api::DEFAULT_GATEWAY_URL)]
+    upstream: String,
+    /// A file holding the gateway's API key (instead of the environment variable ZONOS_API_KEY).
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+    /// This server's address as the gateway can reach it (https://…): enables webhook push and reference uploads.
+    #[arg(long)]
+    public_url: Option<String>,
+    /// A host (or host:port) that /api/media may fetch result audio from; repeat for more [default: the
+    /// documented CDN host].
+    #[arg(long = "media-host")]
+    media_hosts: Vec<String>,
+    /// Another origin allowed to call /api (CORS); repeat for more. By default only the app's own origin.
+    #[arg(long = "allow-origin")]
+    allow_origins: Vec<String>,
+    /// Submissions allowed per minute from one client address.
+    #[arg(long, default_value_t = zonos_server::proxy::DEFAULT_SUBMISSIONS_PER_MINUTE)]
+    rate_per_minute: NonZeroU32,
+    /// At most this many submissions sent upstream per day (UTC), over all clients.
+    #[arg(long)]
+    daily_cap: Option<u32>,
+}
+
+impl ProxyFlags {
+    /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
+    fn config(self, local: SocketAddr, sandbox: Option<&SandboxConfig>) -> Result<Option<ProxyConfig>, RunError> {
+        let mut config = match sandbox {
+            Some(sandbox) => ProxyConfig::for_sandbox(local, sandbox),
+            None => {
+                let Some(key) = self.key()? else {
+                    println!("No gateway key (ZONOS_API_KEY or --key-file): serving the app alone, without /api.");
+                    return Ok(None);
+                };
+                ProxyConfig {
+                    upstream: self.upstream.trim_end_matches('/').to_owned(),
+                    key,
+                    public_url: None,
+                    media_hosts: vec![zonos_server::proxy::DOCUMENTED_MEDIA_HOST.to_owned()],
+                    allow_origins: Vec::new(),
+                    submissions_per_minute: self.rate_per_minute,
+                    daily_cap: None,
+                    voices: Vec::new(),
+                    sandbox: false,
+                }
+            }
+        };
+        if self.public_url.is_some() {
+            config.public_url = self.public_url;
+        }
+        if !self.media_hosts.is_empty() {
+            config.media_hosts.retain(|host| sandbox.is_some() && *host == local.to_string());
+            config.media_hosts.extend(self.media_hosts);
+        }
+        config.allow_origins = self.allow_origins;
+        config.submissions_per_minute = self.rate_per_minute;
+        config.daily_cap = self.daily_cap;
+        Ok(Some(config))
+    }
+
+    fn key(&self) -> Result<Option<ApiKey>, RunError> {
+        match &self.key_file {
+            Some(path) => {
+                let key =
+                    std::fs::read_to_string(path).map_err(|source| RunError::KeyFile { path: path.clone(), source })?;
+                ApiKey::new(&key).map(Some).ok_or(RunError::EmptyKeyFile(path.clone()))
+            }
+            None => Ok(std::env::var("ZONOS_API_KEY").ok().as_deref().and_then(ApiKey::new)),
+        }
+    }
+}
+
 impl SandboxFlags {
     fn config(self) -> SandboxConfig {
         let timings =
@@ -72,16 +152,20 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let (addr, router, what) = match Cli::parse().command {
-        Command::Serve { addr, dist, sandbox, sandbox_flags } => {
-            let config = ServeConfig { dist, sandbox: sandbox.then(|| sandbox_flags.config()) };
-            (addr, zonos_server::router(&config), "Zonos Studio")
+    let outcome = match Cli::parse().command {
+        Command::Serve { addr, dist, sandbox, sandbox_flags, proxy_flags } => {
+            let sandbox = sandbox.then(|| sandbox_flags.config());
+            run(addr, "Zonos Studio", move |local| {
+                let proxy = proxy_flags.config(local, sandbox.as_ref())?;
+                Ok(zonos_server::router(&ServeConfig { dist, sandbox, proxy })?)
+            })
+            .await
         }
         Command::Sandbox { addr, sandbox_flags } => {
-            (addr, Ok(zonos_server::sandbox_router(sandbox_flags.config())), "The Zonos 2 sandbox gateway")
+            run(addr, "The Zonos 2 sandbox gateway", |_| Ok(zonos_server::sandbox_router(sandbox_flags.config()))).await
         }
     };
-    match run(addr, router, what).await {
+    match outcome {
         Ok(()) => {
             println!("zonos-server stopped");
             ExitCode::SUCCESS
@@ -99,12 +183,21 @@ enum RunError {
     Start(#[from] StartError),
     #[error("serving failed: {0}")]
     Serve(#[from] std::io::Error),
+    #[error("cannot read the key file {path}: {source}")]
+    KeyFile { path: PathBuf, source: std::io::Error },
+    #[error("the key file {0} is empty")]
+    EmptyKeyFile(PathBuf),
 }
 
-async fn run(addr: SocketAddr, router: Result<Router, StartError>, what: &str) -> Result<(), RunError> {
-    let router = router?;
+/// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them.
+async fn run(
+    addr: SocketAddr,
+    what: &str,
+    routes: impl FnOnce(SocketAddr) -> Result<Router, RunError>,
+) -> Result<(), RunError> {
     let listener = zonos_server::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let router = routes(addr)?;
     println!("{what} is ready at http://{addr}/  (Ctrl-C stops it)");
     let stopping = Arc::new(Notify::new());
     let signal = {

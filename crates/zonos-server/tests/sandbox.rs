@@ -240,8 +240,11 @@ async fn mounted_under_serve_its_urls_carry_the_mount() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
     let timings = Timings { queue: Duration::from_millis(10), process: Duration::from_millis(10) };
-    let config =
-        zonos_server::ServeConfig { dist: dist.path().to_owned(), sandbox: Some(SandboxConfig { timings, key: None }) };
+    let config = zonos_server::ServeConfig {
+        dist: dist.path().to_owned(),
+        sandbox: Some(SandboxConfig { timings, key: None }),
+        proxy: None,
+    };
     let addr = serve(zonos_server::router(&config).unwrap()).await;
 
     let voices: Vec<Value> =

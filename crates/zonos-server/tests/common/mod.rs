@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use zonos_api::{JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
 use zonos_server::sandbox::{reference, SandboxConfig, Snapshot, Timings, SAMPLE_RATE};
 
-pub const KEY: &str = "test-key";
+pub const KEY: &str = "sk-test-7f3a9c2e51";
 
 pub fn quick() -> Timings {
     Timings { queue: Duration::from_millis(30), process: Duration::from_millis(30) }
@@ -51,17 +51,31 @@ pub async fn submit(addr: SocketAddr, key: Option<&str>, body: &Value) -> reqwes
 }
 
 pub async fn poll(url: &str) -> JobStatusResponse {
-    let response = reqwest::Client::new().get(url).header(API_KEY_HEADER, KEY).send().await.unwrap();
+    poll_with(url, Some(KEY)).await
+}
+
+/// A status call with `key`, or with none as a browser calls the proxy.
+pub async fn poll_with(url: &str, key: Option<&str>) -> JobStatusResponse {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(key) = key {
+        request = request.header(API_KEY_HEADER, key);
+    }
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
 
-/// Polls until the job ends (within a generous deadline), checking the documented flow on the way.
+/// Polls the sandbox until the job ends.
 pub async fn follow(polling_url: &str) -> JobStatusResponse {
+    follow_with(polling_url, Some(KEY)).await
+}
+
+/// Polls until the job ends (within a generous deadline), checking the documented flow on the way.
+pub async fn follow_with(polling_url: &str, key: Option<&str>) -> JobStatusResponse {
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut seen = Vec::new();
     loop {
-        let status = poll(polling_url).await;
+        let status = poll_with(polling_url, key).await;
         if seen.last() != Some(&status.status) {
             seen.push(status.status);
         }
@@ -117,4 +131,42 @@ pub fn pitch_of(audio: &[u8]) -> f32 {
 
 pub async fn stats(addr: SocketAddr) -> Snapshot {
     reqwest::get(format!("http://{addr}/__sandbox/stats")).await.unwrap().json().await.unwrap()
+}
+
+/// A stand-in trunk build, enough for `serve` to start.
+pub fn fake_dist() -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Zonos Studio</title>").unwrap();
+    dist
+}
+
+/// `serve --sandbox` as the demo runs it (sandbox key `KEY`, short stages), with `adjust` applied to the proxy.
+pub async fn start_studio(adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig)) -> SocketAddr {
+    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let local = listener.local_addr().unwrap();
+    let sandbox = SandboxConfig { timings: quick(), key: Some(KEY.to_owned()) };
+    let mut proxy = zonos_server::proxy::ProxyConfig::for_sandbox(local, &sandbox);
+    adjust(&mut proxy);
+    // The build directory must outlive the server: it is left for the OS to clean up.
+    let dist = fake_dist().keep();
+    let config = zonos_server::ServeConfig { dist, sandbox: Some(sandbox), proxy: Some(proxy) };
+    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).unwrap(), std::future::pending()));
+    local
+}
+
+/// A submission through the proxy, as the browser sends it: no key.
+pub async fn submit_via_proxy(studio: SocketAddr, body: &Value) -> reqwest::Response {
+    reqwest::Client::new().post(format!("http://{studio}/api{GENERATE_PATH}")).json(body).send().await.unwrap()
+}
+
+/// The sandbox's stats behind `serve --sandbox`.
+pub async fn upstream_stats(studio: SocketAddr) -> Snapshot {
+    reqwest::get(format!("http://{studio}/sandbox/__sandbox/stats")).await.unwrap().json().await.unwrap()
+}
+
+/// Arms a fault in the sandbox behind `serve --sandbox`.
+pub async fn arm_upstream(studio: SocketAddr, fault: Value) {
+    let url = format!("http://{studio}/sandbox/__sandbox/faults");
+    let response = reqwest::Client::new().post(url).json(&fault).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{fault}");
 }

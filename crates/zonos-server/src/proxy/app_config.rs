@@ -1,0 +1,39 @@
+//! `GET /api/config`: what this proxy offers, so that the app served by it needs no settings.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use serde::Serialize;
+use zonos_api::Language;
+
+use super::Proxy;
+
+/// A sample reference voice.
+#[derive(Debug, Clone, Serialize)]
+pub struct Voice {
+    pub name: String,
+    pub url: String,
+    pub language: Language,
+}
+
+#[derive(Serialize)]
+pub struct Offer {
+    /// Requests go to the sandbox gateway: nothing is paid for.
+    sandbox: bool,
+    /// Final statuses are pushed at `/api/v2/requests/events/{request_id}`.
+    events: bool,
+    /// `POST /api/references` takes recordings and files.
+    uploads: bool,
+    voices: Vec<Voice>,
+}
+
+pub async fn config(State(proxy): State<Arc<Proxy>>) -> Json<Offer> {
+    let reachable = proxy.callback_base.is_some();
+    Json(Offer {
+        sandbox: proxy.config.sandbox,
+        events: reachable,
+        uploads: reachable,
+        voices: proxy.config.voices.clone(),
+    })
+}

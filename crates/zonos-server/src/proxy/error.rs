@@ -1,0 +1,82 @@
+//! Why the proxy answers a call itself instead of passing on the gateway's answer; always in the documented
+//! error-body shape, so the app handles one contract.
+
+use std::time::Duration;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use zonos_api::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the body is not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("{0:?} is not a Zonos 2 request id (zonos-2_ followed by a UUID)")]
+    BadRequestId(String),
+    #[error("Too many submissions from this address: try again in {} s", whole_seconds(*.0))]
+    RateLimited(Duration),
+    #[error("Today's submission cap is reached: try again in {} s, after midnight UTC", whole_seconds(*.0))]
+    DailyCap(Duration),
+    #[error("the gateway could not be reached: {0}")]
+    Unreachable(String),
+    #[error("the gateway did not answer within {} s; a submission may still have been accepted", .0.as_secs())]
+    Timeout(Duration),
+    #[error("media is fetched only from {allowed}, not from {url:?}")]
+    MediaRefused { url: String, allowed: String },
+    #[error("the media host answered {0}")]
+    MediaStatus(StatusCode),
+    #[error("this callback is not one the proxy asked for")]
+    UnknownCallback,
+    #[error("the callback's body is not a final status of its request")]
+    BadCallback,
+    #[error("no push stream for {0}: poll its status instead")]
+    NoEvents(String),
+    #[error("the file is not audio in a documented format (MP3, OGG, WAV, M4A, AAC)")]
+    NotAudio,
+    #[error("the file is larger than the {} MB limit", .0 / 1024 / 1024)]
+    TooLarge(usize),
+    #[error("no stored reference {0}; references expire after a day")]
+    UnknownReference(String),
+}
+
+/// A wait as `Retry-After` writes it: whole seconds, rounded up, at least one.
+fn whole_seconds(wait: Duration) -> u64 {
+    (wait.as_secs_f64().ceil() as u64).max(1)
+}
+
+impl ProxyError {
+    fn status(&self) -> (StatusCode, &'static str) {
+        match self {
+            ProxyError::Invalid(_) | ProxyError::NotJson(_) | ProxyError::BadRequestId(_) | ProxyError::BadCallback => {
+                (StatusCode::BAD_REQUEST, "Bad Request")
+            }
+            ProxyError::RateLimited(_) | ProxyError::DailyCap(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests")
+            }
+            ProxyError::Unreachable(_) | ProxyError::MediaStatus(_) => (StatusCode::BAD_GATEWAY, "Bad Gateway"),
+            ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"),
+            ProxyError::MediaRefused { .. } | ProxyError::UnknownCallback => (StatusCode::FORBIDDEN, "Forbidden"),
+            ProxyError::NoEvents(_) | ProxyError::UnknownReference(_) => (StatusCode::NOT_FOUND, "Not Found"),
+            ProxyError::NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
+            ProxyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+        }
+    }
+}
+
+impl IntoResponse for ProxyError {
+    fn into_response(self) -> Response {
+        let (status, error) = self.status();
+        let retry_after = match &self {
+            ProxyError::RateLimited(wait) | ProxyError::DailyCap(wait) => Some(whole_seconds(*wait)),
+            _ => None,
+        };
+        let mut response = (status, Json(ErrorBody::new(error, self.to_string()))).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}

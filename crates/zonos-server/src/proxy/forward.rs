@@ -1,0 +1,132 @@
+//! The two documented calls, forwarded to the configured upstream with the key added on the server. Upstream
+//! status codes and bodies pass through unchanged, except that a `polling_url` points at the proxy.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use zonos_api::{GenerateRequest, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
+
+use super::error::ProxyError;
+use super::{read_body, Proxy, API_PREFIX, JSON_LIMIT};
+
+/// How long the gateway may take to queue a submission, and to answer a poll.
+const SUBMIT_TIMEOUT: Duration = Duration::from_secs(30);
+const STATUS_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Only a documented request id may go into an upstream path.
+pub fn check_request_id(request_id: &str) -> Result<(), ProxyError> {
+    if zonos_api::is_request_id(request_id) {
+        Ok(())
+    } else {
+        Err(ProxyError::BadRequestId(request_id.to_owned()))
+    }
+}
+
+/// The upstream's whole answer: what the browser gets back.
+pub struct Answer {
+    status: StatusCode,
+    /// The headers that pass through: content type and `Retry-After`.
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    async fn of(request: reqwest::RequestBuilder, timeout: Duration) -> Result<Answer, ProxyError> {
+        let failed = |error: reqwest::Error| {
+            if error.is_timeout() {
+                ProxyError::Timeout(timeout)
+            } else {
+                ProxyError::Unreachable(error.without_url().to_string())
+            }
+        };
+        let response = request.timeout(timeout).send().await.map_err(failed)?;
+        let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let mut headers = HeaderMap::new();
+        for name in [header::CONTENT_TYPE, header::RETRY_AFTER] {
+            if let Some(value) = response.headers().get(name.as_str()) {
+                headers.insert(name, value.clone());
+            }
+        }
+        Ok(Answer { status, headers, body: response.bytes().await.map_err(failed)? })
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        (self.status, self.headers, self.body).into_response()
+    }
+}
+
+/// `POST /api/zonos-2/v1/zonos-2-request`: validated here first, so that nothing invalid is paid for.
+pub async fn submit(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    body: Body,
+) -> Result<Answer, ProxyError> {
+    let body = read_body(body, JSON_LIMIT).await?;
+    let json: Value = serde_json::from_slice(&body).map_err(ProxyError::NotJson)?;
+    GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
+    let reservation = proxy.limits.admit(client.ip())?;
+
+    let mut request = proxy
+        .client
+        .post(format!("{}{GENERATE_PATH}", proxy.config.upstream))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(API_KEY_HEADER, proxy.key.expose())
+        .body(body);
+    let callback = proxy.callback_base.as_ref().map(|base| (base, proxy.hub.open()));
+    if let Some((base, token)) = &callback {
+        request = request.header(WEBHOOK_HEADER, format!("{base}{API_PREFIX}/webhooks/{token}"));
+    }
+    let answer = Answer::of(request, SUBMIT_TIMEOUT).await;
+    let accepted = answer.as_ref().ok().and_then(accepted_request_id);
+    match (&callback, &accepted) {
+        (Some((_, token)), Some(request_id)) => proxy.hub.bind(token, request_id),
+        (Some((_, token)), None) => proxy.hub.close(token),
+        (None, _) => {}
+    }
+    let mut answer = answer?;
+    // Accepted (202) or already answered with the audio (200): either way it was paid for.
+    if answer.status.is_success() {
+        reservation.keep();
+    }
+    if let Some(request_id) = accepted {
+        answer.body = with_proxy_polling_url(&answer.body, &request_id);
+    }
+    Ok(answer)
+}
+
+/// The request id of a 202 answer.
+fn accepted_request_id(answer: &Answer) -> Option<String> {
+    if answer.status != StatusCode::ACCEPTED {
+        return None;
+    }
+    let body: Value = serde_json::from_slice(&answer.body).ok()?;
+    let request_id = body.get("request_id")?.as_str()?;
+    zonos_api::is_request_id(request_id).then(|| request_id.to_owned())
+}
+
+/// The 202 body with its `polling_url` on the proxy's own status path, so the browser never polls upstream.
+fn with_proxy_polling_url(body: &Bytes, request_id: &str) -> Bytes {
+    let Ok(Value::Object(mut accepted)) = serde_json::from_slice::<Value>(body) else { return body.clone() };
+    let path = format!("{API_PREFIX}{}", zonos_api::status_path(request_id));
+    accepted.insert("polling_url".to_owned(), Value::String(path));
+    Bytes::from(serde_json::to_vec(&accepted).expect("JSON serializes"))
+}
+
+/// `GET /api/v2/requests/status/{request_id}`.
+pub async fn status(State(proxy): State<Arc<Proxy>>, Path(request_id): Path<String>) -> Result<Answer, ProxyError> {
+    check_request_id(&request_id)?;
+    let request = proxy
+        .client
+        .get(format!("{}{}", proxy.config.upstream, zonos_api::status_path(&request_id)))
+        .header(API_KEY_HEADER, proxy.key.expose());
+    Answer::of(request, STATUS_TIMEOUT).await
+}

@@ -1,0 +1,92 @@
+//! `GET /api/media?url=…`: result audio fetched same-origin, so the app can draw, cache and download it; only from
+//! the allowed hosts, and only plain paths.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use reqwest::Url;
+use serde::Deserialize;
+
+use super::error::ProxyError;
+use super::Proxy;
+
+#[derive(Deserialize)]
+pub struct MediaQuery {
+    url: String,
+}
+
+/// The URL, if it is http(s) on an allowed host (`host` or `host:port`) with a plain path.
+pub fn allowed_url(url: &str, hosts: &[String]) -> Result<Url, ProxyError> {
+    let refused = || ProxyError::MediaRefused { url: url.to_owned(), allowed: hosts.join(", ") };
+    let parsed = Url::parse(url).map_err(|_| refused())?;
+    let host = parsed.host_str().ok_or_else(refused)?;
+    let with_port = parsed.port().map(|port| format!("{host}:{port}"));
+    let host_allowed = hosts.iter().any(|allowed| allowed == host || Some(allowed) == with_port.as_ref());
+    // The parser resolves dot segments, even encoded ones, so the URL as given is checked: a media URL has none.
+    let given = url.to_ascii_lowercase();
+    let plain_path = !["%2e", "%2f", "%5c", "\\", "/../", "/./"].iter().any(|hidden| given.contains(hidden))
+        && !given.ends_with("/..");
+    let plain =
+        matches!(parsed.scheme(), "http" | "https") && parsed.username().is_empty() && parsed.password().is_none();
+    if host_allowed && plain_path && plain {
+        Ok(parsed)
+    } else {
+        Err(refused())
+    }
+}
+
+/// Forwards the download, with `Range` for seeking, and streams the answer back.
+pub async fn media(
+    State(proxy): State<Arc<Proxy>>,
+    Query(query): Query<MediaQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ProxyError> {
+    let url = allowed_url(&query.url, &proxy.config.media_hosts)?;
+    let mut request = proxy.client.get(url);
+    if let Some(range) = headers.get(header::RANGE) {
+        request = request.header(header::RANGE, range);
+    }
+    let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
+    let status = upstream.status();
+    if !status.is_success() {
+        return Err(ProxyError::MediaStatus(StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY)));
+    }
+    let mut response = Response::builder().status(status.as_u16());
+    for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_RANGE, header::ACCEPT_RANGES] {
+        if let Some(value) = upstream.headers().get(name.as_str()) {
+            response = response.header(name, value.clone());
+        }
+    }
+    let body = Body::from_stream(upstream.bytes_stream());
+    Ok(response.body(body).expect("status and headers copied from a valid response").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_urls_on_allowed_hosts_pass() {
+        let hosts = ["cdn.example".to_owned(), "127.0.0.1:8080".to_owned()];
+        for url in ["https://cdn.example/v1/a/output.wav", "http://127.0.0.1:8080/sandbox/media/x/output.wav"] {
+            assert!(allowed_url(url, &hosts).is_ok(), "{url}");
+        }
+        for url in [
+            "https://evil.example/output.wav",
+            "https://cdn.example.evil.example/output.wav",
+            "http://127.0.0.1:9999/output.wav",
+            "http://127.0.0.1/output.wav",
+            "file:///etc/passwd",
+            "https://user:pass@cdn.example/output.wav",
+            "https://cdn.example/v1/..%2f..%2fsecret",
+            "https://cdn.example/v1/%2E%2E/secret",
+            "https://cdn.example/v1/../../secret",
+            "not a url",
+        ] {
+            assert!(matches!(allowed_url(url, &hosts), Err(ProxyError::MediaRefused { .. })), "{url}");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The proxy: forwards the two documented calls to the gateway with the key added on the server (it never reaches
+//! a browser), and adds what a browser can't do alone: validation before anything is paid for, limits, webhook
+//! push over Server-Sent Events, same-origin media and reference uploads.
+
+mod app_config;
+mod error;
+mod forward;
+mod key;
+mod limits;
+mod media;
+mod push;
+mod references;
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue, Method};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use zonos_api::{GENERATE_PATH, STATUS_PATH_PREFIX};
+
+use crate::sandbox::SandboxConfig;
+use crate::SANDBOX_MOUNT;
+
+pub use error::ProxyError;
+pub use key::ApiKey;
+pub use media::allowed_url;
+pub use references::{AudioFormat, MAX_REFERENCE_BYTES};
+
+/// Where the proxy's routes live.
+pub const API_PREFIX: &str = "/api";
+/// The largest JSON body the proxy reads: a request is a few hundred bytes.
+const JSON_LIMIT: usize = 64 * 1024;
+/// The host of the gateway's result CDN, as the docs show it.
+pub const DOCUMENTED_MEDIA_HOST: &str = "pub-582b7213209642b9b995c96c95a30381.r2.dev";
+
+/// What the proxy forwards to, and how.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    /// The gateway's base URL, without a trailing slash.
+    pub upstream: String,
+    pub key: ApiKey,
+    /// Where the gateway can reach this server (webhooks, uploaded references); `None`: it can't, the app polls.
+    pub public_url: Option<String>,
+    /// Hosts (`host` or `host:port`) that `/api/media` may fetch from.
+    pub media_hosts: Vec<String>,
+    /// Other origins allowed to call `/api` (CORS); none by default: same-origin only.
+    pub allow_origins: Vec<String>,
+    pub submissions_per_minute: NonZeroU32,
+    pub daily_cap: Option<u32>,
+    /// Sample voices to offer (the sandbox's), with URLs the gateway can fetch.
+    pub voices: Vec<app_config::Voice>,
+    pub sandbox: bool,
+}
+
+pub use app_config::Voice;
+
+impl ProxyConfig {
+    /// The proxy in front of the sandbox mounted in the same server, listening at `local`: the sandbox is its
+    /// upstream, its media host and its webhook caller, and its sample voices are offered.
+    pub fn for_sandbox(local: SocketAddr, sandbox: &SandboxConfig) -> ProxyConfig {
+        // Listening on every interface: the loopback one is where this process reaches itself.
+        let local = if local.ip().is_unspecified() {
+            SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, local.port()))
+        } else {
+            local
+        };
+        let base = format!("http://{local}");
+        let upstream = format!("{base}{SANDBOX_MOUNT}");
+        let voices = crate::sandbox::SAMPLE_VOICES
+            .iter()
+            .map(|voice| Voice {
+                name: voice.name.to_owned(),
+                url: format!("{upstream}/__sandbox/voices/{}", voice.file),
+                language: voice.language,
+            })
+            .collect();
+        ProxyConfig {
+            upstream,
+            key: sandbox.key.as_deref().and_then(ApiKey::new).unwrap_or_else(|| ApiKey::new("sandbox").expect("a key")),
+            public_url: Some(base),
+            media_hosts: vec![local.to_string()],
+            allow_origins: Vec::new(),
+            submissions_per_minute: DEFAULT_SUBMISSIONS_PER_MINUTE,
+            daily_cap: None,
+            voices,
+            sandbox: true,
+        }
+    }
+}
+
+/// Enough for a person working fast; too few for a script draining the wallet.
+pub const DEFAULT_SUBMISSIONS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(20).expect("non-zero");
+
+struct Proxy {
+    key: ApiKey,
+    /// `public_url` without a trailing slash.
+    callback_base: Option<String>,
+    config: ProxyConfig,
+    client: reqwest::Client,
+    limits: limits::Limits,
+    hub: push::Hub,
+    references: references::References,
+}
+
+/// The proxy's routes, to be mounted at [`API_PREFIX`].
+pub fn router(config: ProxyConfig) -> Router {
+    let cors = cross_origin(&config.allow_origins);
+    let callback_base = config.public_url.as_ref().map(|url| url.trim_end_matches('/').to_owned());
+    let proxy = Arc::new(Proxy {
+        key: config.key.clone(),
+        limits: limits::Limits::new(config.submissions_per_minute, config.daily_cap),
+        callback_base,
+        // No redirects: the proxy talks to the configured hosts only, never to where they point.
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client"),
+        hub: push::Hub::default(),
+        references: references::References::default(),
+        config,
+    });
+    let mut router = Router::new()
+        .route(GENERATE_PATH, post(forward::submit))
+        .route(&format!("{STATUS_PATH_PREFIX}{{request_id}}"), get(forward::status))
+        .route("/media", get(media::media))
+        .route("/config", get(app_config::config));
+    if proxy.callback_base.is_some() {
+        router = router
+            .route("/webhooks/{token}", post(push::callback))
+            .route("/v2/requests/events/{request_id}", get(push::events))
+            .route("/references", post(references::upload))
+            .route("/references/{name}", get(references::download));
+    }
+    let router = router.with_state(proxy);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+fn cross_origin(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::CACHE_CONTROL])
+            .expose_headers([header::RETRY_AFTER])
+    })
+}
+
+/// Reads a body of at most `limit` bytes.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, ProxyError> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| ProxyError::TooLarge(limit))
+}

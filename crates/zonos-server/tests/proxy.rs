@@ -1,0 +1,294 @@
+//! `serve`'s proxy over real sockets, with the sandbox as its upstream: forwarding with the key added, validation
+//! before anything is paid for, limits, webhook push over SSE, same-origin media and reference uploads.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+
+use common::*;
+use serde_json::{json, Value};
+use zonos_api::{ErrorBody, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
+use zonos_server::proxy::{ApiKey, ProxyConfig};
+use zonos_server::sandbox::SandboxConfig;
+
+fn voice(studio: SocketAddr) -> String {
+    format!("http://{studio}/sandbox/__sandbox/voices/ada.wav")
+}
+
+/// Submits through the proxy and follows the job by the `polling_url` it answers with.
+async fn generate(studio: SocketAddr) -> (SubmitAccepted, JobStatusResponse) {
+    let accepted = accepted(submit_via_proxy(studio, &request_body(&voice(studio))).await).await;
+    let polling_url = accepted.polling_url.clone().unwrap();
+    let status = follow_with(&format!("http://{studio}{polling_url}"), None).await;
+    (accepted, status)
+}
+
+#[tokio::test]
+async fn a_generation_goes_through_the_proxy_with_the_key_added_there() {
+    // The sandbox accepts only `KEY`, which the browser never sends: the proxy adds it.
+    let studio = start_studio(|_| {}).await;
+    let (accepted, status) = generate(studio).await;
+    assert_eq!(accepted.polling_url.unwrap(), format!("/api/v2/requests/status/{}", accepted.request_id));
+    assert_eq!(status.status, JobStatus::Completed, "{:?}", status.error);
+    assert!(measure(&audio_of(status).await).0 > 1.0);
+    let stats = upstream_stats(studio).await;
+    assert_eq!((stats.submissions_received, stats.submissions_accepted), (1, 1));
+}
+
+#[tokio::test]
+async fn an_invalid_request_is_refused_before_it_reaches_the_gateway() {
+    let studio = start_studio(|_| {}).await;
+    let mut body = request_body(&voice(studio));
+    body["top_p"] = json!(1.5);
+    body["language"] = json!("en");
+    let response = submit_via_proxy(studio, &body).await;
+    assert_eq!(response.status(), 400);
+    let error: ErrorBody = response.json().await.unwrap();
+    assert_eq!(error.error, "Bad Request");
+    assert!(error.message.contains("top_p = 1.5 is outside the allowed range 0–1"), "{}", error.message);
+    assert!(error.message.contains("language"), "{}", error.message);
+    let not_json = reqwest::Client::new().post(format!("http://{studio}/api{GENERATE_PATH}")).body("{").send().await;
+    assert_eq!(not_json.unwrap().status(), 400);
+    assert_eq!(upstream_stats(studio).await.submissions_received, 0, "nothing reached the gateway");
+}
+
+#[tokio::test]
+async fn upstream_errors_pass_through_unchanged() {
+    let studio = start_studio(|_| {}).await;
+    let body = request_body(&voice(studio));
+    arm_upstream(studio, json!({ "fault": "submit-402" })).await;
+    let response = submit_via_proxy(studio, &body).await;
+    assert_eq!(response.status(), 402);
+    let error: ErrorBody = response.json().await.unwrap();
+    assert_eq!(error, ErrorBody::new("Insufficient Balance", "Your wallet does not have enough balance."));
+
+    arm_upstream(studio, json!({ "fault": "submit-429", "retry_after": 9 })).await;
+    let response = submit_via_proxy(studio, &body).await;
+    assert_eq!((response.status().as_u16(), &response.headers()["retry-after"]), (429, &"9".parse().unwrap()));
+
+    let accepted = accepted(submit_via_proxy(studio, &body).await).await;
+    arm_upstream(studio, json!({ "fault": "poll-malformed" })).await;
+    let url = format!("http://{studio}{}", accepted.polling_url.unwrap());
+    let malformed = reqwest::get(&url).await.unwrap();
+    assert_eq!(malformed.status(), 200);
+    assert!(serde_json::from_str::<Value>(&malformed.text().await.unwrap()).is_err(), "passed on as it came");
+}
+
+#[tokio::test]
+async fn request_ids_must_have_the_documented_shape() {
+    let studio = start_studio(|_| {}).await;
+    for id in
+        ["..%2F..%2Fsandbox%2F__sandbox%2Fstats", "zonos-2_not-a-uuid", "other_019d3b6e-7c1a-7b2e-9f00-0a1b2c3d4e5f"]
+    {
+        let response = reqwest::get(format!("http://{studio}/api/v2/requests/status/{id}")).await.unwrap();
+        assert_eq!(response.status(), 400, "{id}");
+    }
+    assert_eq!(upstream_stats(studio).await.polls_received, 0);
+}
+
+#[tokio::test]
+async fn the_rate_limit_answers_429_with_retry_after() {
+    let studio = start_studio(|proxy| proxy.submissions_per_minute = NonZeroU32::new(2).unwrap()).await;
+    let body = request_body(&voice(studio));
+    for _ in 0..2 {
+        assert_eq!(submit_via_proxy(studio, &body).await.status(), 202);
+    }
+    let limited = submit_via_proxy(studio, &body).await;
+    assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert_eq!(limited.json::<ErrorBody>().await.unwrap().error, "Too Many Requests");
+    assert_eq!(upstream_stats(studio).await.submissions_received, 2);
+}
+
+#[tokio::test]
+async fn the_daily_cap_answers_429_until_midnight_and_refusals_do_not_count() {
+    let studio = start_studio(|proxy| proxy.daily_cap = Some(1)).await;
+    let body = request_body(&voice(studio));
+    arm_upstream(studio, json!({ "fault": "submit-500" })).await;
+    assert_eq!(submit_via_proxy(studio, &body).await.status(), 500, "refused upstream: not counted");
+    assert_eq!(submit_via_proxy(studio, &body).await.status(), 202);
+    let capped = submit_via_proxy(studio, &body).await;
+    assert_eq!(capped.status(), 429);
+    let retry_after: u64 = capped.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&retry_after), "{retry_after}");
+    assert!(capped.json::<ErrorBody>().await.unwrap().message.contains("cap"));
+    assert_eq!(upstream_stats(studio).await.submissions_accepted, 1);
+}
+
+/// The body of an SSE response, read until the server closes it.
+async fn events_of(studio: SocketAddr, request_id: &str) -> String {
+    let url = format!("http://{studio}/api/v2/requests/events/{request_id}");
+    let response = reqwest::get(url).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_final_status_is_pushed_once_over_sse_and_the_stream_closes() {
+    let studio = start_studio(|_| {}).await;
+    let accepted = accepted(submit_via_proxy(studio, &request_body(&voice(studio))).await).await;
+    let stream = tokio::time::timeout(std::time::Duration::from_secs(30), events_of(studio, &accepted.request_id));
+    let stream = stream.await.expect("the stream ends after the final status");
+    let events: Vec<&str> = stream.split("\n\n").filter(|event| event.contains("data:")).collect();
+    assert_eq!(events.len(), 1, "{stream}");
+    assert!(events[0].contains("event: status"), "{stream}");
+    let data = events[0].lines().find_map(|line| line.strip_prefix("data: ")).unwrap();
+    let status: JobStatusResponse = serde_json::from_str(data).unwrap();
+    assert_eq!((status.request_id.as_str(), status.status), (accepted.request_id.as_str(), JobStatus::Completed));
+    assert_eq!(upstream_stats(studio).await.webhooks_delivered, 1);
+    // Asked again later, the stream still tells the final status at once.
+    assert!(events_of(studio, &accepted.request_id).await.contains("COMPLETED"));
+}
+
+#[tokio::test]
+async fn a_callback_without_the_right_token_is_refused_and_changes_nothing() {
+    let studio = start_studio(|proxy| proxy.public_url = Some("http://127.0.0.1:9".to_owned())).await;
+    // With a public URL the gateway can't reach, no real callback comes: only forged ones.
+    let accepted = accepted(submit_via_proxy(studio, &request_body(&voice(studio))).await).await;
+    let forged = json!({ "request_id": accepted.request_id, "status": "FAILED", "error": "forged", "output": null });
+    let client = reqwest::Client::new();
+    for path in ["/api/webhooks/not-the-token", "/api/webhooks/", "/api/webhooks"] {
+        let response = client.post(format!("http://{studio}{path}")).json(&forged).send().await.unwrap();
+        assert!((403..=405).contains(&response.status().as_u16()), "{path}: {}", response.status());
+    }
+    let pending = tokio::time::timeout(std::time::Duration::from_millis(500), events_of(studio, &accepted.request_id));
+    assert!(pending.await.is_err(), "no final status was pushed");
+}
+
+#[tokio::test]
+async fn media_is_served_same_origin_only_from_allowed_hosts() {
+    let studio = start_studio(|_| {}).await;
+    let (_, status) = generate(studio).await;
+    let media_url = status.output.unwrap().media_url[0].clone();
+    let client = reqwest::Client::new();
+    let media = |url: &str| client.get(format!("http://{studio}/api/media")).query(&[("url", url)]).send();
+    let response = media(&media_url).await.unwrap();
+    assert_eq!((response.status().as_u16(), &response.headers()["content-type"]), (200, &"audio/wav".parse().unwrap()));
+    assert!(measure(&response.bytes().await.unwrap()).0 > 1.0);
+
+    let other = start(None).await; // a host not on the allowlist
+    for refused in [
+        format!("http://{other}/__sandbox/voices/ada.wav"),
+        format!("http://{studio}/sandbox/media/..%2F..%2Fhealthz"),
+        format!("http://{studio}/sandbox/%2e%2e/%2e%2e/healthz"),
+        "file:///etc/passwd".to_owned(),
+    ] {
+        let response = media(&refused).await.unwrap();
+        assert_eq!(response.status(), 403, "{refused}");
+    }
+}
+
+fn reference_file(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/references").join(name)).unwrap()
+}
+
+#[tokio::test]
+async fn an_uploaded_reference_is_stored_by_content_and_cloned() {
+    let studio = start_studio(|_| {}).await;
+    let client = reqwest::Client::new();
+    let mp3 = reference_file("basil.mp3");
+    let uploaded: Value = client
+        .post(format!("http://{studio}/api/references"))
+        .body(mp3.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = uploaded["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("http://{studio}/api/references/")) && url.ends_with(".mp3"), "{url}");
+    assert_eq!(uploaded["media_type"], "audio/mpeg");
+    assert_eq!(reqwest::get(url).await.unwrap().bytes().await.unwrap(), mp3);
+
+    let response = submit_via_proxy(studio, &request_body(url)).await;
+    let polling_url = accepted(response).await.polling_url.unwrap();
+    let status = follow_with(&format!("http://{studio}{polling_url}"), None).await;
+    let pitch = pitch_of(&audio_of(status).await);
+    assert!((70.0..110.0).contains(&pitch), "Basil's voice, not {pitch} Hz");
+}
+
+#[tokio::test]
+async fn uploads_that_are_not_audio_or_too_large_are_refused() {
+    let studio = start_studio(|_| {}).await;
+    let client = reqwest::Client::new();
+    let upload = |body: Vec<u8>| client.post(format!("http://{studio}/api/references")).body(body).send();
+    let page = upload(b"<!doctype html><script>alert(1)</script>".to_vec()).await.unwrap();
+    assert_eq!(page.status(), 415);
+    assert!(page.json::<ErrorBody>().await.unwrap().message.contains("MP3, OGG, WAV, M4A, AAC"));
+    let mut huge = reference_file("basil-stereo-48k.wav");
+    huge.resize(zonos_server::proxy::MAX_REFERENCE_BYTES + 1, 0);
+    assert_eq!(upload(huge).await.unwrap().status(), 413);
+    let missing = reqwest::get(format!("http://{studio}/api/references/..%2F..%2Fetc%2Fpasswd")).await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn the_config_says_what_the_proxy_offers() {
+    let studio = start_studio(|_| {}).await;
+    let config: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
+    assert_eq!((&config["sandbox"], &config["events"], &config["uploads"]), (&json!(true), &json!(true), &json!(true)));
+    let voices = config["voices"].as_array().unwrap();
+    assert_eq!(voices.len(), 3);
+    assert_eq!(voices[0]["url"], voice(studio));
+}
+
+/// The proxy in front of a separate gateway, with no public URL: it forwards and polls, nothing more.
+#[tokio::test]
+async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
+    let gateway = start(Some("the-real-key")).await;
+    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let studio = listener.local_addr().unwrap();
+    let mut proxy = ProxyConfig::for_sandbox(studio, &SandboxConfig::default());
+    proxy.upstream = format!("http://{gateway}");
+    proxy.key = ApiKey::new("the-real-key").unwrap();
+    proxy.public_url = None;
+    proxy.sandbox = false;
+    proxy.voices.clear();
+    proxy.media_hosts = vec![gateway.to_string()];
+    let config = zonos_server::ServeConfig { dist: fake_dist().keep(), sandbox: None, proxy: Some(proxy) };
+    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).unwrap(), std::future::pending()));
+
+    let offer: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
+    assert_eq!(offer, json!({ "sandbox": false, "events": false, "uploads": false, "voices": [] }));
+    let body = request_body(&voice_url(gateway, "basil.wav"));
+    let accepted = accepted(submit_via_proxy(studio, &body).await).await;
+    let status = follow_with(&format!("http://{studio}{}", accepted.polling_url.unwrap()), None).await;
+    assert_eq!(status.status, JobStatus::Completed, "{:?}", status.error);
+    let upload = reqwest::Client::new().post(format!("http://{studio}/api/references")).body("x").send().await;
+    assert!(matches!(upload.unwrap().status().as_u16(), 404 | 405), "no uploads the gateway could not fetch");
+    let stats = stats(gateway).await;
+    assert_eq!((stats.submissions_accepted, stats.webhooks_delivered), (1, 0));
+    let direct = reqwest::Client::new()
+        .get(format!("http://{gateway}{}", zonos_api::status_path(&status.request_id)))
+        .header(API_KEY_HEADER, "the-real-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(direct.json::<JobStatusResponse>().await.unwrap(), status, "the status passed through unchanged");
+}
+
+#[tokio::test]
+async fn other_origins_are_refused_unless_allowed() {
+    let client = reqwest::Client::new();
+    let preflight = |studio: SocketAddr, origin: &'static str| {
+        client
+            .request(reqwest::Method::OPTIONS, format!("http://{studio}/api{GENERATE_PATH}"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let same_origin_only = start_studio(|_| {}).await;
+    let response = preflight(same_origin_only, "http://elsewhere.example").await.unwrap();
+    assert_eq!(response.headers().get("access-control-allow-origin"), None);
+
+    let studio = start_studio(|proxy| proxy.allow_origins = vec!["http://studio.example".to_owned()]).await;
+    let allowed = preflight(studio, "http://studio.example").await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "http://studio.example");
+    let other = preflight(studio, "http://elsewhere.example").await.unwrap();
+    assert_eq!(other.headers().get("access-control-allow-origin"), None);
+}
