@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { faultyStudio, gateway, staticHost, studio } from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
-// this network refuses.
+// this network refuses; autoplay is allowed as it is after a person's click.
 const chromiumArgs = [
   '--headless=new',
   '--no-sandbox',
@@ -11,10 +12,26 @@ const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
-const port = Number(process.env.E2E_PORT ?? 8181);
 const server = process.env.ZONOS_SERVER ?? 'target/debug/zonos-server';
+// Short stages, so that a job takes about a second, as on a quick gateway.
+const stages = '--queue-ms 400 --process-ms 600';
+
+function port(url: string): string {
+  return new URL(url).port;
+}
+
+function start(args: string, url: string) {
+  return {
+    command: `${server} ${args}`,
+    cwd: '..',
+    url: `${url}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -23,18 +40,19 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
+  timeout: 60_000,
   reporter: 'list',
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: studio,
     browserName: 'chromium',
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+    acceptDownloads: true,
     trace: 'retain-on-failure',
   },
-  webServer: {
-    command: `${server} serve --addr 127.0.0.1:${port} --dist dist`,
-    cwd: '..',
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-  },
+  webServer: [
+    start(`serve --addr 127.0.0.1:${port(studio)} --dist dist --sandbox ${stages}`, studio),
+    start(`serve --addr 127.0.0.1:${port(faultyStudio)} --dist dist --sandbox ${stages}`, faultyStudio),
+    start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
+    start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),
+  ],
 });

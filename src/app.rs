@@ -1,14 +1,89 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use zonos_api::GenerateRequest;
 
 use crate::form::{Draft, ParameterForm};
+use crate::gateway::connection::{self, Connection};
+use crate::gateway::Gateway;
+use crate::jobs::{self, Job, JobList, Jobs};
+use crate::platform::time::now_ms;
+use crate::settings::{ConnectionPanel, Settings};
+use crate::voices::VoicePicker;
+
+/// How often running takes' clocks are redrawn.
+const TICK_MS: u64 = 250;
 
 /// The page: which panels stand where. Owns the top-level state and passes it down.
 #[component]
 pub fn App() -> impl IntoView {
     let draft = RwSignal::new(Draft::default());
-    // Sending comes with the generate flow; until then a valid form is checked and goes nowhere.
-    let on_generate = Callback::new(|_request: GenerateRequest| {});
+    let connection = RwSignal::new(None::<Connection>);
+    let settings = Settings::load();
+    let jobs = Jobs::default();
+    let page_problem = RwSignal::new(None::<String>);
+    let now = RwSignal::new(now_ms());
+    set_interval(move || now.set(now_ms()), std::time::Duration::from_millis(TICK_MS));
+
+    spawn_local(async move {
+        let found = connection::discover().await;
+        // The first sample voice is chosen already, so that Generate works on the first press.
+        if let Some(voice) = found.voices().first() {
+            draft.update(|draft| {
+                if draft.reference_audio_url.trim().is_empty() {
+                    draft.reference_audio_url = voice.url.clone();
+                }
+            });
+        }
+        if let Connection::Direct(defaults) = &found {
+            if let Some(url) = &defaults.gateway_url {
+                settings.suggest_gateway(url);
+            }
+        }
+        connection.set(Some(found));
+    });
+
+    // The gateway to use now, or why there is none.
+    let gateway = move || match connection.get_untracked() {
+        None => Err("Still finding the gateway: try again in a moment.".to_owned()),
+        Some(Connection::Proxy(offer)) => Ok(Gateway::through_proxy(offer.events)),
+        Some(Connection::Direct(_)) => {
+            let key = settings.key.get_untracked();
+            if key.trim().is_empty() {
+                crate::form::focus_by_id("api-key");
+                Err("Enter your API key under Connection: this page calls the gateway directly.".to_owned())
+            } else {
+                Ok(Gateway::direct(&settings.gateway_url.get_untracked(), &key))
+            }
+        }
+    };
+    let send = move |job: RwSignal<Job>| match gateway() {
+        Ok(gateway) => {
+            page_problem.set(None);
+            spawn_local(jobs::run(job, gateway, settings.poll_seconds()));
+        }
+        Err(problem) => page_problem.set(Some(problem)),
+    };
+    let on_generate = Callback::new(move |request: GenerateRequest| {
+        if let Err(problem) = gateway() {
+            return page_problem.set(Some(problem));
+        }
+        send(jobs.start(request, now_ms()));
+    });
+    let actions = jobs::JobActions {
+        send_again: Callback::new(send),
+        check_again: Callback::new(move |job| {
+            if let Ok(gateway) = gateway() {
+                spawn_local(jobs::check_again(job, gateway, settings.poll_seconds()));
+            }
+        }),
+    };
+    let media_url = Callback::new(move |url: String| gateway().map(|gateway| gateway.media_url(&url)).unwrap_or(url));
+    let voices = Signal::derive(move || {
+        connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())).unwrap_or_default()
+    });
+    let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
+    let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
+    crate::shortcuts::install();
 
     view! {
         <header class="masthead">
@@ -16,7 +91,16 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Voice cloning with Zyphra's Zonos 2"</p>
         </header>
         <main class="workspace">
-            <ParameterForm draft on_generate />
+            <div class="controls">
+                <ParameterForm draft on_generate busy=jobs.sending()>
+                    <VoicePicker voices draft />
+                </ParameterForm>
+                <ConnectionPanel settings direct sandbox />
+            </div>
+            <div class="results">
+                {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
+                <JobList jobs now=now.into() actions media_url />
+            </div>
         </main>
     }
 }

@@ -1,6 +1,14 @@
 //! Zonos Studio, the browser app: a Leptos client-side app compiled to WebAssembly.
 
 pub mod app;
+pub mod figures;
 pub mod form;
+pub mod gateway;
+pub mod jobs;
+pub mod platform;
+pub mod player;
+pub mod settings;
+pub mod shortcuts;
+pub mod voices;
 
 pub use app::App;

@@ -1,6 +1,8 @@
 import { test, expect } from '@playwright/test';
+import { staticHost } from '../servers';
 
-// The page served by zonos-server, read as a person reads it: by labels and roles.
+// The page read as a person reads it: by labels and roles. Hosted as static files, it starts with no voice chosen.
+test.use({ baseURL: staticHost });
 
 const labels = [
   'Reference audio URL',

@@ -40,6 +40,12 @@ fn slot(field: Field) -> usize {
 }
 
 impl Draft {
+    /// Every documented default again, keeping the chosen voice: the reference URL has no default to go back to.
+    pub fn reset(&mut self) {
+        let voice = std::mem::take(&mut self.reference_audio_url);
+        *self = Draft { reference_audio_url: voice, ..Draft::default() };
+    }
+
     /// The text typed into a numeric field.
     pub fn number(&self, field: Field) -> &str {
         &self.numbers[slot(field)]

@@ -23,7 +23,12 @@ fn invalid(error: Signal<Option<String>>) -> impl Fn() -> &'static str {
 
 /// Moves focus to a field's control, e.g. the first one with a problem.
 pub fn focus(field: Field) {
-    let control = document().get_element_by_id(field.key());
+    focus_by_id(field.key());
+}
+
+/// Moves focus to the control with this id.
+pub fn focus_by_id(id: &str) {
+    let control = document().get_element_by_id(id);
     if let Some(control) = control.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = control.focus();
     }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
 
 pub use draft::{Draft, NUMBER_FIELDS};
+pub use fields::focus_by_id;
 use fields::{FieldFrame, LanguageSelect, NumberInput, TextInput, ToggleField};
 
 /// Which fields' problems are on screen: those the person has edited, and all of them once Generate was pressed.
@@ -23,8 +24,15 @@ fn edit(draft: RwSignal<Draft>, shown: RwSignal<Shown>, field: Field, change: im
     shown.update(|shown| shown.edited[field as usize] = true);
 }
 
+/// The form. `busy`: a submission is on its way, and Generate waits for it. `children` stand above the reference
+/// URL (the voice picker).
 #[component]
-pub fn ParameterForm(draft: RwSignal<Draft>, on_generate: Callback<GenerateRequest>) -> impl IntoView {
+pub fn ParameterForm(
+    draft: RwSignal<Draft>,
+    on_generate: Callback<GenerateRequest>,
+    #[prop(into)] busy: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
     let problems = Memo::new(move |_| draft.with(|draft| draft.to_request().err().unwrap_or_default()));
     let error_of = move |field: Field| {
@@ -51,7 +59,7 @@ pub fn ParameterForm(draft: RwSignal<Draft>, on_generate: Callback<GenerateReque
         }
     };
     let reset = move |_| {
-        draft.set(Draft::default());
+        draft.update(Draft::reset);
         shown.set(Shown::default());
     };
 
@@ -72,6 +80,7 @@ pub fn ParameterForm(draft: RwSignal<Draft>, on_generate: Callback<GenerateReque
         <form class="parameter-form" novalidate on:submit=submit aria-label="Generation parameters">
             <fieldset>
                 <legend>"Voice and text"</legend>
+                {children()}
                 <FieldFrame field=Field::ReferenceAudioUrl error=error_of(Field::ReferenceAudioUrl)>
                     <TextInput
                         field=Field::ReferenceAudioUrl
@@ -119,7 +128,9 @@ pub fn ParameterForm(draft: RwSignal<Draft>, on_generate: Callback<GenerateReque
                 {NUMBER_FIELDS.into_iter().map(number_field).collect_view()}
             </fieldset>
             <div class="form-actions">
-                <button type="submit" class="primary">"Generate"</button>
+                <button type="submit" class="primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                    "Generate"
+                </button>
                 <button type="button" on:click=reset>"Reset to defaults"</button>
             </div>
         </form>

@@ -16,7 +16,7 @@ pub struct SubmitAccepted {
 }
 
 /// The generated media of a completed job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Output {
     /// One URL or a list of them on the wire; always a list here.
     #[serde(default, deserialize_with = "urls")]

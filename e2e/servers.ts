@@ -1,0 +1,18 @@
+// The servers the end-to-end tests drive (started by playwright.config.ts), each for one way the app is used.
+
+/** `serve --sandbox`: the app behind its proxy, with the sandbox gateway: the demo as `cargo xtask demo` runs it. */
+export const studio = 'http://127.0.0.1:8181';
+/** The same, reserved for tests that inject faults or count submissions (they run one at a time). */
+export const faultyStudio = 'http://127.0.0.1:8184';
+/** `serve` with no key: the app as plain static files, calling a gateway directly. */
+export const staticHost = 'http://127.0.0.1:8182';
+/** `sandbox`: a gateway on another origin, for the static page to call directly. */
+export const gateway = 'http://127.0.0.1:8183';
+
+export type Stats = {
+  submissions_received: number;
+  submissions_accepted: number;
+  polls_received: number;
+  polls_served: number;
+  webhooks_delivered: number;
+};

@@ -1,0 +1,80 @@
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { gateway, staticHost, type Stats } from '../servers';
+import { expectPlayableTake, figure, generate, progress, take } from './takes';
+
+// The app hosted as plain static files, calling a gateway on another origin directly with the person's key, and
+// following jobs by polling. One at a time: the gateway's faults and counts are shared.
+test.use({ baseURL: staticHost });
+test.describe.configure({ mode: 'serial' });
+
+async function arm(request: APIRequestContext, fault: string) {
+  expect((await request.post(`${gateway}/__sandbox/faults`, { data: { fault } })).ok()).toBe(true);
+}
+
+async function stats(request: APIRequestContext): Promise<Stats> {
+  return (await (await request.get(`${gateway}/__sandbox/stats`)).json()) as Stats;
+}
+
+test.beforeEach(async ({ page, request }) => {
+  await request.delete(`${gateway}/__sandbox/faults`);
+  await page.goto('/');
+  await expect(page.getByText('This page calls the gateway directly')).toBeVisible();
+  await page.getByLabel('Gateway URL').fill(gateway);
+  await page.getByLabel('Gateway URL').press('Tab');
+  await page.getByLabel('Check status every (seconds)').fill('1');
+  await page.getByLabel('Reference audio URL').fill(`${gateway}/__sandbox/voices/basil.wav`);
+});
+
+test('without a key, Generate asks for it and sends nothing', async ({ page, request }) => {
+  const before = await stats(request);
+  await page.getByLabel('API key').fill('');
+  await generate(page, 'No key yet.');
+  await expect(page.getByRole('alert')).toHaveText(/^Enter your API key/);
+  await expect(page.getByLabel('API key')).toBeFocused();
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received);
+});
+
+test('with a key, a take is generated and followed by polling', async ({ page }) => {
+  await page.getByLabel('API key').fill('my-own-key');
+  await generate(page, 'Straight to the gateway, followed by polling.');
+  await expectPlayableTake(page, 1);
+  await expect(progress(page, 1)).toContainText('Queued');
+  await expect(figure(page, 1, 'Arrived by')).toHaveText('Polling');
+});
+
+test('the key stays for the tab, or on the device when asked, until forgotten', async ({ page }) => {
+  await page.getByLabel('API key').fill('kept-for-this-tab');
+  await page.reload();
+  await expect(page.getByLabel('API key')).toHaveValue('kept-for-this-tab');
+  await expect(page.getByLabel('Remember on this device')).not.toBeChecked();
+  await page.getByLabel('Remember on this device').check();
+  expect(await page.evaluate(() => localStorage.getItem('zonos-studio.api-key'))).toBe('kept-for-this-tab');
+  expect(await page.evaluate(() => sessionStorage.getItem('zonos-studio.api-key'))).toBeNull();
+  await page.getByRole('button', { name: 'Forget key' }).click();
+  await expect(page.getByLabel('API key')).toHaveValue('');
+  expect(await page.evaluate(() => localStorage.getItem('zonos-studio.api-key'))).toBeNull();
+});
+
+for (const [fault, words] of [
+  ['poll-500', 'The gateway failed.'],
+  ['poll-malformed', "The gateway's answer could not be read"],
+]) {
+  test(`${fault} while polling is noted, and the job goes on`, async ({ page, request }) => {
+    await page.getByLabel('API key').fill('my-own-key');
+    await arm(request, fault);
+    await generate(page, `Polling through ${fault}.`);
+    await expect(progress(page, 1)).toContainText(words);
+    await expect(progress(page, 1)).toContainText('The job is safe');
+    await expectPlayableTake(page, 1);
+  });
+}
+
+test('a poll that hangs times out, and the job goes on', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await page.getByLabel('API key').fill('my-own-key');
+  await arm(request, 'poll-hang');
+  await generate(page, 'Polling through a hang.');
+  await expect(progress(page, 1)).toContainText('did not answer within 15 s', { timeout: 30_000 });
+  await expectPlayableTake(page, 1);
+  await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
+});

@@ -1,0 +1,111 @@
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { faultyStudio, type Stats } from '../servers';
+import { expectPlayableTake, generate, progress, take } from './takes';
+
+// Every documented failure, injected in the sandbox behind the proxy: each is shown in plain words, the form keeps
+// every value, and nothing is sent twice. One at a time: faults and counts are shared by the whole sandbox.
+test.use({ baseURL: faultyStudio });
+test.describe.configure({ mode: 'serial' });
+
+async function arm(request: APIRequestContext, fault: string, extra: object = {}) {
+  const response = await request.post(`${faultyStudio}/sandbox/__sandbox/faults`, { data: { fault, ...extra } });
+  expect(response.ok()).toBe(true);
+}
+
+async function stats(request: APIRequestContext): Promise<Stats> {
+  return (await (await request.get(`${faultyStudio}/sandbox/__sandbox/stats`)).json()) as Stats;
+}
+
+test.beforeEach(async ({ page, request }) => {
+  await request.delete(`${faultyStudio}/sandbox/__sandbox/faults`);
+  await page.goto('/');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await page.getByLabel('Seed').fill('1234');
+});
+
+const refusals: [string, string | RegExp][] = [
+  ['submit-400', "The gateway refused the request: Model 'zonos-2' not found or is disabled"],
+  ['submit-401', 'The API key was refused.'],
+  ['submit-402', 'Insufficient balance: top up the wallet.'],
+  ['submit-403', 'This key may not use Zonos 2.'],
+  ['submit-500', /^The gateway failed\. It may have been accepted anyway/],
+];
+
+for (const [fault, words] of refusals) {
+  test(`${fault} is shown in plain words and the form keeps every value`, async ({ page, request }) => {
+    const before = await stats(request);
+    await arm(request, fault);
+    await generate(page, `Text kept after ${fault}.`);
+    await expect(take(page, 1).getByRole('alert')).toHaveText(words);
+    await expect(page.getByLabel('Text', { exact: true })).toHaveValue(`Text kept after ${fault}.`);
+    await expect(page.getByLabel('Seed')).toHaveValue('1234');
+    await expect(page.getByRole('button', { name: 'Generate' })).toBeEnabled();
+    const after = await stats(request);
+    expect(after.submissions_received - before.submissions_received).toBe(1);
+    expect(after.submissions_accepted).toBe(before.submissions_accepted);
+  });
+}
+
+test('a 429 on submit waits for Retry-After and sends again, once accepted', async ({ page, request }) => {
+  const before = await stats(request);
+  await arm(request, 'submit-429', { retry_after: 2 });
+  await generate(page, 'Sent again after the rate limit.');
+  await expect(take(page, 1).getByRole('alert')).toHaveText('Too many requests: retrying in 2 s.');
+  await expect(progress(page, 1)).toContainText('Waiting to send again');
+  await expectPlayableTake(page, 1);
+  const after = await stats(request);
+  expect(after.submissions_received - before.submissions_received).toBe(2);
+  expect(after.submissions_accepted - before.submissions_accepted).toBe(1);
+});
+
+test('a submission that hangs is not sent twice, and can be sent again deliberately', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const before = await stats(request);
+  await arm(request, 'submit-hang');
+  await generate(page, 'This one hangs.');
+  await expect(progress(page, 1)).toContainText('Sending');
+  await expect(page.getByRole('button', { name: 'Generate' })).toBeDisabled();
+  await expect(take(page, 1).getByRole('alert')).toContainText('may have been accepted anyway', { timeout: 45_000 });
+  await expect(progress(page, 1)).toContainText('Not known whether it was accepted');
+  await page.waitForTimeout(2_000);
+  let after = await stats(request);
+  expect(after.submissions_received - before.submissions_received).toBe(1);
+  expect(after.submissions_accepted).toBe(before.submissions_accepted);
+
+  await take(page, 1).getByRole('button', { name: 'Send again' }).click();
+  await expectPlayableTake(page, 1);
+  after = await stats(request);
+  expect(after.submissions_received - before.submissions_received).toBe(2);
+  expect(after.submissions_accepted - before.submissions_accepted).toBe(1);
+});
+
+test('a dead network is shown, the form survives, and nothing is re-sent by itself', async ({ page, context, request }) => {
+  const before = await stats(request);
+  await context.setOffline(true);
+  await generate(page, 'Sent while offline.');
+  await expect(take(page, 1).getByRole('alert')).toContainText('could not be reached');
+  await context.setOffline(false);
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Sent while offline.');
+  await expect(take(page, 1).getByRole('button', { name: 'Send again' })).toBeVisible();
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received);
+});
+
+test('a FAILED job shows the gateway error, an ERROR job says it was not charged', async ({ page, request }) => {
+  await arm(request, 'job-failed');
+  await generate(page, 'This job fails.');
+  await expect(take(page, 1).getByRole('alert')).toHaveText(/^The job failed: .*could not generate audio/, { timeout: 20_000 });
+  await expect(progress(page, 1)).toContainText('Failed');
+
+  await arm(request, 'job-error');
+  await generate(page, 'This job errs.');
+  await expect(take(page, 2).getByRole('alert')).toContainText('it was not charged', { timeout: 20_000 });
+  await expect(progress(page, 2)).toContainText('Error');
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('This job errs.');
+});
+
+test('audio that cannot be fetched is explained', async ({ page, request }) => {
+  await arm(request, 'media-404', { count: 5 });
+  await generate(page, 'The audio of this take is gone.');
+  await expect(progress(page, 1)).toContainText('Done', { timeout: 20_000 });
+  await expect(take(page, 1).getByRole('alert')).toContainText('The audio could not be loaded');
+});

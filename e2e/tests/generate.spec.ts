@@ -1,0 +1,63 @@
+import { test, expect } from '@playwright/test';
+import { studio } from '../servers';
+import { expectPlayableTake, figure, generate, progress, take } from './takes';
+
+// The demo as `cargo xtask demo` serves it: the app behind its proxy, in front of the sandbox gateway.
+test.use({ baseURL: studio });
+
+test('a newcomer types text, presses Generate and hears it, pushed over SSE, then downloads it', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/\/__sandbox\/voices\/ada\.wav$/);
+  await expect(page.getByText('nothing is charged')).toBeVisible();
+  await generate(page, 'Welcome to the demo. This voice was cloned a moment ago.');
+
+  await expect(progress(page, 1)).toContainText(/Sending|Following|Queued/);
+  const audio = await expectPlayableTake(page, 1);
+  await expect(progress(page, 1)).toContainText('Queued');
+  await expect(progress(page, 1)).toContainText('Completed');
+  await expect(figure(page, 1, 'Arrived by')).toHaveText('Push (Server-Sent Events)');
+  await expect(figure(page, 1, 'Media type')).toHaveText('audio/wav');
+  await expect(figure(page, 1, 'Audio length')).toHaveText(/^\d+\.\d s$/);
+  await expect(figure(page, 1, 'Audio per second waited')).toHaveText(/×$/);
+  await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime > 0 || element.ended)).toBe(true);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    take(page, 1).getByRole('link', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^zonos-2_[0-9a-f-]{36}-output\.wav$/);
+  const saved = await download.path();
+  const { statSync } = await import('node:fs');
+  expect(statSync(saved).size).toBeGreaterThan(44_100);
+});
+
+test('a second take can start while the first runs, and each ends with its own audio', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'The first take, a little longer than the second one.');
+  await expect(progress(page, 1)).toContainText('Queued');
+  await generate(page, 'The second take.');
+  await expect(progress(page, 2)).toContainText('Queued');
+  await expect(progress(page, 1)).not.toContainText('Done');
+  const first = await expectPlayableTake(page, 1);
+  const second = await expectPlayableTake(page, 2);
+  const seconds = async (audio: typeof first) => audio.evaluate((element: HTMLAudioElement) => element.duration);
+  expect(await seconds(first)).toBeGreaterThan(await seconds(second));
+});
+
+test('Ctrl+Enter generates from anywhere in the form', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await page.getByLabel('Text', { exact: true }).fill('Generated from the keyboard.');
+  await page.getByLabel('Text', { exact: true }).press('Control+Enter');
+  await expectPlayableTake(page, 1);
+});
+
+test('an invalid form is not sent, and says what to fix', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await page.getByLabel('Top-p', { exact: true }).fill('1.5');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('alert')).toHaveText('top_p = 1.5 is outside the allowed range 0–1');
+  await expect(page.getByRole('article')).toHaveCount(0);
+});

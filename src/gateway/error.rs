@@ -1,0 +1,101 @@
+//! Every way a call to the gateway can go wrong, as a type the UI renders in plain words.
+
+use zonos_api::ErrorBody;
+
+use crate::platform::http::{Answer, Failure};
+
+/// Why a gateway call gave no usable answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GatewayError {
+    /// The gateway answered with an error status (and, usually, the documented error body).
+    Refused { status: u16, body: Option<ErrorBody>, retry_after: Option<u32> },
+    /// The answer was not what the contract describes.
+    Malformed(String),
+    /// No answer: a dropped connection, an unreachable host, or a refusal by the browser's CORS checks.
+    Network(String),
+    /// No answer within the deadline.
+    Timeout { seconds: u32 },
+}
+
+/// How long to wait after a 429 that does not say.
+pub const DEFAULT_RETRY_SECONDS: u32 = 5;
+
+impl GatewayError {
+    /// The error an error-status answer stands for.
+    pub fn refused(answer: &Answer) -> GatewayError {
+        GatewayError::Refused {
+            status: answer.status,
+            body: serde_json::from_str::<ErrorBody>(&answer.body).ok(),
+            retry_after: answer.retry_after,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GatewayError::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before asking again, when the gateway said "too many requests".
+    pub fn rate_limited(&self) -> Option<u32> {
+        match self {
+            GatewayError::Refused { status: 429, retry_after, .. } => {
+                Some(retry_after.unwrap_or(DEFAULT_RETRY_SECONDS))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a submission that ended this way may still have been accepted, and paid for: then it is never sent
+    /// again without the person asking.
+    pub fn may_have_been_accepted(&self) -> bool {
+        match self {
+            GatewayError::Refused { status, .. } => *status >= 500,
+            GatewayError::Malformed(_) | GatewayError::Network(_) | GatewayError::Timeout { .. } => true,
+        }
+    }
+
+    /// What happened, in plain words.
+    pub fn message(&self) -> String {
+        match self {
+            GatewayError::Refused { status, body, retry_after } => {
+                let said = body.as_ref().map(ErrorBody::summary).filter(|said| !said.trim().is_empty());
+                match status {
+                    400 => format!("The gateway refused the request: {}", said.unwrap_or("it was not valid.")),
+                    401 => "The API key was refused.".to_owned(),
+                    402 => "Insufficient balance: top up the wallet.".to_owned(),
+                    403 => "This key may not use Zonos 2.".to_owned(),
+                    404 => format!(
+                        "The gateway does not know this request{}",
+                        said.map(|said| format!(": {said}")).unwrap_or(".".into())
+                    ),
+                    429 => {
+                        format!("Too many requests: retrying in {} s.", retry_after.unwrap_or(DEFAULT_RETRY_SECONDS))
+                    }
+                    500 => "The gateway failed.".to_owned(),
+                    status if *status > 500 => format!("The gateway failed (HTTP {status})."),
+                    status => format!(
+                        "The gateway refused the request (HTTP {status}){}",
+                        said.map(|said| format!(": {said}")).unwrap_or(".".into())
+                    ),
+                }
+            }
+            GatewayError::Malformed(reason) => format!("The gateway's answer could not be read: {reason}."),
+            GatewayError::Network(_) => {
+                "The gateway could not be reached: the network is down, or the gateway does not allow this page."
+                    .to_owned()
+            }
+            GatewayError::Timeout { seconds } => format!("The gateway did not answer within {seconds} s."),
+        }
+    }
+}
+
+impl From<Failure> for GatewayError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Network(reason) => GatewayError::Network(reason),
+            Failure::Timeout { seconds } => GatewayError::Timeout { seconds },
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Drives a job: sends it (again only after a 429, which means it was not accepted), then follows it by push
+//! when the proxy offers it, by polling otherwise or when the push stream breaks.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use futures::future::{select, Either};
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{EventSource, MessageEvent};
+use zonos_api::{JobStatus, JobStatusResponse, SubmitAnswer};
+
+use super::follower::{Follower, Next};
+use super::{Delivery, Job, Phase};
+use crate::gateway::Gateway;
+use crate::platform::time::{now_ms, sleep};
+
+/// How many times a rate-limited submission is sent again before the page gives up.
+const MAX_RESENDS: u32 = 5;
+
+/// Whether the job is still being followed by the page (the person may have stopped it meanwhile).
+fn following(job: RwSignal<Job>) -> bool {
+    job.with_untracked(|job| job.phase == Phase::Following)
+}
+
+/// Sends the job's request and follows it to its end.
+pub async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    let request = job.with_untracked(|job| job.request.clone());
+    let mut resends = 0;
+    loop {
+        job.update(|job| {
+            job.phase = Phase::Sending;
+            job.sent_ms = now_ms();
+        });
+        let answer = gateway.submit(&request).await;
+        match answer {
+            Ok(SubmitAnswer::Accepted(accepted)) => {
+                let status_url = gateway.status_url(&accepted);
+                let events_url = gateway.events_url(&accepted.request_id);
+                job.update(|job| {
+                    job.phase = Phase::Following;
+                    job.problem = None;
+                    job.notice = None;
+                    job.request_id = Some(accepted.request_id.clone());
+                    job.status_url = Some(status_url);
+                    job.record(accepted.status, now_ms());
+                });
+                return follow(job, gateway, poll_seconds, events_url).await;
+            }
+            Ok(SubmitAnswer::Finished(status)) => return finish(job, status, Delivery::AtOnce),
+            Ok(SubmitAnswer::Immediate(output)) => {
+                job.update(|job| {
+                    job.output = Some(output);
+                    job.delivery = Some(Delivery::AtOnce);
+                    job.record(JobStatus::Completed, now_ms());
+                });
+                return;
+            }
+            Err(error) => {
+                if let Some(seconds) = error.rate_limited().filter(|_| resends < MAX_RESENDS) {
+                    resends += 1;
+                    job.update(|job| {
+                        job.phase = Phase::WaitingToResend;
+                        job.problem = Some(error.message());
+                    });
+                    sleep(seconds * 1000).await;
+                    continue;
+                }
+                let uncertain = error.may_have_been_accepted();
+                job.update(|job| {
+                    job.phase = if uncertain { Phase::Uncertain } else { Phase::Refused };
+                    job.problem = Some(if uncertain {
+                        format!(
+                            "{} It may have been accepted anyway, so it was not sent again: check before you send it again.",
+                            error.message()
+                        )
+                    } else {
+                        error.message()
+                    });
+                });
+                return;
+            }
+        }
+    }
+}
+
+/// Follows again a job the page had given up on.
+pub async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    job.update(|job| {
+        job.phase = Phase::Following;
+        job.problem = None;
+    });
+    poll(job, gateway, poll_seconds).await;
+}
+
+async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
+    if let Some(url) = events_url {
+        match final_status_pushed(&url, job).await {
+            Pushed::Status(status) => return finish(job, status, Delivery::Events),
+            Pushed::Stopped => return,
+            // The stream broke: polling takes over, and the job goes on.
+            Pushed::Broken => {}
+        }
+    }
+    poll(job, gateway, poll_seconds).await;
+}
+
+async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    let Some(url) = job.with_untracked(|job| job.status_url.clone()) else { return };
+    let mut follower = Follower::new(poll_seconds, now_ms());
+    let mut pause = follower.first_pause();
+    loop {
+        sleep(pause).await;
+        if !following(job) {
+            return;
+        }
+        let outcome = gateway.status(&url).await;
+        if !following(job) {
+            return;
+        }
+        if let Ok(status) = &outcome {
+            job.update(|job| job.record(status.status, now_ms()));
+        }
+        match follower.next(outcome, now_ms()) {
+            Next::PollIn { ms, notice } => {
+                job.update(|job| job.notice = notice);
+                pause = ms;
+            }
+            Next::Finished(status) => return finish(job, status, Delivery::Polling),
+            Next::GiveUp(reason) => {
+                job.update(|job| {
+                    job.phase = Phase::GaveUp;
+                    job.notice = None;
+                    job.problem = Some(reason);
+                });
+                return;
+            }
+        }
+    }
+}
+
+fn finish(job: RwSignal<Job>, status: JobStatusResponse, delivery: Delivery) {
+    job.update(|job| {
+        job.delivery = Some(delivery);
+        job.notice = None;
+        job.problem = match status.status {
+            JobStatus::Failed => {
+                Some(format!("The job failed: {}", status.error.as_deref().unwrap_or("no reason given")))
+            }
+            JobStatus::Error => Some(format!(
+                "A system error stopped the job; it was not charged. {}",
+                status.error.as_deref().unwrap_or_default()
+            )),
+            _ => None,
+        };
+        job.output = status.output;
+        job.record(status.status, now_ms());
+    });
+}
+
+enum Pushed {
+    Status(JobStatusResponse),
+    Broken,
+    Stopped,
+}
+
+/// Waits on the proxy's push stream for the final status, until it comes, the stream breaks, or the person stops
+/// following the job.
+async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
+    let Ok(source) = EventSource::new(url) else { return Pushed::Broken };
+    let (sender, receiver) = oneshot::channel::<Option<String>>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let answer = move |data: Option<String>| {
+        if let Some(sender) = sender.borrow_mut().take() {
+            let _ = sender.send(data);
+        }
+    };
+    let on_status = Closure::<dyn FnMut(MessageEvent)>::new({
+        let answer = answer.clone();
+        move |event: MessageEvent| answer(event.data().as_string())
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| answer(None));
+    let _ = source.add_event_listener_with_callback("status", on_status.as_ref().unchecked_ref());
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let stopped = Box::pin(async move {
+        while following(job) {
+            sleep(250).await;
+        }
+    });
+    let outcome = select(receiver, stopped).await;
+    source.close();
+    match outcome {
+        Either::Left((Ok(Some(data)), _)) => match JobStatusResponse::parse(&data) {
+            Ok(status) if status.status.is_final() => Pushed::Status(status),
+            _ => Pushed::Broken,
+        },
+        Either::Left(_) => Pushed::Broken,
+        Either::Right(_) => Pushed::Stopped,
+    }
+}

@@ -1,0 +1,141 @@
+//! The jobs as the person sees them: one card per take, newest first, each with its timeline and outcome.
+
+use leptos::prelude::*;
+use zonos_api::JobStatus;
+
+use super::{Job, Jobs, Phase};
+use crate::figures;
+use crate::player::TakePlayer;
+
+/// What the person can do with a job.
+#[derive(Debug, Clone, Copy)]
+pub struct JobActions {
+    /// Send an uncertain submission again, deliberately.
+    pub send_again: Callback<RwSignal<Job>>,
+    pub check_again: Callback<RwSignal<Job>>,
+}
+
+#[component]
+pub fn JobList(
+    jobs: Jobs,
+    now: Signal<f64>,
+    actions: JobActions,
+    media_url: Callback<String, String>,
+) -> impl IntoView {
+    let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
+    view! {
+        <section class="jobs" aria-label="Takes">
+            <h2>"Takes"</h2>
+            <Show when=move || jobs.list().with(Vec::is_empty)>
+                <p class="empty">"Your takes appear here. Press Generate to make the first one."</p>
+            </Show>
+            <For each=newest_first key=|job| job.with_untracked(|job| job.number) let:job>
+                <JobCard job now actions media_url />
+            </For>
+        </section>
+    }
+}
+
+fn stage_name(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Queued => "Queued",
+        JobStatus::Processing => "Processing",
+        JobStatus::Completed => "Completed",
+        JobStatus::Failed => "Failed",
+        JobStatus::Error => "Error",
+    }
+}
+
+/// Where the job stands, in a few words.
+fn phase_words(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Sending => "Sending…",
+        Phase::WaitingToResend => "Waiting to send again",
+        Phase::Uncertain => "Not known whether it was accepted",
+        Phase::Refused => "Refused",
+        Phase::Following => "Following",
+        Phase::Stopped => "Stopped following",
+        Phase::GaveUp => "No longer checking",
+        Phase::Ended(JobStatus::Completed) => "Done",
+        Phase::Ended(_) => "Ended without audio",
+    }
+}
+
+#[component]
+fn JobCard(
+    job: RwSignal<Job>,
+    now: Signal<f64>,
+    actions: JobActions,
+    media_url: Callback<String, String>,
+) -> impl IntoView {
+    let number = job.with_untracked(|job| job.number);
+    let title_id = format!("take-{number}-title");
+    let heading_id = title_id.clone();
+    let text = job.with_untracked(|job| job.request.text_or_default().to_owned());
+    let phase = move || job.with(|job| job.phase);
+    let stop = move |_| {
+        job.update(|job| {
+            job.phase = Phase::Stopped;
+            job.notice =
+                Some("Stopped following. The gateway has no cancel: the job may still finish, and be charged.".into());
+        })
+    };
+    view! {
+        <article class="job" aria-labelledby=title_id.clone()>
+            <header>
+                <h3 id=heading_id>{format!("Take {number}")}</h3>
+                <p class="job-text">{text}</p>
+            </header>
+            <JobTimeline job now />
+            {move || job.with(|job| job.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
+            <div class="job-actions">
+                <Show when=move || phase() == Phase::Following>
+                    <button type="button" on:click=stop>"Stop following"</button>
+                </Show>
+                <Show when=move || phase() == Phase::Uncertain>
+                    <button type="button" on:click=move |_| actions.send_again.run(job)>"Send again"</button>
+                </Show>
+                <Show when=move || phase() == Phase::GaveUp && job.with(|job| job.status_url.is_some())>
+                    <button type="button" on:click=move |_| actions.check_again.run(job)>"Check again"</button>
+                </Show>
+            </div>
+            <Show when=move || job.with(|job| job.output.is_some())>
+                <TakePlayer job media_url />
+            </Show>
+        </article>
+    }
+}
+
+/// QUEUED → PROCESSING → COMPLETED, with the time spent in each, announced politely as it changes.
+#[component]
+fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
+    let number = job.with_untracked(|job| job.number);
+    let stages = move || {
+        job.with(|job| {
+            let now = if job.is_active() { now.get() } else { job.ended_ms.unwrap_or(job.sent_ms) };
+            job.stages
+                .iter()
+                .map(|stage| {
+                    let elapsed = (!stage.status.is_final())
+                        .then(|| job.seconds_in(stage.status, now).map(figures::seconds))
+                        .flatten()
+                        .unwrap_or_default();
+                    view! {
+                        <li class=format!("stage {}", stage.status.code().to_ascii_lowercase())>
+                            <span class="stage-name">{stage_name(stage.status)}</span>
+                            " "
+                            <span class="stage-time">{elapsed}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="timeline" role="status" aria-label=format!("Progress of take {number}")>
+            <p class="phase">{move || phase_words(job.with(|job| job.phase))}</p>
+            <ol>{stages}</ol>
+            {move || job.with(|job| job.notice.clone()).map(|notice| view! { <p class="notice">{notice}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,96 @@
+//! A finished take: its audio, playing as soon as it can; its figures; and a download under the gateway's name.
+
+use leptos::prelude::*;
+use zonos_api::JobStatus;
+
+use crate::figures;
+use crate::jobs::{Delivery, Job};
+
+#[component]
+pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>) -> impl IntoView {
+    let duration = RwSignal::new(None::<f64>);
+    let unplayable = RwSignal::new(false);
+    let (output, request_id, number) =
+        job.with_untracked(|job| (job.output.clone(), job.request_id.clone(), job.number));
+    let output = output.unwrap_or_default();
+    let file_name = output.file_name.clone().unwrap_or_else(|| "output.wav".to_owned());
+    let prefix = request_id.unwrap_or_else(|| format!("take-{number}"));
+    let several = output.media_url.len() > 1;
+    let players = output
+        .media_url
+        .iter()
+        .enumerate()
+        .map(|(index, url)| {
+            let source = media_url.run(url.clone());
+            let download_name =
+                if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
+            let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
+            let on_metadata = move |event: leptos::ev::Event| {
+                let audio: web_sys::HtmlMediaElement = event_target(&event);
+                if index == 0 {
+                    duration.set(Some(audio.duration()).filter(|seconds| seconds.is_finite()));
+                }
+            };
+            view! {
+                <div class="player">
+                    <audio
+                        class="take"
+                        controls
+                        autoplay
+                        preload="auto"
+                        src=source.clone()
+                        aria-label=label
+                        on:loadedmetadata=on_metadata
+                        on:error=move |_| unplayable.set(true)
+                    ></audio>
+                    <a class="download" href=source download=download_name>"Download"</a>
+                </div>
+            }
+        })
+        .collect_view();
+    let figures = move || {
+        job.with(|job| {
+            let ended = job.ended_ms.unwrap_or(job.sent_ms);
+            let total = (ended - job.sent_ms) / 1000.0;
+            let mut rows = Vec::new();
+            for (status, name) in [(JobStatus::Queued, "Queued"), (JobStatus::Processing, "Processing")] {
+                if let Some(seconds) = job.seconds_in(status, ended) {
+                    rows.push((name, figures::seconds(seconds)));
+                }
+            }
+            rows.push(("Total wait", figures::seconds(total)));
+            if let Some(delivery) = job.delivery {
+                let how = match delivery {
+                    Delivery::Events => "Push (Server-Sent Events)",
+                    Delivery::Polling => "Polling",
+                    Delivery::AtOnce => "The submit answer",
+                };
+                rows.push(("Arrived by", how.to_owned()));
+            }
+            if let Some(audio) = duration.get() {
+                rows.push(("Audio length", figures::seconds(audio)));
+                if total > 0.0 {
+                    rows.push(("Audio per second waited", figures::ratio(audio / total)));
+                }
+            }
+            if let Some(media_type) = &output.media_type {
+                rows.push(("Media type", media_type.clone()));
+            }
+            if let Some(size) = output.file_size {
+                rows.push(("Size", figures::size(size)));
+            }
+            rows.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()
+        })
+    };
+    view! {
+        <div class="take-player">
+            {players}
+            <Show when=move || unplayable.get()>
+                <p class="problem" role="alert">
+                    "The audio could not be loaded: the link may have expired, or the network dropped. Download may still work later."
+                </p>
+            </Show>
+            <dl class="figures">{figures}</dl>
+        </div>
+    }
+}

@@ -1,0 +1,119 @@
+//! How the page reaches the gateway, set by the person: in direct mode the gateway URL and their API key (kept for
+//! this tab, or on this device if they ask); in either mode how often to check a job's status.
+
+use leptos::prelude::*;
+use zonos_api::{DEFAULT_GATEWAY_URL, RECOMMENDED_POLL_SECONDS};
+
+use crate::platform::storage::{self, Keep};
+
+const KEY_ITEM: &str = "zonos-studio.api-key";
+const GATEWAY_ITEM: &str = "zonos-studio.gateway-url";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub gateway_url: RwSignal<String>,
+    pub key: RwSignal<String>,
+    /// Keep the key in this device's storage instead of this tab's.
+    pub remember: RwSignal<bool>,
+    pub poll_seconds: RwSignal<String>,
+}
+
+impl Settings {
+    /// The settings kept from earlier visits, else the defaults.
+    pub fn load() -> Settings {
+        let remembered = storage::get(Keep::Device, KEY_ITEM);
+        let remember = remembered.is_some();
+        let key = remembered.or_else(|| storage::get(Keep::Session, KEY_ITEM)).unwrap_or_default();
+        let gateway_url = storage::get(Keep::Device, GATEWAY_ITEM).unwrap_or_else(|| DEFAULT_GATEWAY_URL.to_owned());
+        let settings = Settings {
+            gateway_url: RwSignal::new(gateway_url),
+            key: RwSignal::new(key),
+            remember: RwSignal::new(remember),
+            poll_seconds: RwSignal::new(RECOMMENDED_POLL_SECONDS.to_string()),
+        };
+        Effect::new(move |_| settings.keep_key(&settings.key.get(), settings.remember.get()));
+        settings
+    }
+
+    /// Keeps the key where the person chose, and nowhere else.
+    fn keep_key(&self, key: &str, remember: bool) {
+        let (keep, clear) = if remember { (Keep::Device, Keep::Session) } else { (Keep::Session, Keep::Device) };
+        storage::remove(clear, KEY_ITEM);
+        if key.trim().is_empty() {
+            storage::remove(keep, KEY_ITEM);
+        } else {
+            storage::set(keep, KEY_ITEM, key.trim());
+        }
+    }
+
+    /// Sets the gateway URL unless the person chose one before (a host's `config.json` default).
+    pub fn suggest_gateway(&self, url: &str) {
+        if storage::get(Keep::Device, GATEWAY_ITEM).is_none() {
+            self.gateway_url.set(url.to_owned());
+        }
+    }
+
+    /// Seconds between status checks: the person's choice within 1–60, else the documented advice.
+    pub fn poll_seconds(&self) -> u32 {
+        self.poll_seconds
+            .with_untracked(|text| text.trim().parse().ok())
+            .filter(|seconds| (1..=60).contains(seconds))
+            .unwrap_or(RECOMMENDED_POLL_SECONDS)
+    }
+}
+
+/// The connection settings. `direct`: the page calls the gateway itself, so it needs a URL and a key.
+#[component]
+pub fn ConnectionPanel(settings: Settings, direct: Signal<bool>, sandbox: Signal<bool>) -> impl IntoView {
+    let forget = move |_| {
+        settings.key.set(String::new());
+        settings.remember.set(false);
+    };
+    let remember_gateway = move |url: String| {
+        storage::set(Keep::Device, GATEWAY_ITEM, url.trim());
+        settings.gateway_url.set(url);
+    };
+    view! {
+        <section class="connection" aria-label="Connection">
+            <h2>"Connection"</h2>
+            <Show
+                when=move || direct.get()
+                fallback=move || {
+                    view! {
+                        <p class="mode">
+                            {move || if sandbox.get() {
+                                "Through this server, to its sandbox gateway: nothing is charged."
+                            } else {
+                                "Through this server, which holds the API key."
+                            }}
+                        </p>
+                    }
+                }
+            >
+                <p class="mode">"This page calls the gateway directly, with your key. The key is sent only to this gateway."</p>
+                <div class="field">
+                    <label for="gateway-url">"Gateway URL"</label>
+                    <input id="gateway-url" type="url" prop:value=move || settings.gateway_url.get()
+                        on:change=move |event| remember_gateway(event_target_value(&event)) />
+                </div>
+                <div class="field">
+                    <label for="api-key">"API key"</label>
+                    <input id="api-key" type="password" autocomplete="off" prop:value=move || settings.key.get()
+                        on:input=move |event| settings.key.set(event_target_value(&event)) />
+                </div>
+                <div class="field toggle">
+                    <input id="remember-key" type="checkbox" prop:checked=move || settings.remember.get()
+                        on:change=move |event| settings.remember.set(event_target_checked(&event)) />
+                    <label for="remember-key">"Remember on this device"</label>
+                </div>
+                <button type="button" on:click=forget>"Forget key"</button>
+            </Show>
+            <div class="field">
+                <label for="poll-seconds">"Check status every (seconds)"</label>
+                <input id="poll-seconds" type="number" min="1" max="60" inputmode="numeric"
+                    prop:value=move || settings.poll_seconds.get()
+                    on:input=move |event| settings.poll_seconds.set(event_target_value(&event)) />
+            </div>
+        </section>
+    }
+}

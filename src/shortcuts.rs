@@ -1,0 +1,38 @@
+//! Keyboard shortcuts for a demo in front of an audience: Ctrl/Cmd+Enter generates; Space plays or pauses the
+//! latest take when the focus is not in a field.
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Whether keys typed at `target` belong to it (a field, a button, a link, the audio controls).
+fn takes_keys(target: Option<web_sys::EventTarget>) -> bool {
+    target.and_then(|target| target.dyn_into::<web_sys::Element>().ok()).is_some_and(|element| {
+        matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A" | "AUDIO")
+    })
+}
+
+pub fn install() {
+    let handle = window_event_listener(ev::keydown, |event| {
+        let document = document();
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            if let Some(form) = document.query_selector("form.parameter-form").ok().flatten() {
+                event.prevent_default();
+                let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
+            }
+        } else if event.key() == " " && !takes_keys(event.target()) {
+            // The takes are listed newest first.
+            if let Some(audio) = document.query_selector("audio.take").ok().flatten() {
+                event.prevent_default();
+                let audio = audio.unchecked_into::<web_sys::HtmlMediaElement>();
+                if audio.paused() {
+                    let _ = audio.play();
+                } else {
+                    let _ = audio.pause();
+                }
+            }
+        }
+    });
+    // The page lives as long as the shortcuts do.
+    std::mem::forget(handle);
+}

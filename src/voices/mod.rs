@@ -1,0 +1,40 @@
+//! Reference voices: the sample voices the server or the host offers, one pick away.
+
+use leptos::prelude::*;
+
+use crate::form::Draft;
+use crate::gateway::connection::Voice;
+
+/// A choice of sample voice; picking one sets the reference audio URL. "Your own" leaves the URL to the person.
+#[component]
+pub fn VoicePicker(voices: Signal<Vec<Voice>>, draft: RwSignal<Draft>) -> impl IntoView {
+    let selected = move || draft.with(|draft| draft.reference_audio_url.clone());
+    let pick = move |event: leptos::ev::Event| {
+        let url = event_target_value(&event);
+        if !url.is_empty() {
+            draft.update(|draft| draft.reference_audio_url = url);
+        }
+    };
+    view! {
+        <Show when=move || voices.with(|voices| !voices.is_empty())>
+            <div class="field">
+                <label for="sample-voice">"Sample voice"</label>
+                <select id="sample-voice" on:change=pick>
+                    <option value="" prop:selected=move || !voices.with(|voices| voices.iter().any(|voice| voice.url == selected()))>
+                        "Your own (enter its URL below)"
+                    </option>
+                    {move || {
+                        voices
+                            .get()
+                            .into_iter()
+                            .map(|voice| {
+                                let url = voice.url.clone();
+                                view! { <option value=voice.url prop:selected=move || selected() == url>{voice.name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+        </Show>
+    }
+}

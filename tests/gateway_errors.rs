@@ -1,0 +1,54 @@
+//! Every gateway failure in plain words, and which ones may have cost money (never re-sent by themselves).
+
+use wasm_bindgen_test::*;
+use zonos_api::ErrorBody;
+use zonos_studio::gateway::GatewayError;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn refused(status: u16, message: &str) -> GatewayError {
+    GatewayError::Refused { status, body: Some(ErrorBody::new("Error", message)), retry_after: None }
+}
+
+#[wasm_bindgen_test]
+fn queue_errors_map_to_plain_words() {
+    let cases = [
+        (
+            400,
+            "Model 'zonos-2' not found or is disabled",
+            "The gateway refused the request: Model 'zonos-2' not found or is disabled",
+        ),
+        (401, "Invalid subscription key", "The API key was refused."),
+        (402, "Your wallet does not have enough balance.", "Insufficient balance: top up the wallet."),
+        (403, "Forbidden", "This key may not use Zonos 2."),
+        (429, "Slow down", "Too many requests: retrying in 5 s."),
+        (500, "boom", "The gateway failed."),
+        (503, "", "The gateway failed (HTTP 503)."),
+    ];
+    for (status, said, words) in cases {
+        assert_eq!(refused(status, said).message(), words, "{status}");
+    }
+    let with_retry_after = GatewayError::Refused { status: 429, body: None, retry_after: Some(12) };
+    assert_eq!(with_retry_after.message(), "Too many requests: retrying in 12 s.");
+    assert_eq!(with_retry_after.rate_limited(), Some(12));
+    assert_eq!(GatewayError::Timeout { seconds: 30 }.message(), "The gateway did not answer within 30 s.");
+    assert!(GatewayError::Network("Failed to fetch".into()).message().starts_with("The gateway could not be reached"));
+    assert!(GatewayError::Malformed("expected value".into()).message().contains("could not be read"));
+}
+
+#[wasm_bindgen_test]
+fn only_answers_that_say_no_are_safe_to_send_again() {
+    for status in [400, 401, 402, 403, 429] {
+        assert!(!refused(status, "").may_have_been_accepted(), "{status}");
+    }
+    for error in [
+        refused(500, ""),
+        refused(504, ""),
+        GatewayError::Timeout { seconds: 30 },
+        GatewayError::Network("Failed to fetch".into()),
+        GatewayError::Malformed("EOF".into()),
+    ] {
+        assert!(error.may_have_been_accepted(), "{error:?}");
+    }
+    assert_eq!(refused(500, "").rate_limited(), None);
+}
