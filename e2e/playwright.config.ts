@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { faultyStudio, gateway, staticHost, studio } from './servers';
+import { faultyStudio, gateway, slowStudio, staticHost, studio } from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
 // this network refuses; autoplay is allowed as it is after a person's click.
@@ -52,6 +52,7 @@ export default defineConfig({
   webServer: [
     start(`serve --addr 127.0.0.1:${port(studio)} --dist dist --sandbox ${stages}`, studio),
     start(`serve --addr 127.0.0.1:${port(faultyStudio)} --dist dist --sandbox ${stages}`, faultyStudio),
+    start(`serve --addr 127.0.0.1:${port(slowStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500`, slowStudio),
     start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
     start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),
   ],

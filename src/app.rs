@@ -2,13 +2,31 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::GenerateRequest;
 
+use crate::api_call::ApiCallPanel;
 use crate::form::{Draft, ParameterForm};
 use crate::gateway::connection::{self, Connection};
 use crate::gateway::Gateway;
 use crate::jobs::{self, Job, JobList, Jobs};
 use crate::platform::time::now_ms;
 use crate::settings::{ConnectionPanel, Settings};
+use crate::share::ShareLink;
 use crate::voices::VoicePicker;
+
+/// The gateway to use now, or why there is none.
+fn gateway_for(connection: RwSignal<Option<Connection>>, settings: Settings) -> Result<Gateway, String> {
+    match connection.get_untracked() {
+        None => Err("Still finding the gateway: try again in a moment.".to_owned()),
+        Some(Connection::Proxy(offer)) => Ok(Gateway::through_proxy(offer.events)),
+        Some(Connection::Direct(_)) => {
+            let key = settings.key.get_untracked();
+            if key.trim().is_empty() {
+                Err("Enter your API key under Connection: this page calls the gateway directly.".to_owned())
+            } else {
+                Ok(Gateway::direct(&settings.gateway_url.get_untracked(), &key))
+            }
+        }
+    }
+}
 
 /// How often running takes' clocks are redrawn.
 const TICK_MS: u64 = 250;
@@ -16,10 +34,10 @@ const TICK_MS: u64 = 250;
 /// The page: which panels stand where. Owns the top-level state and passes it down.
 #[component]
 pub fn App() -> impl IntoView {
-    let draft = RwSignal::new(Draft::default());
+    let draft = RwSignal::new(crate::share::shared_draft().unwrap_or_default());
     let connection = RwSignal::new(None::<Connection>);
     let settings = Settings::load();
-    let jobs = Jobs::default();
+    let jobs = Jobs::load();
     let page_problem = RwSignal::new(None::<String>);
     let now = RwSignal::new(now_ms());
     set_interval(move || now.set(now_ms()), std::time::Duration::from_millis(TICK_MS));
@@ -40,21 +58,20 @@ pub fn App() -> impl IntoView {
             }
         }
         connection.set(Some(found));
-    });
-
-    // The gateway to use now, or why there is none.
-    let gateway = move || match connection.get_untracked() {
-        None => Err("Still finding the gateway: try again in a moment.".to_owned()),
-        Some(Connection::Proxy(offer)) => Ok(Gateway::through_proxy(offer.events)),
-        Some(Connection::Direct(_)) => {
-            let key = settings.key.get_untracked();
-            if key.trim().is_empty() {
-                crate::form::focus_by_id("api-key");
-                Err("Enter your API key under Connection: this page calls the gateway directly.".to_owned())
-            } else {
-                Ok(Gateway::direct(&settings.gateway_url.get_untracked(), &key))
+        // Jobs still running when the page was last closed are followed again: they were paid for.
+        if let Ok(gateway) = gateway_for(connection, settings) {
+            for job in jobs.following() {
+                spawn_local(jobs::resume(job, gateway.clone(), settings.poll_seconds()));
             }
         }
+    });
+
+    let gateway = move || {
+        gateway_for(connection, settings).inspect_err(|_| {
+            if matches!(connection.get_untracked(), Some(Connection::Direct(_))) {
+                crate::form::focus_by_id("api-key");
+            }
+        })
     };
     let send = move |job: RwSignal<Job>| match gateway() {
         Ok(gateway) => {
@@ -84,6 +101,28 @@ pub fn App() -> impl IntoView {
     let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
     let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
     crate::shortcuts::install();
+    let request = Signal::derive(move || {
+        draft.with(Draft::to_request).map_err(|problems| {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!("The form is not valid yet: {}.", problems.join("; "))
+        })
+    });
+    // The call as the gateway receives it: from this page in direct mode; from the server, to the sandbox it
+    // mounts or to the documented gateway, otherwise.
+    let call_target = Signal::derive(move || match connection.get() {
+        Some(Connection::Direct(_)) => settings.gateway_url.get(),
+        Some(Connection::Proxy(offer)) if offer.sandbox => {
+            format!("{}/sandbox", window().location().origin().unwrap_or_default())
+        }
+        _ => zonos_api::DEFAULT_GATEWAY_URL.to_owned(),
+    });
+    let masked_key = Signal::derive(move || {
+        if direct.get() {
+            crate::api_call::masked(&settings.key.get())
+        } else {
+            crate::api_call::masked("")
+        }
+    });
 
     view! {
         <header class="masthead">
@@ -95,7 +134,9 @@ pub fn App() -> impl IntoView {
                 <ParameterForm draft on_generate busy=jobs.sending()>
                     <VoicePicker voices draft />
                 </ParameterForm>
+                <ShareLink draft />
                 <ConnectionPanel settings direct sandbox />
+                <ApiCallPanel request gateway_url=call_target masked_key />
             </div>
             <div class="results">
                 {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}

@@ -1,5 +1,6 @@
 //! Zonos Studio, the browser app: a Leptos client-side app compiled to WebAssembly.
 
+pub mod api_call;
 pub mod app;
 pub mod figures;
 pub mod form;
@@ -8,6 +9,7 @@ pub mod jobs;
 pub mod platform;
 pub mod player;
 pub mod settings;
+pub mod share;
 pub mod shortcuts;
 pub mod voices;
 

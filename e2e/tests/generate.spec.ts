@@ -13,7 +13,7 @@ test('a newcomer types text, presses Generate and hears it, pushed over SSE, the
 
   await expect(progress(page, 1)).toContainText(/Sending|Following|Queued/);
   const audio = await expectPlayableTake(page, 1);
-  await expect(progress(page, 1)).toContainText('Queued');
+  await expect(progress(page, 1)).toContainText('Queued and processing');
   await expect(progress(page, 1)).toContainText('Completed');
   await expect(figure(page, 1, 'Arrived by')).toHaveText('Push (Server-Sent Events)');
   await expect(figure(page, 1, 'Media type')).toHaveText('audio/wav');

@@ -14,6 +14,15 @@ pub struct Draft {
     numbers: [String; NUMBER_FIELDS.len()],
 }
 
+/// Sampling for a purpose, matching the docs' meaning of `accurate_mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The closest match to the reference voice: accurate mode, calmer sampling.
+    Accurate,
+    /// A livelier delivery: accurate mode off, freer sampling.
+    Expressive,
+}
+
 /// The numeric fields, in the order the form shows them.
 pub const NUMBER_FIELDS: [Field; 6] =
     [Field::Temperature, Field::TopP, Field::MinP, Field::TopK, Field::MaxTokens, Field::Seed];
@@ -44,6 +53,45 @@ impl Draft {
     pub fn reset(&mut self) {
         let voice = std::mem::take(&mut self.reference_audio_url);
         *self = Draft { reference_audio_url: voice, ..Draft::default() };
+    }
+
+    /// A draft from a request body (a shared link): every field it holds, numbers as written, the rest default.
+    pub fn from_json(body: &Value) -> Draft {
+        let mut draft = Draft::default();
+        let text = |field: Field| body.get(field.key()).and_then(Value::as_str).map(str::to_owned);
+        let flag = |field: Field| body.get(field.key()).and_then(Value::as_bool);
+        if let Some(url) = text(Field::ReferenceAudioUrl) {
+            draft.reference_audio_url = url;
+        }
+        if let Some(text) = text(Field::Text) {
+            draft.text = text;
+        }
+        if let Some(language) = text(Field::Language).and_then(|code| Language::from_code(&code)) {
+            draft.language = language;
+        }
+        draft.accurate_mode = flag(Field::AccurateMode).unwrap_or(draft.accurate_mode);
+        draft.clean_speaker_background = flag(Field::CleanSpeakerBackground).unwrap_or(draft.clean_speaker_background);
+        for field in NUMBER_FIELDS {
+            match body.get(field.key()) {
+                Some(Value::Number(number)) => draft.set_number(field, number.to_string()),
+                Some(Value::String(typed)) => draft.set_number(field, typed.clone()),
+                _ => {}
+            }
+        }
+        draft
+    }
+
+    /// Applies a preset: the delivery it names, with sampling to match. Voice, text and seed stay.
+    pub fn apply(&mut self, preset: Preset) {
+        let (accurate, temperature, min_p, top_k) = match preset {
+            Preset::Accurate => (true, "0.9", "0.2", "80"),
+            Preset::Expressive => (false, "1.4", "0.1", "200"),
+        };
+        self.accurate_mode = accurate;
+        self.set_number(Field::Temperature, temperature.to_owned());
+        self.set_number(Field::TopP, "0".to_owned());
+        self.set_number(Field::MinP, min_p.to_owned());
+        self.set_number(Field::TopK, top_k.to_owned());
     }
 
     /// The text typed into a numeric field.

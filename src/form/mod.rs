@@ -6,7 +6,7 @@ mod fields;
 use leptos::prelude::*;
 use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
 
-pub use draft::{Draft, NUMBER_FIELDS};
+pub use draft::{Draft, Preset, NUMBER_FIELDS};
 pub use fields::focus_by_id;
 use fields::{FieldFrame, LanguageSelect, NumberInput, TextInput, ToggleField};
 
@@ -61,6 +61,12 @@ pub fn ParameterForm(
     let reset = move |_| {
         draft.update(Draft::reset);
         shown.set(Shown::default());
+    };
+    let preset = move |preset: Preset| move |_| draft.update(|draft| draft.apply(preset));
+    // A seed the gateway accepts (0–2147483647), from the browser's generator.
+    let new_seed = move |_| {
+        let seed = (js_sys::Math::random() * 2_147_483_647.0).floor() as u32;
+        edit(draft, shown, Field::Seed, |draft| draft.set_number(Field::Seed, seed.to_string()));
     };
 
     let number_field = move |field: Field| {
@@ -132,6 +138,11 @@ pub fn ParameterForm(
                     "Generate"
                 </button>
                 <button type="button" on:click=reset>"Reset to defaults"</button>
+            </div>
+            <div class="form-actions presets" role="group" aria-label="Presets">
+                <button type="button" on:click=preset(Preset::Accurate)>"Accurate"</button>
+                <button type="button" on:click=preset(Preset::Expressive)>"Expressive"</button>
+                <button type="button" on:click=new_seed>"New seed"</button>
             </div>
         </form>
     }

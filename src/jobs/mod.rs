@@ -1,18 +1,24 @@
 //! A job's life after Generate: sent once, followed (Server-Sent Events, else polling with backoff) until it ends.
 //! [`Jobs`] owns every job of the page; each job is its own signal, so one job's progress redraws only its card.
+//! Every job is kept in this device's storage as it changes, so a reload loses nothing that was paid for.
 
 pub mod follower;
 mod runner;
 mod view;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use zonos_api::{GenerateRequest, JobStatus, Output};
 
-pub use runner::{check_again, run};
+use crate::platform::storage::{self, Keep};
+
+pub use runner::{check_again, resume, run};
 pub use view::{JobActions, JobList};
 
+const STORAGE_ITEM: &str = "zonos-studio.takes";
+
 /// Where a job stands, as the page tells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
     /// Being sent.
     Sending,
@@ -33,14 +39,14 @@ pub enum Phase {
 }
 
 /// A status the job was seen in, and when (the page's clock).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
     pub status: JobStatus,
     pub since_ms: f64,
 }
 
 /// How the final status arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Delivery {
     Events,
     Polling,
@@ -48,7 +54,7 @@ pub enum Delivery {
     AtOnce,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     /// The page's own number for it: "Take 3".
     pub number: u32,
@@ -107,6 +113,26 @@ impl Job {
     pub fn is_active(&self) -> bool {
         matches!(self.phase, Phase::Sending | Phase::WaitingToResend | Phase::Following)
     }
+
+    /// The job as a reload finds it: one that was being followed is followed again; one caught being sent may
+    /// have been accepted, so it is not sent again by itself.
+    fn reloaded(mut self) -> Job {
+        match self.phase {
+            Phase::Sending => {
+                self.phase = Phase::Uncertain;
+                self.problem = Some(
+                    "The page was closed while this was being sent: it may have been accepted. Check before you send it again."
+                        .to_owned(),
+                );
+            }
+            Phase::WaitingToResend => {
+                self.phase = Phase::Refused;
+                self.problem = Some("The page was closed before this could be sent again: it was not sent.".to_owned());
+            }
+            _ => {}
+        }
+        self
+    }
 }
 
 /// Every job of the page, newest last.
@@ -115,19 +141,47 @@ pub struct Jobs {
     list: RwSignal<Vec<RwSignal<Job>>>,
 }
 
-impl Default for Jobs {
-    fn default() -> Self {
-        Jobs { list: RwSignal::new(Vec::new()) }
-    }
-}
-
 impl Jobs {
+    /// The jobs kept from earlier visits, kept again whenever one changes.
+    pub fn load() -> Jobs {
+        let kept: Vec<Job> = storage::get(Keep::Device, STORAGE_ITEM)
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let list = RwSignal::new(kept.into_iter().map(|job| RwSignal::new(job.reloaded())).collect::<Vec<_>>());
+        Effect::new(move |_| {
+            let jobs: Vec<Job> = list.with(|list| list.iter().map(|job| job.get()).collect());
+            storage::set(Keep::Device, STORAGE_ITEM, &serde_json::to_string(&jobs).expect("jobs serialize"));
+        });
+        Jobs { list }
+    }
+
+    /// The jobs a reload found still being followed.
+    pub fn following(&self) -> Vec<RwSignal<Job>> {
+        self.list.with_untracked(|list| {
+            list.iter().copied().filter(|job| job.with_untracked(|job| job.phase == Phase::Following)).collect()
+        })
+    }
+
     /// A new job for `request`, being sent.
     pub fn start(&self, request: GenerateRequest, now_ms: f64) -> RwSignal<Job> {
-        let number = self.list.with_untracked(Vec::len) as u32 + 1;
+        let number = self
+            .list
+            .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number)).max())
+            .unwrap_or(0)
+            + 1;
         let job = RwSignal::new(Job::new(number, request, now_ms));
         self.list.update(|list| list.push(job));
         job
+    }
+
+    /// Forgets one take.
+    pub fn remove(&self, job: RwSignal<Job>) {
+        self.list.update(|list| list.retain(|kept| *kept != job));
+    }
+
+    /// Forgets every take that is not still running.
+    pub fn clear(&self) {
+        self.list.update(|list| list.retain(|job| job.with_untracked(Job::is_active)));
     }
 
     pub fn list(&self) -> Signal<Vec<RwSignal<Job>>> {

@@ -85,6 +85,12 @@ pub async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     }
 }
 
+/// Follows a job a reload found running, without sending anything again.
+pub async fn resume(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    let events_url = job.with_untracked(|job| job.request_id.as_deref().and_then(|id| gateway.events_url(id)));
+    follow(job, gateway, poll_seconds, events_url).await;
+}
+
 /// Follows again a job the page had given up on.
 pub async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     job.update(|job| {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use zonos_api::JobStatus;
 
-use super::{Job, Jobs, Phase};
+use super::{Delivery, Job, Jobs, Phase};
 use crate::figures;
 use crate::player::TakePlayer;
 
@@ -23,21 +23,34 @@ pub fn JobList(
     media_url: Callback<String, String>,
 ) -> impl IntoView {
     let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
+    let clear = move |_| {
+        let sure = window().confirm_with_message("Clear every finished take from this device? This cannot be undone.");
+        if sure.unwrap_or(false) {
+            jobs.clear();
+        }
+    };
     view! {
         <section class="jobs" aria-label="Takes">
-            <h2>"Takes"</h2>
+            <div class="jobs-bar">
+                <h2>"Takes"</h2>
+                <Show when=move || jobs.list().with(|list| !list.is_empty())>
+                    <button type="button" on:click=clear>"Clear takes"</button>
+                </Show>
+            </div>
             <Show when=move || jobs.list().with(Vec::is_empty)>
                 <p class="empty">"Your takes appear here. Press Generate to make the first one."</p>
             </Show>
             <For each=newest_first key=|job| job.with_untracked(|job| job.number) let:job>
-                <JobCard job now actions media_url />
+                <JobCard job now actions media_url on_delete=Callback::new(move |job| jobs.remove(job)) />
             </For>
         </section>
     }
 }
 
-fn stage_name(status: JobStatus) -> &'static str {
+/// A stage's name. A job whose end was pushed was not watched in between: its first stage covers both waits.
+fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
     match status {
+        JobStatus::Queued if pushed => "Queued and processing",
         JobStatus::Queued => "Queued",
         JobStatus::Processing => "Processing",
         JobStatus::Completed => "Completed",
@@ -67,6 +80,7 @@ fn JobCard(
     now: Signal<f64>,
     actions: JobActions,
     media_url: Callback<String, String>,
+    on_delete: Callback<RwSignal<Job>>,
 ) -> impl IntoView {
     let number = job.with_untracked(|job| job.number);
     let title_id = format!("take-{number}-title");
@@ -92,11 +106,14 @@ fn JobCard(
                 <Show when=move || phase() == Phase::Following>
                     <button type="button" on:click=stop>"Stop following"</button>
                 </Show>
-                <Show when=move || phase() == Phase::Uncertain>
+                <Show when=move || matches!(phase(), Phase::Uncertain | Phase::Refused)>
                     <button type="button" on:click=move |_| actions.send_again.run(job)>"Send again"</button>
                 </Show>
                 <Show when=move || phase() == Phase::GaveUp && job.with(|job| job.status_url.is_some())>
                     <button type="button" on:click=move |_| actions.check_again.run(job)>"Check again"</button>
+                </Show>
+                <Show when=move || !job.with(Job::is_active)>
+                    <button type="button" on:click=move |_| on_delete.run(job)>"Delete"</button>
                 </Show>
             </div>
             <Show when=move || job.with(|job| job.output.is_some())>
@@ -112,6 +129,7 @@ fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
     let number = job.with_untracked(|job| job.number);
     let stages = move || {
         job.with(|job| {
+            let pushed = job.delivery == Some(Delivery::Events);
             let now = if job.is_active() { now.get() } else { job.ended_ms.unwrap_or(job.sent_ms) };
             job.stages
                 .iter()
@@ -122,7 +140,7 @@ fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
                         .unwrap_or_default();
                     view! {
                         <li class=format!("stage {}", stage.status.code().to_ascii_lowercase())>
-                            <span class="stage-name">{stage_name(stage.status)}</span>
+                            <span class="stage-name">{stage_name(stage.status, pushed)}</span>
                             " "
                             <span class="stage-time">{elapsed}</span>
                         </li>

@@ -53,9 +53,12 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>) -> im
             let ended = job.ended_ms.unwrap_or(job.sent_ms);
             let total = (ended - job.sent_ms) / 1000.0;
             let mut rows = Vec::new();
-            for (status, name) in [(JobStatus::Queued, "Queued"), (JobStatus::Processing, "Processing")] {
-                if let Some(seconds) = job.seconds_in(status, ended) {
-                    rows.push((name, figures::seconds(seconds)));
+            // A pushed end says nothing of when processing began: only the total is known then.
+            if job.delivery != Some(Delivery::Events) {
+                for (status, name) in [(JobStatus::Queued, "Queued"), (JobStatus::Processing, "Processing")] {
+                    if let Some(seconds) = job.seconds_in(status, ended) {
+                        rows.push((name, figures::seconds(seconds)));
+                    }
                 }
             }
             rows.push(("Total wait", figures::seconds(total)));
@@ -72,6 +75,9 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>) -> im
                 if total > 0.0 {
                     rows.push(("Audio per second waited", figures::ratio(audio / total)));
                 }
+            }
+            if let Some(request_id) = &job.request_id {
+                rows.push(("Request id", request_id.clone()));
             }
             if let Some(media_type) = &output.media_type {
                 rows.push(("Media type", media_type.clone()));

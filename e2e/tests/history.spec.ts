@@ -1,0 +1,39 @@
+import { test, expect } from '@playwright/test';
+import { slowStudio, studio, type Stats } from '../servers';
+import { expectPlayableTake, generate, progress, take } from './takes';
+
+// Takes are kept on the device: a reload loses nothing that was paid for.
+
+test('a finished take survives a reload, and can be deleted', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Kept across a reload.');
+  await expectPlayableTake(page, 1);
+  await page.reload();
+  await expect(take(page, 1)).toContainText('Kept across a reload.');
+  await expectPlayableTake(page, 1);
+  await generate(page, 'The second take after the reload.');
+  await expectPlayableTake(page, 2);
+
+  await take(page, 1).getByRole('button', { name: 'Delete' }).click();
+  await expect(take(page, 1)).toHaveCount(0);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Clear takes' }).click();
+  await expect(page.getByRole('article')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('article')).toHaveCount(0);
+});
+
+test('a job running at a reload is followed again, not sent again', async ({ page, request }) => {
+  const stats = async (): Promise<Stats> => (await (await request.get(`${slowStudio}/sandbox/__sandbox/stats`)).json()) as Stats;
+  const before = await stats();
+  await page.goto(slowStudio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Still running when the page reloads.');
+  await expect(progress(page, 1)).toContainText('Following');
+  await page.reload();
+  await expect(progress(page, 1)).toContainText('Following');
+  await expectPlayableTake(page, 1);
+  const after = await stats();
+  expect(after.submissions_received - before.submissions_received).toBe(1);
+});
