@@ -10,7 +10,7 @@ use crate::jobs::{self, Job, JobList, Jobs};
 use crate::platform::time::now_ms;
 use crate::settings::{ConnectionPanel, Settings};
 use crate::share::ShareLink;
-use crate::voices::VoicePicker;
+use crate::voices::{ReferencePreview, ReferenceUpload, VoicePicker};
 
 /// The gateway to use now, or why there is none.
 fn gateway_for(connection: RwSignal<Option<Connection>>, settings: Settings) -> Result<Gateway, String> {
@@ -59,9 +59,20 @@ pub fn App() -> impl IntoView {
         }
         connection.set(Some(found));
         // Jobs still running when the page was last closed are followed again: they were paid for.
-        if let Ok(gateway) = gateway_for(connection, settings) {
-            for job in jobs.following() {
-                spawn_local(jobs::resume(job, gateway.clone(), settings.poll_seconds()));
+        match gateway_for(connection, settings) {
+            Ok(gateway) => {
+                for job in jobs.following() {
+                    spawn_local(jobs::resume(job, gateway.clone(), settings.poll_seconds()));
+                }
+            }
+            // Nothing can follow them yet: "Check again" does, once there is a key.
+            Err(problem) => {
+                for job in jobs.following() {
+                    job.update(|job| {
+                        job.phase = jobs::Phase::GaveUp;
+                        job.problem = Some(problem.clone());
+                    });
+                }
             }
         }
     });
@@ -93,12 +104,14 @@ pub fn App() -> impl IntoView {
                 spawn_local(jobs::check_again(job, gateway, settings.poll_seconds()));
             }
         }),
+        cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
     };
     let media_url = Callback::new(move |url: String| gateway().map(|gateway| gateway.media_url(&url)).unwrap_or(url));
     let voices = Signal::derive(move || {
         connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())).unwrap_or_default()
     });
     let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
+    let uploads = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.uploads));
     let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
     crate::shortcuts::install();
     let request = Signal::derive(move || {
@@ -133,6 +146,8 @@ pub fn App() -> impl IntoView {
             <div class="controls">
                 <ParameterForm draft on_generate busy=jobs.sending()>
                     <VoicePicker voices draft />
+                    <ReferenceUpload offered=uploads draft />
+                    <ReferencePreview draft />
                 </ParameterForm>
                 <ShareLink draft />
                 <ConnectionPanel settings direct sandbox />
@@ -140,7 +155,10 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="results">
                 {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
-                <JobList jobs now=now.into() actions media_url />
+                // Takes kept from a past visit wait for the connection: their audio's address depends on it.
+                <Show when=move || connection.with(Option::is_some)>
+                    <JobList jobs now=now.into() actions media_url />
+                </Show>
             </div>
         </main>
     }

@@ -15,6 +15,10 @@ fn takes_keys(target: Option<web_sys::EventTarget>) -> bool {
 pub fn install() {
     let handle = window_event_listener(ev::keydown, |event| {
         let document = document();
+        // A held key repeats: only the first press counts, so holding Ctrl+Enter sends one submission.
+        if event.repeat() {
+            return;
+        }
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
             if let Some(form) = document.query_selector("form.parameter-form").ok().flatten() {
                 event.prevent_default();

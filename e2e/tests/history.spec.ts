@@ -2,7 +2,9 @@ import { test, expect } from '@playwright/test';
 import { slowStudio, studio, type Stats } from '../servers';
 import { expectPlayableTake, generate, progress, take } from './takes';
 
-// Takes are kept on the device: a reload loses nothing that was paid for.
+// Takes are kept on the device: a reload loses nothing that was paid for. One at a time: the slow studio's
+// faults and counts are shared.
+test.describe.configure({ mode: 'serial' });
 
 test('a finished take survives a reload, and can be deleted', async ({ page }) => {
   await page.goto(studio);
@@ -36,4 +38,17 @@ test('a job running at a reload is followed again, not sent again', async ({ pag
   await expectPlayableTake(page, 1);
   const after = await stats();
   expect(after.submissions_received - before.submissions_received).toBe(1);
+});
+
+test('a kept take still plays when the gateway no longer serves its audio', async ({ page, request }) => {
+  await page.goto(slowStudio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Kept in the browser, in case the link expires.');
+  await expectPlayableTake(page, 1);
+  // From now on the gateway's media answers 404, as an expired CDN link does.
+  await request.post(`${slowStudio}/sandbox/__sandbox/faults`, { data: { fault: 'media-404', count: 50 } });
+  await page.reload();
+  await expectPlayableTake(page, 1);
+  await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
+  await request.delete(`${slowStudio}/sandbox/__sandbox/faults`);
 });

@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { staticHost, studio } from '../servers';
 import { expectPlayableTake, generate } from './takes';
 
@@ -93,4 +94,30 @@ test('Space plays and pauses the latest take when the focus is not in a field', 
   await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.paused)).toBe(false);
   await page.keyboard.press('Space');
   await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.paused)).toBe(true);
+});
+
+test('a file from this device becomes the reference, checked by content before it is uploaded', async ({ page }) => {
+  const uploads: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/references')) uploads.push(request.url());
+  });
+  await page.goto(studio);
+  await page.getByLabel('Upload a reference').setInputFiles({ name: 'notes.txt', mimeType: 'audio/wav', buffer: Buffer.from('not a recording at all') });
+  await expect(page.getByRole('alert')).toHaveText(/^notes\.txt is not audio in a format the gateway takes/);
+  expect(uploads).toHaveLength(0);
+
+  const recording = path.join(__dirname, '../../crates/zonos-server/tests/references/basil.mp3');
+  await page.getByLabel('Upload a reference').setInputFiles(recording);
+  await expect(page.getByRole('status').filter({ hasText: 'Uploaded basil.mp3' })).toBeVisible();
+  await expect(page.getByLabel('Reference audio URL')).toHaveValue(/\/api\/references\/[0-9a-f]{64}\.mp3$/);
+  await expect(page.getByLabel('Sample voice')).toHaveValue('');
+  await generate(page, 'Spoken in the voice of the uploaded file.');
+  await expectPlayableTake(page, 1);
+  expect(uploads).toHaveLength(1);
+});
+
+test('hosted as static files, the page says why it cannot upload', async ({ page }) => {
+  await page.goto(staticHost);
+  await expect(page.getByText('open this page from the Zonos Studio server')).toBeVisible();
+  await expect(page.getByLabel('Upload a reference')).toHaveCount(0);
 });

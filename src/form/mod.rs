@@ -48,6 +48,10 @@ pub fn ParameterForm(
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        // A form can be submitted with its button disabled (Enter, requestSubmit): one submission at a time.
+        if busy.get_untracked() {
+            return;
+        }
         match draft.with_untracked(Draft::to_request) {
             Ok(request) => on_generate.run(request),
             Err(errors) => {

@@ -54,6 +54,7 @@ impl Gateway {
     pub async fn submit(&self, request: &GenerateRequest) -> Result<SubmitAnswer, GatewayError> {
         let body = serde_json::to_string(request).expect("a request serializes");
         let url = format!("{}{GENERATE_PATH}", self.base);
+        let body = wasm_bindgen::JsValue::from_str(&body);
         let answer = http::send("POST", &url, &self.headers(), Some(&body), SUBMIT_TIMEOUT_SECONDS).await?;
         if !(200..300).contains(&answer.status) {
             return Err(GatewayError::refused(&answer));
@@ -64,10 +65,14 @@ impl Gateway {
     /// Where to ask for the job's status: the `polling_url` the gateway gave, unless it points anywhere but the
     /// configured gateway (the key goes nowhere else).
     pub fn status_url(&self, accepted: &SubmitAccepted) -> String {
-        let given = accepted.polling_url.as_deref().filter(|url| self.is_own(url));
-        given
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("{}{}", self.base, zonos_api::status_path(&accepted.request_id)))
+        self.own_status_url(accepted.polling_url.as_deref(), &accepted.request_id)
+    }
+
+    /// `known` (a status URL kept from before), if it is this gateway's; else this gateway's status path. A job
+    /// kept from an earlier visit may have been sent through another mode or gateway.
+    pub fn own_status_url(&self, known: Option<&str>, request_id: &str) -> String {
+        let given = known.filter(|url| self.is_own(url));
+        given.map(str::to_owned).unwrap_or_else(|| format!("{}{}", self.base, zonos_api::status_path(request_id)))
     }
 
     fn is_own(&self, url: &str) -> bool {

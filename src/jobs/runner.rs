@@ -18,6 +18,8 @@ use crate::platform::time::{now_ms, sleep};
 
 /// How many times a rate-limited submission is sent again before the page gives up.
 const MAX_RESENDS: u32 = 5;
+/// The longest wait before sending again by itself; a longer `Retry-After` (a daily cap) is left to the person.
+const MAX_RESEND_WAIT_SECONDS: u32 = 120;
 
 /// Whether the job is still being followed by the page (the person may have stopped it meanwhile).
 fn following(job: RwSignal<Job>) -> bool {
@@ -58,13 +60,18 @@ pub async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
                 return;
             }
             Err(error) => {
-                if let Some(seconds) = error.rate_limited().filter(|_| resends < MAX_RESENDS) {
+                let wait = error.rate_limited().filter(|seconds| *seconds <= MAX_RESEND_WAIT_SECONDS);
+                if let Some(seconds) = wait.filter(|_| resends < MAX_RESENDS) {
                     resends += 1;
                     job.update(|job| {
                         job.phase = Phase::WaitingToResend;
                         job.problem = Some(error.message());
                     });
-                    sleep(seconds * 1000).await;
+                    sleep(seconds.saturating_mul(1000)).await;
+                    // The person may have stopped it meanwhile: then it is not sent.
+                    if job.with_untracked(|job| job.phase != Phase::WaitingToResend) {
+                        return;
+                    }
                     continue;
                 }
                 let uncertain = error.may_have_been_accepted();
@@ -100,9 +107,24 @@ pub async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32
     poll(job, gateway, poll_seconds).await;
 }
 
+/// How many push streams may be open at once. Over HTTP/1.1 a browser keeps six connections per host: the rest
+/// must stay free for submissions, status calls and audio.
+const MAX_STREAMS: u32 = 3;
+/// How long a push stream is waited on before polling takes over: a webhook that never comes must not leave the job
+/// followed by nothing.
+const STREAM_PATIENCE_MS: f64 = 120_000.0;
+
+thread_local! {
+    static OPEN_STREAMS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
-    if let Some(url) = events_url {
-        match final_status_pushed(&url, job).await {
+    let stream_free = OPEN_STREAMS.with(|open| open.get() < MAX_STREAMS);
+    if let Some(url) = events_url.filter(|_| stream_free) {
+        OPEN_STREAMS.with(|open| open.set(open.get() + 1));
+        let pushed = final_status_pushed(&url, job).await;
+        OPEN_STREAMS.with(|open| open.set(open.get() - 1));
+        match pushed {
             Pushed::Status(status) => return finish(job, status, Delivery::Events),
             Pushed::Stopped => return,
             // The stream broke: polling takes over, and the job goes on.
@@ -113,7 +135,9 @@ async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_
 }
 
 async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
-    let Some(url) = job.with_untracked(|job| job.status_url.clone()) else { return };
+    let known = job.with_untracked(|job| job.request_id.clone().map(|id| (id, job.status_url.clone())));
+    let Some((request_id, status_url)) = known else { return };
+    let url = gateway.own_status_url(status_url.as_deref(), &request_id);
     let mut follower = Follower::new(poll_seconds, now_ms());
     let mut pause = follower.first_pause();
     loop {
@@ -189,8 +213,9 @@ async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| answer(None));
     let _ = source.add_event_listener_with_callback("status", on_status.as_ref().unchecked_ref());
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let opened = now_ms();
     let stopped = Box::pin(async move {
-        while following(job) {
+        while following(job) && now_ms() - opened < STREAM_PATIENCE_MS {
             sleep(250).await;
         }
     });
@@ -202,6 +227,7 @@ async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
             _ => Pushed::Broken,
         },
         Either::Left(_) => Pushed::Broken,
+        Either::Right(_) if following(job) => Pushed::Broken,
         Either::Right(_) => Pushed::Stopped,
     }
 }

@@ -13,6 +13,8 @@ pub struct JobActions {
     /// Send an uncertain submission again, deliberately.
     pub send_again: Callback<RwSignal<Job>>,
     pub check_again: Callback<RwSignal<Job>>,
+    /// Result audio is same-origin (through the proxy), so it can be kept for offline playback.
+    pub cache_audio: Signal<bool>,
 }
 
 #[component]
@@ -106,6 +108,12 @@ fn JobCard(
                 <Show when=move || phase() == Phase::Following>
                     <button type="button" on:click=stop>"Stop following"</button>
                 </Show>
+                <Show when=move || phase() == Phase::WaitingToResend>
+                    <button type="button" on:click=move |_| job.update(|job| {
+                        job.phase = Phase::Refused;
+                        job.problem = Some("Not sent: you stopped it while it waited to be sent again.".into());
+                    })>"Don't send"</button>
+                </Show>
                 <Show when=move || matches!(phase(), Phase::Uncertain | Phase::Refused)>
                     <button type="button" on:click=move |_| actions.send_again.run(job)>"Send again"</button>
                 </Show>
@@ -117,7 +125,7 @@ fn JobCard(
                 </Show>
             </div>
             <Show when=move || job.with(|job| job.output.is_some())>
-                <TakePlayer job media_url />
+                <TakePlayer job media_url cached=actions.cache_audio.get_untracked() />
             </Show>
         </article>
     }

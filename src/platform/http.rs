@@ -30,12 +30,12 @@ fn describe(error: JsValue) -> String {
         .unwrap_or_else(|| "no details".to_owned())
 }
 
-/// Sends one request and reads the whole answer, giving up after `timeout_seconds`.
+/// Sends one request and reads the whole answer, giving up after `timeout_seconds`. `body` is text or a `Blob`.
 pub async fn send(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
-    body: Option<&str>,
+    body: Option<&JsValue>,
     timeout_seconds: u32,
 ) -> Result<Answer, Failure> {
     let network = |error: JsValue| Failure::Network(describe(error));
@@ -48,7 +48,7 @@ pub async fn send(
     }
     init.set_headers(&request_headers);
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
+        init.set_body(body);
     }
     let controller = AbortController::new().map_err(network)?;
     init.set_signal(Some(&controller.signal()));

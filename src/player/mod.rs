@@ -1,13 +1,17 @@
 //! A finished take: its audio, playing as soon as it can; its figures; and a download under the gateway's name.
 
+mod cache;
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
 use crate::figures;
 use crate::jobs::{Delivery, Job};
 
+/// `cached`: the audio is same-origin (through the proxy), so it is kept in Cache Storage and played from there.
 #[component]
-pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>) -> impl IntoView {
+pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cached: bool) -> impl IntoView {
     let duration = RwSignal::new(None::<f64>);
     let unplayable = RwSignal::new(false);
     let (output, request_id, number) =
@@ -21,7 +25,14 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>) -> im
         .iter()
         .enumerate()
         .map(|(index, url)| {
-            let source = media_url.run(url.clone());
+            let remote = media_url.run(url.clone());
+            let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
+            if cached {
+                spawn_local(async move {
+                    let local = cache::local_url(&remote).await;
+                    source.set(Some(local.unwrap_or(remote)));
+                });
+            }
             let download_name =
                 if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
             let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
@@ -38,12 +49,12 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>) -> im
                         controls
                         autoplay
                         preload="auto"
-                        src=source.clone()
+                        src=move || source.get()
                         aria-label=label
                         on:loadedmetadata=on_metadata
                         on:error=move |_| unplayable.set(true)
                     ></audio>
-                    <a class="download" href=source download=download_name>"Download"</a>
+                    <a class="download" href=move || source.get() download=download_name>"Download"</a>
                 </div>
             }
         })

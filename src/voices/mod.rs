@@ -1,6 +1,11 @@
-//! Reference voices: the sample voices the server or the host offers, one pick away.
+//! Reference voices: the sample voices the server or the host offers, one pick away; a file from this device; and
+//! a preview of whichever is chosen.
+
+mod upload;
 
 use leptos::prelude::*;
+
+pub use upload::ReferenceUpload;
 
 use crate::form::Draft;
 use crate::gateway::connection::Voice;
@@ -34,6 +39,20 @@ pub fn VoicePicker(voices: Signal<Vec<Voice>>, draft: RwSignal<Draft>) -> impl I
                             .collect_view()
                     }}
                 </select>
+            </div>
+        </Show>
+    }
+}
+
+/// The chosen reference, playable before it is used.
+#[component]
+pub fn ReferencePreview(draft: RwSignal<Draft>) -> impl IntoView {
+    let url = move || draft.with(|draft| draft.reference_audio_url.trim().to_owned());
+    view! {
+        <Show when=move || zonos_api::is_http_url(&url()) || url().starts_with('/')>
+            <div class="reference-preview">
+                // preload="none": the reference is fetched only when asked for, not on every page load.
+                <audio controls preload="none" src=url aria-label="Reference voice"></audio>
             </div>
         </Show>
     }

@@ -4,6 +4,7 @@
 //! the answers (202, status, queue errors), and validation that names every problem at once. No I/O, so it
 //! compiles for `wasm32-unknown-unknown` and for the server alike.
 
+mod audio_format;
 mod error_body;
 mod field;
 mod language;
@@ -12,6 +13,7 @@ mod response;
 mod status;
 mod validation;
 
+pub use audio_format::AudioFormat;
 pub use error_body::ErrorBody;
 pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;

@@ -118,7 +118,10 @@ impl ProxyFlags {
             config.public_url = self.public_url;
         }
         if !self.media_hosts.is_empty() {
-            config.media_hosts.retain(|host| sandbox.is_some() && *host == local.to_string());
+            // Given hosts replace the documented CDN; the in-process sandbox's own host stays.
+            if sandbox.is_none() {
+                config.media_hosts.clear();
+            }
             config.media_hosts.extend(self.media_hosts);
         }
         config.allow_origins = self.allow_origins;

@@ -48,8 +48,13 @@ async fn an_invalid_request_is_refused_before_it_reaches_the_gateway() {
     assert_eq!(error.error, "Bad Request");
     assert!(error.message.contains("top_p = 1.5 is outside the allowed range 0–1"), "{}", error.message);
     assert!(error.message.contains("language"), "{}", error.message);
-    let not_json = reqwest::Client::new().post(format!("http://{studio}/api{GENERATE_PATH}")).body("{").send().await;
-    assert_eq!(not_json.unwrap().status(), 400);
+    let client = reqwest::Client::new();
+    let not_json =
+        client.post(format!("http://{studio}/api{GENERATE_PATH}")).header("content-type", "application/json");
+    assert_eq!(not_json.body("{").send().await.unwrap().status(), 400);
+    let as_text = client.post(format!("http://{studio}/api{GENERATE_PATH}")).header("content-type", "text/plain");
+    let as_text = as_text.body(serde_json::to_vec(&request_body(&voice(studio))).unwrap()).send().await.unwrap();
+    assert_eq!(as_text.status(), 415, "only JSON, which a page on another site cannot send without asking");
     assert_eq!(upstream_stats(studio).await.submissions_received, 0, "nothing reached the gateway");
 }
 
@@ -103,11 +108,13 @@ async fn the_rate_limit_answers_429_with_retry_after() {
 }
 
 #[tokio::test]
-async fn the_daily_cap_answers_429_until_midnight_and_refusals_do_not_count() {
-    let studio = start_studio(|proxy| proxy.daily_cap = Some(1)).await;
+async fn the_daily_cap_answers_429_until_midnight_and_only_refusals_do_not_count() {
+    let studio = start_studio(|proxy| proxy.daily_cap = Some(2)).await;
     let body = request_body(&voice(studio));
+    arm_upstream(studio, json!({ "fault": "submit-402" })).await;
+    assert_eq!(submit_via_proxy(studio, &body).await.status(), 402, "refused upstream: not counted");
     arm_upstream(studio, json!({ "fault": "submit-500" })).await;
-    assert_eq!(submit_via_proxy(studio, &body).await.status(), 500, "refused upstream: not counted");
+    assert_eq!(submit_via_proxy(studio, &body).await.status(), 500, "it may have been accepted: counted");
     assert_eq!(submit_via_proxy(studio, &body).await.status(), 202);
     let capped = submit_via_proxy(studio, &body).await;
     assert_eq!(capped.status(), 429);
@@ -291,4 +298,33 @@ async fn other_origins_are_refused_unless_allowed() {
     assert_eq!(allowed.headers()["access-control-allow-origin"], "http://studio.example");
     let other = preflight(studio, "http://elsewhere.example").await.unwrap();
     assert_eq!(other.headers().get("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn a_page_on_another_site_may_not_spend_the_key() {
+    let studio = start_studio(|proxy| proxy.allow_origins = vec!["http://studio.example".to_owned()]).await;
+    let client = reqwest::Client::new();
+    let from = |site: &str, origin: &str| {
+        client
+            .post(format!("http://{studio}/api{GENERATE_PATH}"))
+            .header("sec-fetch-site", site)
+            .header("origin", origin)
+            .json(&request_body(&voice(studio)))
+            .send()
+    };
+    for (site, origin) in [("cross-site", "http://evil.example"), ("same-site", "http://other.localhost")] {
+        let refused = from(site, origin).await.unwrap();
+        assert_eq!(refused.status(), 403, "{site} {origin}");
+    }
+    let upload = client
+        .post(format!("http://{studio}/api/references"))
+        .header("origin", "http://evil.example")
+        .body(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.mp3")).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), 403);
+    assert_eq!(upstream_stats(studio).await.submissions_received, 0);
+    assert_eq!(from("cross-site", "http://studio.example").await.unwrap().status(), 202, "an allowed origin may");
+    assert_eq!(from("same-origin", &format!("http://{studio}")).await.unwrap().status(), 202);
 }

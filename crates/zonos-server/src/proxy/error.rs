@@ -22,6 +22,12 @@ pub enum ProxyError {
     DailyCap(Duration),
     #[error("the gateway could not be reached: {0}")]
     Unreachable(String),
+    #[error("the gateway's answer was cut off ({0}); a submission may still have been accepted")]
+    CutOff(String),
+    #[error("a page on another site may not call this proxy")]
+    CrossSite,
+    #[error("send the request as application/json")]
+    NotJsonContentType,
     #[error("the gateway did not answer within {} s; a submission may still have been accepted", .0.as_secs())]
     Timeout(Duration),
     #[error("media is fetched only from {allowed}, not from {url:?}")]
@@ -56,7 +62,11 @@ impl ProxyError {
             ProxyError::RateLimited(_) | ProxyError::DailyCap(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests")
             }
-            ProxyError::Unreachable(_) | ProxyError::MediaStatus(_) => (StatusCode::BAD_GATEWAY, "Bad Gateway"),
+            ProxyError::Unreachable(_) | ProxyError::CutOff(_) | ProxyError::MediaStatus(_) => {
+                (StatusCode::BAD_GATEWAY, "Bad Gateway")
+            }
+            ProxyError::CrossSite => (StatusCode::FORBIDDEN, "Forbidden"),
+            ProxyError::NotJsonContentType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"),
             ProxyError::MediaRefused { .. } | ProxyError::UnknownCallback => (StatusCode::FORBIDDEN, "Forbidden"),
             ProxyError::NoEvents(_) | ProxyError::UnknownReference(_) => (StatusCode::NOT_FOUND, "Not Found"),

@@ -13,7 +13,8 @@ use serde_json::Value;
 use zonos_api::{GenerateRequest, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
 
 use super::error::ProxyError;
-use super::{read_body, Proxy, API_PREFIX, JSON_LIMIT};
+use super::limits::Reservation;
+use super::{check_caller, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 
 /// How long the gateway may take to queue a submission, and to answer a poll.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -38,11 +39,14 @@ pub struct Answer {
 
 impl Answer {
     async fn of(request: reqwest::RequestBuilder, timeout: Duration) -> Result<Answer, ProxyError> {
+        // Only a failure to connect proves nothing was sent.
         let failed = |error: reqwest::Error| {
             if error.is_timeout() {
                 ProxyError::Timeout(timeout)
-            } else {
+            } else if error.is_connect() {
                 ProxyError::Unreachable(error.without_url().to_string())
+            } else {
+                ProxyError::CutOff(error.without_url().to_string())
             }
         };
         let response = request.timeout(timeout).send().await.map_err(failed)?;
@@ -67,13 +71,25 @@ impl IntoResponse for Answer {
 pub async fn submit(
     State(proxy): State<Arc<Proxy>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Answer, ProxyError> {
+    check_caller(&proxy.config, &headers)?;
+    // JSON only: a cross-site form or `text/plain` post could otherwise skip the browser's CORS preflight.
+    let json_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
+    if !json_type.is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json")) {
+        return Err(ProxyError::NotJsonContentType);
+    }
     let body = read_body(body, JSON_LIMIT).await?;
     let json: Value = serde_json::from_slice(&body).map_err(ProxyError::NotJson)?;
     GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
     let reservation = proxy.limits.admit(client.ip())?;
+    // On its own task: a browser that goes away must not cut off a submission already on its way (and counted).
+    let forwarding = tokio::spawn(forward_submission(Arc::clone(&proxy), body, reservation));
+    forwarding.await.unwrap_or_else(|error| Err(ProxyError::CutOff(error.to_string())))
+}
 
+async fn forward_submission(proxy: Arc<Proxy>, body: Bytes, reservation: Reservation) -> Result<Answer, ProxyError> {
     let mut request = proxy
         .client
         .post(format!("{}{GENERATE_PATH}", proxy.config.upstream))
@@ -92,11 +108,15 @@ pub async fn submit(
         (Some((_, token)), None) => proxy.hub.close(token),
         (None, _) => {}
     }
-    let mut answer = answer?;
-    // Accepted (202) or already answered with the audio (200): either way it was paid for.
-    if answer.status.is_success() {
+    // Only a plain refusal (4xx) or no connection at all proves it was not accepted; anything else counts.
+    let refused = match &answer {
+        Ok(answer) => answer.status.is_client_error(),
+        Err(error) => matches!(error, ProxyError::Unreachable(_)),
+    };
+    if !refused {
         reservation.keep();
     }
+    let mut answer = answer?;
     if let Some(request_id) = accepted {
         answer.body = with_proxy_polling_url(&answer.body, &request_id);
     }

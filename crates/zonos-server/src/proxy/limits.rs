@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use governor::clock::{Clock, DefaultClock};
@@ -20,22 +20,22 @@ pub struct Limits {
     today: Mutex<(u64, u32)>,
 }
 
-/// A place reserved under the daily cap; given back unless the gateway accepted the submission.
+/// A place reserved under the daily cap; given back unless kept (the gateway may have accepted the submission).
 #[must_use]
-pub struct Reservation<'a> {
-    limits: &'a Limits,
+pub struct Reservation {
+    limits: Arc<Limits>,
     day: u64,
     kept: bool,
 }
 
-impl Reservation<'_> {
+impl Reservation {
     /// The gateway accepted it: it counts.
     pub fn keep(mut self) {
         self.kept = true;
     }
 }
 
-impl Drop for Reservation<'_> {
+impl Drop for Reservation {
     fn drop(&mut self) {
         if !self.kept {
             let mut today = self.limits.today.lock().expect("cap lock");
@@ -53,7 +53,11 @@ impl Limits {
     }
 
     /// Admits one submission from `client`, or says how long to wait.
-    pub fn admit(&self, client: IpAddr) -> Result<Reservation<'_>, ProxyError> {
+    pub fn admit(self: &Arc<Self>, client: IpAddr) -> Result<Reservation, ProxyError> {
+        // Addresses that have not called for a while are forgotten, so the map does not grow without end.
+        if self.per_client.len() > 10_000 {
+            self.per_client.retain_recent();
+        }
         self.per_client
             .check_key(&client)
             .map_err(|not_until| ProxyError::RateLimited(not_until.wait_time_from(DefaultClock::default().now())))?;
@@ -67,7 +71,7 @@ impl Limits {
             return Err(ProxyError::DailyCap(Duration::from_secs((day + 1) * DAY - now)));
         }
         today.1 += 1;
-        Ok(Reservation { limits: self, day, kept: false })
+        Ok(Reservation { limits: Arc::clone(self), day, kept: false })
     }
 }
 
@@ -79,7 +83,7 @@ mod tests {
 
     #[test]
     fn the_cap_counts_only_kept_submissions() {
-        let limits = Limits::new(NonZeroU32::new(100).unwrap(), Some(2));
+        let limits = Arc::new(Limits::new(NonZeroU32::new(100).unwrap(), Some(2)));
         limits.admit(CLIENT).unwrap().keep();
         drop(limits.admit(CLIENT).unwrap()); // refused upstream: given back
         limits.admit(CLIENT).unwrap().keep();
@@ -89,7 +93,7 @@ mod tests {
 
     #[test]
     fn each_client_has_its_own_rate() {
-        let limits = Limits::new(NonZeroU32::new(2).unwrap(), None);
+        let limits = Arc::new(Limits::new(NonZeroU32::new(2).unwrap(), None));
         let other = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
         limits.admit(CLIENT).unwrap().keep();
         limits.admit(CLIENT).unwrap().keep();

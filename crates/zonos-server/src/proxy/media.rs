@@ -13,6 +13,9 @@ use serde::Deserialize;
 use super::error::ProxyError;
 use super::Proxy;
 
+/// How long one download may take in all: a result is a few megabytes at most.
+const MEDIA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 #[derive(Deserialize)]
 pub struct MediaQuery {
     url: String,
@@ -23,8 +26,12 @@ pub fn allowed_url(url: &str, hosts: &[String]) -> Result<Url, ProxyError> {
     let refused = || ProxyError::MediaRefused { url: url.to_owned(), allowed: hosts.join(", ") };
     let parsed = Url::parse(url).map_err(|_| refused())?;
     let host = parsed.host_str().ok_or_else(refused)?;
-    let with_port = parsed.port().map(|port| format!("{host}:{port}"));
-    let host_allowed = hosts.iter().any(|allowed| allowed == host || Some(allowed) == with_port.as_ref());
+    // An entry without a port allows only the scheme's default port.
+    let given = match parsed.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    let host_allowed = hosts.contains(&given);
     // The parser resolves dot segments, even encoded ones, so the URL as given is checked: a media URL has none.
     let given = url.to_ascii_lowercase();
     let plain_path = !["%2e", "%2f", "%5c", "\\", "/../", "/./"].iter().any(|hidden| given.contains(hidden))
@@ -45,7 +52,7 @@ pub async fn media(
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
     let url = allowed_url(&query.url, &proxy.config.media_hosts)?;
-    let mut request = proxy.client.get(url);
+    let mut request = proxy.client.get(url).timeout(MEDIA_TIMEOUT);
     if let Some(range) = headers.get(header::RANGE) {
         request = request.header(header::RANGE, range);
     }
@@ -78,6 +85,7 @@ mod tests {
             "https://evil.example/output.wav",
             "https://cdn.example.evil.example/output.wav",
             "http://127.0.0.1:9999/output.wav",
+            "https://cdn.example:6379/output.wav",
             "http://127.0.0.1/output.wav",
             "file:///etc/passwd",
             "https://user:pass@cdn.example/output.wav",

@@ -16,7 +16,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -28,7 +28,7 @@ use crate::SANDBOX_MOUNT;
 pub use error::ProxyError;
 pub use key::ApiKey;
 pub use media::allowed_url;
-pub use references::{AudioFormat, MAX_REFERENCE_BYTES};
+pub use references::MAX_REFERENCE_BYTES;
 
 /// Where the proxy's routes live.
 pub const API_PREFIX: &str = "/api";
@@ -101,7 +101,7 @@ struct Proxy {
     callback_base: Option<String>,
     config: ProxyConfig,
     client: reqwest::Client,
-    limits: limits::Limits,
+    limits: Arc<limits::Limits>,
     hub: push::Hub,
     references: references::References,
 }
@@ -112,10 +112,14 @@ pub fn router(config: ProxyConfig) -> Router {
     let callback_base = config.public_url.as_ref().map(|url| url.trim_end_matches('/').to_owned());
     let proxy = Arc::new(Proxy {
         key: config.key.clone(),
-        limits: limits::Limits::new(config.submissions_per_minute, config.daily_cap),
+        limits: Arc::new(limits::Limits::new(config.submissions_per_minute, config.daily_cap)),
         callback_base,
         // No redirects: the proxy talks to the configured hosts only, never to where they point.
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("a client"),
         hub: push::Hub::default(),
         references: references::References::default(),
         config,
@@ -148,6 +152,25 @@ fn cross_origin(origins: &[String]) -> Option<CorsLayer> {
             .allow_headers([header::CONTENT_TYPE, header::CACHE_CONTROL])
             .expose_headers([header::RETRY_AFTER])
     })
+}
+
+/// A page on another site may not spend the key or fill the reference store, unless its origin was allowed.
+/// Browsers say where a request comes from (`Sec-Fetch-Site`, and `Origin`); servers, such as the gateway calling
+/// back, say nothing and are not concerned.
+fn check_caller(config: &ProxyConfig, headers: &HeaderMap) -> Result<(), ProxyError> {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
+    let origin = text(header::ORIGIN);
+    let allowed = origin.is_some_and(|origin| config.allow_origins.iter().any(|allowed| allowed == origin));
+    let cross_site =
+        matches!(text(header::HeaderName::from_static("sec-fetch-site")), Some("cross-site" | "same-site"));
+    let other_origin = origin
+        .zip(text(header::HOST))
+        .is_some_and(|(origin, host)| origin.split_once("://").map(|(_, authority)| authority) != Some(host));
+    if (cross_site || other_origin) && !allowed {
+        Err(ProxyError::CrossSite)
+    } else {
+        Ok(())
+    }
 }
 
 /// Reads a body of at most `limit` bytes.

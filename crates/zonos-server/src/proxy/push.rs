@@ -42,8 +42,8 @@ impl Hub {
         let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
         let mut slots = self.0.lock().expect("hub lock");
         slots.by_token.retain(|_, slot| slot.opened.elapsed() < TOKEN_LIFETIME);
-        let live: Vec<String> = slots.by_token.keys().cloned().collect();
-        slots.token_of.retain(|_, token| live.contains(token));
+        let Slots { by_token, token_of } = &mut *slots;
+        token_of.retain(|_, token| by_token.contains_key(token));
         let (status, _) = watch::channel(None);
         slots.by_token.insert(token.clone(), Slot { request_id: None, opened: Instant::now(), status });
         token
@@ -54,6 +54,10 @@ impl Hub {
         let mut slots = self.0.lock().expect("hub lock");
         if let Some(slot) = slots.by_token.get_mut(token) {
             slot.request_id = Some(request_id.to_owned());
+            // A callback that came before the 202 was read, for another job, is not this job's end.
+            if slot.status.borrow().as_ref().is_some_and(|status| status.request_id != request_id) {
+                slot.status.send_replace(None);
+            }
             slots.token_of.insert(request_id.to_owned(), token.to_owned());
         }
     }
@@ -67,10 +71,13 @@ impl Hub {
         let slots = self.0.lock().expect("hub lock");
         let slot = slots.by_token.get(token).ok_or(ProxyError::UnknownCallback)?;
         let for_this_job = slot.request_id.as_ref().is_none_or(|id| *id == status.request_id);
-        if !status.status.is_final() || !for_this_job {
+        if !for_this_job {
             return Err(ProxyError::BadCallback);
         }
-        slot.status.send_replace(Some(status));
+        // Only the end is pushed; a gateway that also reports progress is thanked and otherwise ignored.
+        if status.status.is_final() {
+            slot.status.send_replace(Some(status));
+        }
         Ok(())
     }
 

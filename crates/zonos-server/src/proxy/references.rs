@@ -7,14 +7,16 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use zonos_api::AudioFormat;
+
 use super::error::ProxyError;
-use super::{read_body, Proxy};
+use super::{check_caller, read_body, Proxy};
 
 /// The largest reference accepted: minutes of WAV, far more than a voice needs.
 pub const MAX_REFERENCE_BYTES: usize = 20 * 1024 * 1024;
@@ -22,51 +24,6 @@ pub const MAX_REFERENCE_BYTES: usize = 20 * 1024 * 1024;
 const LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// What all stored references may take in memory; the oldest go first.
 const STORE_BYTES: usize = 256 * 1024 * 1024;
-
-/// A documented audio format, recognised by its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AudioFormat {
-    Wav,
-    Mp3,
-    Ogg,
-    M4a,
-    Aac,
-}
-
-impl AudioFormat {
-    pub fn sniff(bytes: &[u8]) -> Option<AudioFormat> {
-        match bytes {
-            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'A', b'V', b'E', ..] => Some(AudioFormat::Wav),
-            [b'O', b'g', b'g', b'S', ..] => Some(AudioFormat::Ogg),
-            [_, _, _, _, b'f', b't', b'y', b'p', ..] => Some(AudioFormat::M4a),
-            [b'I', b'D', b'3', ..] => Some(AudioFormat::Mp3),
-            // Both start with a frame sync; ADTS (AAC) has layer bits 00, MPEG audio (MP3) does not.
-            [0xFF, second, ..] if second & 0xF6 == 0xF0 => Some(AudioFormat::Aac),
-            [0xFF, second, ..] if second & 0xE0 == 0xE0 && second & 0x06 != 0 => Some(AudioFormat::Mp3),
-            _ => None,
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            AudioFormat::Wav => "wav",
-            AudioFormat::Mp3 => "mp3",
-            AudioFormat::Ogg => "ogg",
-            AudioFormat::M4a => "m4a",
-            AudioFormat::Aac => "aac",
-        }
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            AudioFormat::Wav => "audio/wav",
-            AudioFormat::Mp3 => "audio/mpeg",
-            AudioFormat::Ogg => "audio/ogg",
-            AudioFormat::M4a => "audio/mp4",
-            AudioFormat::Aac => "audio/aac",
-        }
-    }
-}
 
 struct Stored {
     bytes: Bytes,
@@ -108,7 +65,8 @@ pub struct Uploaded {
 }
 
 /// `POST /api/references`: the body is the audio file itself.
-pub async fn upload(State(proxy): State<Arc<Proxy>>, body: Body) -> Result<Response, ProxyError> {
+pub async fn upload(State(proxy): State<Arc<Proxy>>, headers: HeaderMap, body: Body) -> Result<Response, ProxyError> {
+    check_caller(&proxy.config, &headers)?;
     let bytes = read_body(body, MAX_REFERENCE_BYTES).await?;
     let format = AudioFormat::sniff(&bytes).ok_or(ProxyError::NotAudio)?;
     let size = bytes.len();
@@ -127,23 +85,6 @@ pub async fn download(State(proxy): State<Arc<Proxy>>, Path(name): Path<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_are_recognised_by_their_first_bytes() {
-        let cases: [(&[u8], Option<AudioFormat>); 8] = [
-            (b"RIFF\x24\0\0\0WAVEfmt ", Some(AudioFormat::Wav)),
-            (b"OggS\0\x02", Some(AudioFormat::Ogg)),
-            (b"\0\0\0\x20ftypM4A ", Some(AudioFormat::M4a)),
-            (b"ID3\x04\0", Some(AudioFormat::Mp3)),
-            (&[0xFF, 0xFB, 0x90, 0x64], Some(AudioFormat::Mp3)),
-            (&[0xFF, 0xF1, 0x50, 0x80], Some(AudioFormat::Aac)),
-            (b"RIFF\x24\0\0\0AVI LIST", None),
-            (b"<!doctype html>", None),
-        ];
-        for (bytes, format) in cases {
-            assert_eq!(AudioFormat::sniff(bytes), format, "{bytes:?}");
-        }
-    }
 
     #[test]
     fn the_same_content_is_stored_once_under_its_hash() {

@@ -19,7 +19,10 @@ pub async fn deliver(client: &reqwest::Client, url: &str, status: &JobStatusResp
             Ok(response) => {
                 tracing::warn!(attempt, status = %response.status(), request_id = %status.request_id, "webhook refused")
             }
-            Err(error) => tracing::warn!(attempt, %error, request_id = %status.request_id, "webhook unreachable"),
+            // Without the URL: it may hold a token that authenticates the callback.
+            Err(error) => {
+                tracing::warn!(attempt, error = %error.without_url(), request_id = %status.request_id, "webhook unreachable")
+            }
         }
     }
     false
