@@ -1,5 +1,6 @@
-//! Keyboard shortcuts for a demo in front of an audience: Ctrl/Cmd+Enter generates; Space plays or pauses the
-//! latest take when the focus is not in a field.
+//! Keyboard shortcuts for a demo in front of an audience: Ctrl/Cmd+Enter generates; when the focus is not in a
+//! field, Space plays or pauses the latest take, and B switches between the reference and the latest take at the
+//! same point (A/B comparison).
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -23,6 +24,18 @@ pub fn install() {
             if let Some(form) = document.query_selector("form.parameter-form").ok().flatten() {
                 event.prevent_default();
                 let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
+            }
+        } else if event.key().eq_ignore_ascii_case("b") && !takes_keys(event.target()) {
+            let media = |selector: &str| {
+                document
+                    .query_selector(selector)
+                    .ok()
+                    .flatten()
+                    .map(|element| element.unchecked_into::<web_sys::HtmlMediaElement>())
+            };
+            if let (Some(reference), Some(take)) = (media("audio.reference"), media("audio.take")) {
+                event.prevent_default();
+                crate::player::switch(&reference, &take);
             }
         } else if event.key() == " " && !takes_keys(event.target()) {
             // The takes are listed newest first.

@@ -2,7 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { staticHost, studio } from '../servers';
-import { expectPlayableTake, generate } from './takes';
+import { expectPlayableTake, generate, take } from './takes';
 
 // The studio around the form: the API call as code, presets, and links that share a setup.
 
@@ -120,4 +120,50 @@ test('hosted as static files, the page says why it cannot upload', async ({ page
   await page.goto(staticHost);
   await expect(page.getByText('open this page from the Zonos Studio server')).toBeVisible();
   await expect(page.getByLabel('Upload a reference')).toHaveCount(0);
+});
+
+test('a take is drawn as a waveform, compared with its reference by ear, and B switches between them', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Compare me with the voice I was cloned from.');
+  const takeAudio = await expectPlayableTake(page, 1);
+  const wave = page.getByRole('img', { name: 'Waveform of Take 1' });
+  await expect(wave).toBeVisible();
+  await takeAudio.evaluate((element: HTMLAudioElement) => element.pause());
+  await wave.click({ position: { x: 5, y: 10 } });
+  await expect.poll(() => takeAudio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeLessThan(0.5);
+
+  const reference = page.getByLabel('Reference voice');
+  const paused = (audio: typeof reference) => audio.evaluate((element: HTMLAudioElement) => element.paused);
+  await page.getByRole('button', { name: 'Reference, then this take' }).click();
+  await expect.poll(() => paused(reference)).toBe(false);
+  await expect.poll(() => paused(takeAudio), { timeout: 15_000 }).toBe(false);
+  await expect.poll(() => paused(reference)).toBe(true);
+
+  await page.getByRole('heading', { name: 'Takes' }).click();
+  await page.keyboard.press('b');
+  await expect.poll(() => paused(reference)).toBe(false);
+  await expect.poll(() => paused(takeAudio)).toBe(true);
+  await page.keyboard.press('b');
+  await expect.poll(() => paused(takeAudio)).toBe(false);
+  await expect.poll(() => paused(reference)).toBe(true);
+});
+
+test('a take can be starred, named, and a star keeps it through Clear takes', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'A keeper.');
+  await expectPlayableTake(page, 1);
+  await generate(page, 'Not a keeper.');
+  await expectPlayableTake(page, 2);
+  await take(page, 1).getByRole('button', { name: '☆ Star' }).click();
+  await expect(take(page, 1).getByRole('button', { name: '★ Starred' })).toHaveAttribute('aria-pressed', 'true');
+  page.once('dialog', (dialog) => dialog.accept('The best take'));
+  await take(page, 1).getByRole('button', { name: 'Rename' }).click();
+  await expect(take(page, 1)).toContainText('The best take');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Clear takes' }).click();
+  await expect(page.getByRole('article')).toHaveCount(1);
+  await page.reload();
+  await expect(take(page, 1)).toContainText('The best take');
 });

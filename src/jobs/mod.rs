@@ -71,6 +71,12 @@ pub struct Job {
     pub notice: Option<String>,
     pub output: Option<Output>,
     pub delivery: Option<Delivery>,
+    /// The person's name for it, if they gave one.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Kept by the person: a good take.
+    #[serde(default)]
+    pub starred: bool,
 }
 
 impl Job {
@@ -88,6 +94,8 @@ impl Job {
             notice: None,
             output: None,
             delivery: None,
+            name: None,
+            starred: false,
         }
     }
 
@@ -179,9 +187,9 @@ impl Jobs {
         self.list.update(|list| list.retain(|kept| *kept != job));
     }
 
-    /// Forgets every take that is not still running.
+    /// Forgets every take that is neither running nor starred.
     pub fn clear(&self) {
-        self.list.update(|list| list.retain(|job| job.with_untracked(Job::is_active)));
+        self.list.update(|list| list.retain(|job| job.with_untracked(|job| job.is_active() || job.starred)));
     }
 
     pub fn list(&self) -> Signal<Vec<RwSignal<Job>>> {

@@ -26,7 +26,9 @@ pub fn JobList(
 ) -> impl IntoView {
     let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
     let clear = move |_| {
-        let sure = window().confirm_with_message("Clear every finished take from this device? This cannot be undone.");
+        let sure = window().confirm_with_message(
+            "Clear every finished take that is not starred from this device? This cannot be undone.",
+        );
         if sure.unwrap_or(false) {
             jobs.clear();
         }
@@ -89,6 +91,13 @@ fn JobCard(
     let heading_id = title_id.clone();
     let text = job.with_untracked(|job| job.request.text_or_default().to_owned());
     let phase = move || job.with(|job| job.phase);
+    let rename = move |_| {
+        let current = job.with_untracked(|job| job.name.clone()).unwrap_or_default();
+        if let Ok(Some(name)) = window().prompt_with_message_and_default("Name this take", &current) {
+            let name = name.trim().to_owned();
+            job.update(|job| job.name = (!name.is_empty()).then_some(name));
+        }
+    };
     let stop = move |_| {
         job.update(|job| {
             job.phase = Phase::Stopped;
@@ -99,7 +108,19 @@ fn JobCard(
     view! {
         <article class="job" aria-labelledby=title_id.clone()>
             <header>
-                <h3 id=heading_id>{format!("Take {number}")}</h3>
+                <div class="job-heading">
+                    <h3 id=heading_id>{format!("Take {number}")}</h3>
+                    <button
+                        type="button"
+                        class="star"
+                        aria-pressed=move || job.with(|job| job.starred).to_string()
+                        on:click=move |_| job.update(|job| job.starred = !job.starred)
+                    >
+                        {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
+                    </button>
+                    <button type="button" on:click=rename>"Rename"</button>
+                </div>
+                {move || job.with(|job| job.name.clone()).map(|name| view! { <p class="job-name">{name}</p> })}
                 <p class="job-text">{text}</p>
             </header>
             <JobTimeline job now />

@@ -1,13 +1,48 @@
 //! A finished take: its audio, playing as soon as it can; its figures; and a download under the gateway's name.
 
 mod cache;
+pub mod waveform;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use zonos_api::JobStatus;
 
 use crate::figures;
 use crate::jobs::{Delivery, Job};
+
+/// A/B: plays whichever of the two is not playing, from the same point of its length, and pauses the other.
+/// With neither playing, the reference starts.
+pub fn switch(reference: &web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
+    let (from, to) = if reference.paused() && !take.paused() { (take, reference) } else { (reference, take) };
+    let fraction = if from.paused() { 0.0 } else { from.current_time() / from.duration() };
+    let _ = from.pause();
+    let length = to.duration();
+    if fraction.is_finite() && length.is_finite() {
+        to.set_current_time(fraction * length);
+    }
+    let _ = to.play();
+}
+
+/// Plays the reference, then the take: the two voices back to back.
+fn back_to_back(take: &web_sys::HtmlMediaElement) {
+    let Some(reference) = document().query_selector("audio.reference").ok().flatten() else { return };
+    let reference = reference.unchecked_into::<web_sys::HtmlMediaElement>();
+    let take = take.clone();
+    let then_take = wasm_bindgen::closure::Closure::once_into_js(move || {
+        take.set_current_time(0.0);
+        let _ = take.play();
+    });
+    let once = web_sys::AddEventListenerOptions::new();
+    once.set_once(true);
+    let _ = reference.add_event_listener_with_callback_and_add_event_listener_options(
+        "ended",
+        then_take.unchecked_ref(),
+        &once,
+    );
+    reference.set_current_time(0.0);
+    let _ = reference.play();
+}
 
 /// `cached`: the audio is same-origin (through the proxy), so it is kept in Cache Storage and played from there.
 #[component]
@@ -36,6 +71,24 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cache
             let download_name =
                 if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
             let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
+            let audio = NodeRef::<leptos::html::Audio>::new();
+            let played = RwSignal::new(0.0);
+            let on_time = move |event: leptos::ev::Event| {
+                let audio: web_sys::HtmlMediaElement = event_target(&event);
+                let length = audio.duration();
+                played.set(if length.is_finite() && length > 0.0 { audio.current_time() / length } else { 0.0 });
+            };
+            let seek = Callback::new(move |fraction: f64| {
+                if let Some(audio) = audio.get() {
+                    let length = audio.duration();
+                    if length.is_finite() {
+                        audio.set_current_time(fraction * length);
+                    }
+                }
+            });
+            // Only audio this page may read (kept through the proxy) can be drawn.
+            let drawable = Signal::derive(move || source.get().filter(|_| cached));
+            let wave_label = format!("Waveform of {label}");
             let on_metadata = move |event: leptos::ev::Event| {
                 let audio: web_sys::HtmlMediaElement = event_target(&event);
                 if index == 0 {
@@ -46,6 +99,8 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cache
                 <div class="player">
                     <audio
                         class="take"
+                        node_ref=audio
+                        on:timeupdate=on_time
                         controls
                         autoplay
                         preload="auto"
@@ -55,6 +110,12 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cache
                         on:error=move |_| unplayable.set(true)
                     ></audio>
                     <a class="download" href=move || source.get() download=download_name>"Download"</a>
+                    <button type="button" on:click=move |_| {
+                        if let Some(audio) = audio.get() {
+                            back_to_back(&audio);
+                        }
+                    }>"Reference, then this take"</button>
+                    <waveform::Waveform source=drawable played=played.into() on_seek=seek label=wave_label />
                 </div>
             }
         })

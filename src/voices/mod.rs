@@ -52,7 +52,7 @@ pub fn ReferencePreview(draft: RwSignal<Draft>) -> impl IntoView {
         <Show when=move || zonos_api::is_http_url(&url()) || url().starts_with('/')>
             <div class="reference-preview">
                 // preload="none": the reference is fetched only when asked for, not on every page load.
-                <audio controls preload="none" src=url aria-label="Reference voice"></audio>
+                <audio class="reference" controls preload="none" src=url aria-label="Reference voice"></audio>
             </div>
         </Show>
     }
