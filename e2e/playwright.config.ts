@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { faultyStudio, gateway, slowStudio, staticHost, studio } from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
-// this network refuses; autoplay is allowed as it is after a person's click.
+// this network refuses; autoplay is allowed as it is after a person's click; the microphone is Chromium's fake
+// device (a beeping tone), granted without a prompt.
 const chromiumArgs = [
   '--headless=new',
   '--no-sandbox',
@@ -13,6 +14,8 @@ const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--autoplay-policy=no-user-gesture-required',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 const server = process.env.ZONOS_SERVER ?? 'target/debug/zonos-server';

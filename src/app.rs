@@ -10,7 +10,7 @@ use crate::jobs::{self, Job, JobList, Jobs};
 use crate::platform::time::now_ms;
 use crate::settings::{ConnectionPanel, Settings};
 use crate::share::ShareLink;
-use crate::voices::{ReferencePreview, ReferenceUpload, VoicePicker};
+use crate::voices::{ReferencePreview, ReferenceRecorder, ReferenceUpload, VoicePicker};
 
 /// The gateway to use now, or why there is none.
 fn gateway_for(connection: RwSignal<Option<Connection>>, settings: Settings) -> Result<Gateway, String> {
@@ -147,6 +147,7 @@ pub fn App() -> impl IntoView {
                 <ParameterForm draft on_generate busy=jobs.sending()>
                     <VoicePicker voices draft />
                     <ReferenceUpload offered=uploads draft />
+                    <ReferenceRecorder offered=uploads draft />
                     <ReferencePreview draft />
                 </ParameterForm>
                 <ShareLink draft />

@@ -167,3 +167,26 @@ test('a take can be starred, named, and a star keeps it through Clear takes', as
   await page.reload();
   await expect(take(page, 1)).toContainText('The best take');
 });
+
+test('a reference recorded on the spot is trimmed, heard, uploaded as WAV and cloned', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await page.getByRole('button', { name: 'Record a reference' }).click();
+  const meter = page.getByLabel('Input level');
+  await expect(meter).toBeVisible();
+  await expect.poll(() => meter.evaluate((element: HTMLMeterElement) => element.value), { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.waitForTimeout(2_500);
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+
+  const end = page.getByLabel('Trim end (s)');
+  await expect.poll(async () => Number(await end.inputValue()), { timeout: 10_000 }).toBeGreaterThan(1.5);
+  await page.getByLabel('Trim start (s)').fill('0.2');
+  const recording = page.getByLabel('Recording', { exact: true });
+  await expect.poll(() => recording.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 10_000 }).toBeGreaterThan(1);
+  await page.getByRole('button', { name: 'Use this recording' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The recording is the reference now.' })).toBeVisible();
+  await expect(page.getByLabel('Reference audio URL')).toHaveValue(/\/api\/references\/[0-9a-f]{64}\.wav$/);
+  await generate(page, 'Spoken in the voice recorded a moment ago.');
+  await expectPlayableTake(page, 1);
+  await expect(page.getByRole('button', { name: 'Record again' })).toBeVisible();
+});

@@ -1,10 +1,13 @@
 //! Reference voices: the sample voices the server or the host offers, one pick away; a file from this device; and
 //! a preview of whichever is chosen.
 
+mod record;
 mod upload;
+pub mod wav;
 
 use leptos::prelude::*;
 
+pub use record::ReferenceRecorder;
 pub use upload::ReferenceUpload;
 
 use crate::form::Draft;

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, HtmlInputElement};
+use web_sys::{Blob, HtmlInputElement};
 use zonos_api::{AudioFormat, ErrorBody};
 
 use crate::form::Draft;
@@ -23,7 +23,7 @@ struct Uploaded {
 
 /// Why a file was not used as the reference.
 #[derive(Debug, Clone, PartialEq)]
-enum UploadProblem {
+pub(super) enum UploadProblem {
     NotAudio(String),
     TooLarge(String),
     Refused(String),
@@ -31,7 +31,7 @@ enum UploadProblem {
 }
 
 impl UploadProblem {
-    fn message(&self) -> String {
+    pub(super) fn message(&self) -> String {
         match self {
             UploadProblem::NotAudio(name) => {
                 format!(
@@ -46,22 +46,22 @@ impl UploadProblem {
 }
 
 /// The first bytes of a file, enough to tell its format.
-async fn head(file: &File) -> Option<Vec<u8>> {
+async fn head(file: &Blob) -> Option<Vec<u8>> {
     let slice = file.slice_with_i32_and_i32(0, 16).ok()?;
     let buffer = JsFuture::from(slice.array_buffer()).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-async fn upload(file: File) -> Result<String, UploadProblem> {
-    let name = file.name();
-    let head = head(&file).await.ok_or(UploadProblem::Unreadable)?;
+/// Uploads `file` (called `name`) as a reference, once its content shows a documented format; returns its URL.
+pub(super) async fn upload(file: &Blob, name: String) -> Result<String, UploadProblem> {
+    let head = head(file).await.ok_or(UploadProblem::Unreadable)?;
     if AudioFormat::sniff(&head).is_none() {
         return Err(UploadProblem::NotAudio(name));
     }
     if file.size() > MAX_BYTES {
         return Err(UploadProblem::TooLarge(name));
     }
-    let answer = http::send("POST", "/api/references", &[], Some(&file.into()), UPLOAD_TIMEOUT_SECONDS)
+    let answer = http::send("POST", "/api/references", &[], Some(file.as_ref()), UPLOAD_TIMEOUT_SECONDS)
         .await
         .map_err(|_| UploadProblem::Refused("the server could not be reached.".to_owned()))?;
     if answer.status != 201 {
@@ -85,7 +85,7 @@ pub fn ReferenceUpload(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl In
         state.set(None);
         spawn_local(async move {
             let name = file.name();
-            let outcome = upload(file).await;
+            let outcome = upload(&file, name.clone()).await;
             if let Ok(url) = &outcome {
                 draft.update(|draft| draft.reference_audio_url = url.clone());
             }

@@ -1,0 +1,235 @@
+//! A reference recorded on the spot: the microphone through MediaRecorder, with a level meter while recording;
+//! then a trim of the start and end, a listen, and "Use this recording" (encoded as WAV and uploaded), or again.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AnalyserNode, AudioContext, Blob, BlobEvent, MediaRecorder, MediaStream, MediaStreamConstraints};
+
+use super::upload::upload;
+use super::wav;
+use crate::form::Draft;
+
+/// A recording made and decoded.
+#[derive(Clone)]
+struct Take {
+    samples: Rc<Vec<f32>>,
+    rate: u32,
+}
+
+impl Take {
+    fn seconds(&self) -> f64 {
+        self.samples.len() as f64 / f64::from(self.rate)
+    }
+}
+
+/// What is going on with the microphone.
+#[derive(Clone)]
+enum Stage {
+    Idle,
+    Recording { recorder: MediaRecorder, stream: MediaStream },
+    Recorded(Take),
+}
+
+fn js_error(error: wasm_bindgen::JsValue) -> String {
+    error.dyn_ref::<js_sys::Error>().map(|error| String::from(error.message())).unwrap_or_else(|| "no details".into())
+}
+
+async fn microphone() -> Result<MediaStream, String> {
+    let devices = window()
+        .navigator()
+        .media_devices()
+        .map_err(|_| "This browser gives no access to a microphone here (it needs HTTPS or localhost).".to_owned())?;
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_audio(&true.into());
+    let asked = devices.get_user_media_with_constraints(&constraints).map_err(js_error)?;
+    JsFuture::from(asked)
+        .await
+        .map_err(|error| format!("The microphone could not be used: {}", js_error(error)))?
+        .dyn_into()
+        .map_err(js_error)
+}
+
+/// Decodes what the recorder produced (WebM/Opus) into samples.
+async fn decode(recording: Blob) -> Option<Take> {
+    let bytes: js_sys::ArrayBuffer = JsFuture::from(recording.array_buffer()).await.ok()?.dyn_into().ok()?;
+    let context = AudioContext::new().ok()?;
+    let decoded = JsFuture::from(context.decode_audio_data(&bytes).ok()?).await;
+    let _ = context.close();
+    let buffer: web_sys::AudioBuffer = decoded.ok()?.dyn_into().ok()?;
+    Some(Take { samples: Rc::new(buffer.get_channel_data(0).ok()?), rate: buffer.sample_rate() as u32 })
+}
+
+/// Feeds the input level (0–1) to `level` until the stream ends.
+fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<AudioContext> {
+    let context = AudioContext::new().ok()?;
+    let source = context.create_media_stream_source(stream).ok()?;
+    let analyser: AnalyserNode = context.create_analyser().ok()?;
+    source.connect_with_audio_node(&analyser).ok()?;
+    let buffer = Rc::new(RefCell::new(vec![0.0f32; analyser.fft_size() as usize]));
+    let handle = set_interval_with_handle(
+        move || {
+            let mut samples = buffer.borrow_mut();
+            analyser.get_float_time_domain_data(&mut samples);
+            let rms = (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt();
+            level.set(f64::from(rms).min(1.0));
+        },
+        std::time::Duration::from_millis(100),
+    )
+    .ok()?;
+    let context_for_stop = context.clone();
+    // Stopped with the recording: the context closes, and the interval with it.
+    let stop = Closure::<dyn FnMut()>::new(move || {
+        handle.clear();
+        let _ = context_for_stop.close();
+    });
+    for track in stream.get_audio_tracks().iter() {
+        let track: web_sys::MediaStreamTrack = track.unchecked_into();
+        track.set_onended(Some(stop.as_ref().unchecked_ref()));
+    }
+    stop.forget();
+    Some(context)
+}
+
+#[component]
+pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl IntoView {
+    let stage = RwSignal::new_local(Stage::Idle);
+    let level = RwSignal::new(0.0);
+    let meter_context = RwSignal::new_local(None::<AudioContext>);
+    let problem = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let trim_start = RwSignal::new("0".to_owned());
+    let trim_end = RwSignal::new(String::new());
+    let chunks = StoredValue::new_local(Vec::<Blob>::new());
+
+    let start = move |_| {
+        problem.set(None);
+        done.set(None);
+        spawn_local(async move {
+            let stream = match microphone().await {
+                Ok(stream) => stream,
+                Err(error) => return problem.set(Some(error)),
+            };
+            let Ok(recorder) = MediaRecorder::new_with_media_stream(&stream) else {
+                return problem.set(Some("This browser cannot record audio.".into()));
+            };
+            chunks.set_value(Vec::new());
+            let on_data = Closure::<dyn FnMut(BlobEvent)>::new(move |event: BlobEvent| {
+                if let Some(data) = event.data() {
+                    chunks.update_value(|chunks| chunks.push(data));
+                }
+            });
+            recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
+            on_data.forget();
+            let on_stop = Closure::<dyn FnMut()>::new({
+                move || {
+                    let parts = js_sys::Array::new();
+                    chunks.with_value(|chunks| {
+                        for chunk in chunks {
+                            parts.push(chunk);
+                        }
+                    });
+                    spawn_local(async move {
+                        let Ok(recording) = Blob::new_with_blob_sequence(&parts) else { return };
+                        match decode(recording).await {
+                            Some(take) if !take.samples.is_empty() => {
+                                trim_end.set(crate::figures::seconds(take.seconds()).trim_end_matches(" s").to_owned());
+                                stage.set(Stage::Recorded(take));
+                            }
+                            _ => {
+                                problem.set(Some("The recording could not be read: record again.".into()));
+                                stage.set(Stage::Idle);
+                            }
+                        }
+                    });
+                }
+            });
+            recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
+            on_stop.forget();
+            meter_context.set(meter(&stream, level));
+            if recorder.start().is_ok() {
+                stage.set(Stage::Recording { recorder, stream });
+            }
+        });
+    };
+    let stop = move |_| {
+        if let Stage::Recording { recorder, stream } = stage.get_untracked() {
+            let _ = recorder.stop();
+            for track in stream.get_tracks().iter() {
+                track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
+            }
+        }
+        if let Some(context) = meter_context.get_untracked() {
+            let _ = context.close();
+        }
+        level.set(0.0);
+    };
+    let kept = move || {
+        let Stage::Recorded(take) = stage.get() else { return None };
+        let start = trim_start.get().trim().parse().unwrap_or(0.0);
+        let end = trim_end.get().trim().parse().unwrap_or(take.seconds());
+        Some(wav::encode(wav::trim(&take.samples, take.rate, start, end), take.rate))
+    };
+    let preview = Memo::new(move |_| {
+        kept().and_then(|wav| {
+            let bytes = js_sys::Uint8Array::from(wav.as_slice());
+            let parts = js_sys::Array::of1(&bytes);
+            let blob = Blob::new_with_u8_array_sequence(&parts).ok()?;
+            web_sys::Url::create_object_url_with_blob(&blob).ok()
+        })
+    });
+    let use_it = move |_| {
+        let Some(wav) = kept() else { return };
+        problem.set(None);
+        spawn_local(async move {
+            let bytes = js_sys::Uint8Array::from(wav.as_slice());
+            let Ok(blob) = Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes)) else { return };
+            match upload(&blob, "recording.wav".to_owned()).await {
+                Ok(url) => {
+                    draft.update(|draft| draft.reference_audio_url = url);
+                    done.set(Some("The recording is the reference now.".into()));
+                }
+                Err(error) => problem.set(Some(error.message())),
+            }
+        });
+    };
+    let recording = move || matches!(stage.get(), Stage::Recording { .. });
+    let recorded = move || matches!(stage.get(), Stage::Recorded(_));
+    view! {
+        <Show when=move || offered.get()>
+            <div class="recorder" role="group" aria-label="Record a reference">
+                <div class="recorder-bar">
+                    <Show when=move || !recording()>
+                        <button type="button" on:click=start>{move || if recorded() { "Record again" } else { "Record a reference" }}</button>
+                    </Show>
+                    <Show when=recording>
+                        <button type="button" on:click=stop>"Stop recording"</button>
+                        <label for="input-level">"Input level"</label>
+                        <meter id="input-level" min="0" max="0.5" value=move || level.get()></meter>
+                    </Show>
+                </div>
+                <Show when=recorded>
+                    <div class="recorder-trim">
+                        <div class="field inline">
+                            <label for="trim-start">"Trim start (s)"</label>
+                            <input id="trim-start" type="number" min="0" step="0.1" prop:value=move || trim_start.get() on:input=move |event| trim_start.set(event_target_value(&event)) />
+                        </div>
+                        <div class="field inline">
+                            <label for="trim-end">"Trim end (s)"</label>
+                            <input id="trim-end" type="number" min="0" step="0.1" prop:value=move || trim_end.get() on:input=move |event| trim_end.set(event_target_value(&event)) />
+                        </div>
+                        <audio controls src=move || preview.get() aria-label="Recording"></audio>
+                        <button type="button" on:click=use_it>"Use this recording"</button>
+                    </div>
+                </Show>
+                {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
+                {move || done.get().map(|done| view! { <p class="notice" role="status">{done}</p> })}
+            </div>
+        </Show>
+    }
+}
