@@ -8,9 +8,11 @@ use crate::gateway::connection::{self, Connection};
 use crate::gateway::Gateway;
 use crate::jobs::{self, Job, JobList, Jobs};
 use crate::platform::time::now_ms;
+use crate::script;
 use crate::settings::{ConnectionPanel, Settings};
 use crate::share::ShareLink;
 use crate::voices::{ReferencePreview, ReferenceRecorder, ReferenceUpload, VoicePicker};
+use futures::StreamExt;
 
 /// The gateway to use now, or why there is none.
 fn gateway_for(connection: RwSignal<Option<Connection>>, settings: Settings) -> Result<Gateway, String> {
@@ -92,10 +94,27 @@ pub fn App() -> impl IntoView {
         Err(problem) => page_problem.set(Some(problem)),
     };
     let on_generate = Callback::new(move |request: GenerateRequest| {
-        if let Err(problem) = gateway() {
-            return page_problem.set(Some(problem));
+        let gateway = match gateway() {
+            Ok(gateway) => gateway,
+            Err(problem) => return page_problem.set(Some(problem)),
+        };
+        page_problem.set(None);
+        let limit = script::split::chars_per_part(request.max_tokens);
+        if request.text_or_default().chars().count() <= limit {
+            return send(jobs.start(request, now_ms()));
         }
-        send(jobs.start(request, now_ms()));
+        // A long script: its parts, a few at a time.
+        let parts = script::split::split(request.text_or_default(), limit)
+            .into_iter()
+            .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
+            .collect();
+        let parts = jobs.start_script(parts, now_ms());
+        let poll_seconds = settings.poll_seconds();
+        spawn_local(async move {
+            futures::stream::iter(parts)
+                .for_each_concurrent(script::PARTS_AT_ONCE, |job| jobs::run(job, gateway.clone(), poll_seconds))
+                .await;
+        });
     });
     let actions = jobs::JobActions {
         send_again: Callback::new(send),

@@ -8,6 +8,7 @@ pub mod gateway;
 pub mod jobs;
 pub mod platform;
 pub mod player;
+pub mod script;
 pub mod settings;
 pub mod share;
 pub mod shortcuts;

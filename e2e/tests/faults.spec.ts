@@ -109,3 +109,18 @@ test('audio that cannot be fetched is explained', async ({ page, request }) => {
   await expect(progress(page, 1)).toContainText('Done', { timeout: 20_000 });
   await expect(take(page, 1).getByRole('alert')).toContainText('The audio could not be loaded');
 });
+
+test('a failed part of a long script is sent again alone, and the script is joined', async ({ page, request }) => {
+  await page.getByLabel('Max tokens').fill('300');
+  await arm(request, 'job-failed');
+  const before = await stats(request);
+  await generate(page, 'The first sentence is here. The second one follows it.');
+  const progress = page.getByRole('status', { name: 'Progress of script 1' });
+  await expect(progress).toContainText('1 of 2 parts done; 1 to send again', { timeout: 30_000 });
+  const failed = page.getByRole('article').filter({ hasText: 'The job failed' });
+  await failed.getByRole('button', { name: 'Send again' }).click();
+  await expect(progress).toHaveText('2 of 2 parts done', { timeout: 30_000 });
+  await expect(page.getByRole('link', { name: 'Download the script' })).toBeVisible({ timeout: 15_000 });
+  const after = await stats(request);
+  expect(after.submissions_accepted - before.submissions_accepted).toBe(3);
+});

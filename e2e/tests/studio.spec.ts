@@ -190,3 +190,22 @@ test('a reference recorded on the spot is trimmed, heard, uploaded as WAV and cl
   await expectPlayableTake(page, 1);
   await expect(page.getByRole('button', { name: 'Record again' })).toBeVisible();
 });
+
+test('a long script is sent in parts, a few at a time, and joined into one take', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  // Few frames per request, so that three sentences need three parts.
+  await page.getByLabel('Max tokens').fill('300');
+  await generate(page, 'The first sentence is here. The second one follows it. And a third closes the script.');
+  const progress = page.getByRole('status', { name: 'Progress of script 1' });
+  await expect(progress).toContainText('of 3 parts done');
+  await expect(page.getByRole('article', { name: 'Take 3' })).toContainText('Part 3 of 3 of script 1');
+  await expect(progress).toHaveText('3 of 3 parts done', { timeout: 30_000 });
+  const script = page.getByRole('article', { name: 'Script 1' }).getByLabel('Script 1', { exact: true });
+  await expect.poll(() => script.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 15_000 }).toBeGreaterThan(3);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download the script' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('script-1.wav');
+});

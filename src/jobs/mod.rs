@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use zonos_api::{GenerateRequest, JobStatus, Output};
 
 use crate::platform::storage::{self, Keep};
+use crate::script::Part;
 
 pub use runner::{check_again, resume, run};
 pub use view::{JobActions, JobList};
@@ -20,6 +21,8 @@ const STORAGE_ITEM: &str = "zonos-studio.takes";
 /// Where a job stands, as the page tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
+    /// A part of a script, waiting for its turn to be sent.
+    Waiting,
     /// Being sent.
     Sending,
     /// The gateway said "too many requests" before accepting it: it is sent again after a pause.
@@ -77,6 +80,9 @@ pub struct Job {
     /// Kept by the person: a good take.
     #[serde(default)]
     pub starred: bool,
+    /// Its place in a long script, if it is a part of one.
+    #[serde(default)]
+    pub part: Option<Part>,
 }
 
 impl Job {
@@ -96,6 +102,7 @@ impl Job {
             delivery: None,
             name: None,
             starred: false,
+            part: None,
         }
     }
 
@@ -119,7 +126,7 @@ impl Job {
 
     /// Whether the page is still working on it.
     pub fn is_active(&self) -> bool {
-        matches!(self.phase, Phase::Sending | Phase::WaitingToResend | Phase::Following)
+        matches!(self.phase, Phase::Waiting | Phase::Sending | Phase::WaitingToResend | Phase::Following)
     }
 
     /// The job as a reload finds it: one that was being followed is followed again; one caught being sent may
@@ -133,7 +140,7 @@ impl Job {
                         .to_owned(),
                 );
             }
-            Phase::WaitingToResend => {
+            Phase::Waiting | Phase::WaitingToResend => {
                 self.phase = Phase::Refused;
                 self.problem = Some("The page was closed before this could be sent again: it was not sent.".to_owned());
             }
@@ -180,6 +187,42 @@ impl Jobs {
         let job = RwSignal::new(Job::new(number, request, now_ms));
         self.list.update(|list| list.push(job));
         job
+    }
+
+    /// The parts of a long script, one take each, waiting for their turn.
+    pub fn start_script(&self, requests: Vec<GenerateRequest>, now_ms: f64) -> Vec<RwSignal<Job>> {
+        let count = requests.len() as u32;
+        let mut script = None;
+        requests
+            .into_iter()
+            .enumerate()
+            .map(|(index, request)| {
+                let job = self.start(request, now_ms);
+                let number = job.with_untracked(|job| job.number);
+                let part = Part { script: *script.get_or_insert(number), index: index as u32, count };
+                job.update(|job| {
+                    job.phase = Phase::Waiting;
+                    job.part = Some(part);
+                });
+                job
+            })
+            .collect()
+    }
+
+    /// Every script's number and its parts, in order.
+    pub fn scripts(&self) -> Signal<Vec<(u32, Vec<RwSignal<Job>>)>> {
+        let list = self.list;
+        Signal::derive(move || {
+            let mut scripts: Vec<(u32, Vec<RwSignal<Job>>)> = Vec::new();
+            for job in list.get() {
+                let Some(part) = job.with(|job| job.part) else { continue };
+                match scripts.iter_mut().find(|(script, _)| *script == part.script) {
+                    Some((_, parts)) => parts.push(job),
+                    None => scripts.push((part.script, vec![job])),
+                }
+            }
+            scripts
+        })
     }
 
     /// Forgets one take.

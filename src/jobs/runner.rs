@@ -31,9 +31,16 @@ pub async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     let request = job.with_untracked(|job| job.request.clone());
     let mut resends = 0;
     loop {
+        // A fresh start: a take sent again forgets its earlier attempt.
         job.update(|job| {
             job.phase = Phase::Sending;
             job.sent_ms = now_ms();
+            job.stages.clear();
+            job.ended_ms = None;
+            job.output = None;
+            job.request_id = None;
+            job.status_url = None;
+            job.delivery = None;
         });
         let answer = gateway.submit(&request).await;
         match answer {

@@ -6,6 +6,7 @@ use zonos_api::JobStatus;
 use super::{Delivery, Job, Jobs, Phase};
 use crate::figures;
 use crate::player::TakePlayer;
+use crate::script::ScriptCard;
 
 /// What the person can do with a job.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +45,14 @@ pub fn JobList(
             <Show when=move || jobs.list().with(Vec::is_empty)>
                 <p class="empty">"Your takes appear here. Press Generate to make the first one."</p>
             </Show>
+            <For each=move || jobs.scripts().get().into_iter().rev() key=|(script, _)| *script let:script>
+                <ScriptCard
+                    script=script.0
+                    parts=Signal::derive(move || jobs.scripts().with(|scripts| scripts.iter().find(|(id, _)| *id == script.0).map(|(_, parts)| parts.clone()).unwrap_or_default()))
+                    media_url
+                    joinable=actions.cache_audio.get_untracked()
+                />
+            </For>
             <For each=newest_first key=|job| job.with_untracked(|job| job.number) let:job>
                 <JobCard job now actions media_url on_delete=Callback::new(move |job| jobs.remove(job)) />
             </For>
@@ -66,6 +75,7 @@ fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
 /// Where the job stands, in a few words.
 fn phase_words(phase: Phase) -> &'static str {
     match phase {
+        Phase::Waiting => "Waiting for its turn",
         Phase::Sending => "Sending…",
         Phase::WaitingToResend => "Waiting to send again",
         Phase::Uncertain => "Not known whether it was accepted",
@@ -121,6 +131,9 @@ fn JobCard(
                     <button type="button" on:click=rename>"Rename"</button>
                 </div>
                 {move || job.with(|job| job.name.clone()).map(|name| view! { <p class="job-name">{name}</p> })}
+                {job.with_untracked(|job| job.part).map(|part| view! {
+                    <p class="job-part">{format!("Part {} of {} of script {}", part.index + 1, part.count, part.script)}</p>
+                })}
                 <p class="job-text">{text}</p>
             </header>
             <JobTimeline job now />
@@ -135,7 +148,7 @@ fn JobCard(
                         job.problem = Some("Not sent: you stopped it while it waited to be sent again.".into());
                     })>"Don't send"</button>
                 </Show>
-                <Show when=move || matches!(phase(), Phase::Uncertain | Phase::Refused)>
+                <Show when=move || matches!(phase(), Phase::Uncertain | Phase::Refused | Phase::Ended(JobStatus::Failed | JobStatus::Error))>
                     <button type="button" on:click=move |_| actions.send_again.run(job)>"Send again"</button>
                 </Show>
                 <Show when=move || phase() == Phase::GaveUp && job.with(|job| job.status_url.is_some())>

@@ -13,22 +13,14 @@ async fn open() -> Option<Cache> {
     JsFuture::from(caches.open(CACHE_NAME)).await.ok()?.dyn_into().ok()
 }
 
-async fn blob_of(response: &Response) -> Option<Blob> {
-    JsFuture::from(response.blob().ok()?).await.ok()?.dyn_into().ok()
-}
-
-/// A `blob:` URL of the audio at `url`: from the cache if it is there; else fetched once and kept.
-/// `None` when it can be neither read from the cache nor fetched (the caller falls back to `url` itself).
-pub async fn local_url(url: &str) -> Option<String> {
+/// The audio at `url`: from the cache if it is there; else fetched once and kept. `None` when it can be neither
+/// read from the cache nor fetched.
+async fn response(url: &str) -> Option<Response> {
     let cache = open().await;
     if let Some(cache) = &cache {
-        let cached =
-            JsFuture::from(cache.match_with_str(url)).await.ok().and_then(|found| found.dyn_into::<Response>().ok());
-        if let Some(blob) = match cached {
-            Some(response) => blob_of(&response).await,
-            None => None,
-        } {
-            return Url::create_object_url_with_blob(&blob).ok();
+        let cached = JsFuture::from(cache.match_with_str(url)).await.ok().and_then(|found| found.dyn_into().ok());
+        if cached.is_some() {
+            return cached;
         }
     }
     let response: Response = JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
@@ -39,5 +31,17 @@ pub async fn local_url(url: &str) -> Option<String> {
         // A full store is not fatal: the take plays from the network this time.
         let _ = JsFuture::from(cache.put_with_str(url, &copy)).await;
     }
-    Url::create_object_url_with_blob(&blob_of(&response).await?).ok()
+    Some(response)
+}
+
+/// A `blob:` URL of the audio at `url` (the caller falls back to `url` itself on `None`).
+pub async fn local_url(url: &str) -> Option<String> {
+    let blob: Blob = JsFuture::from(response(url).await?.blob().ok()?).await.ok()?.dyn_into().ok()?;
+    Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// The bytes of the audio at `url`.
+pub async fn bytes(url: &str) -> Option<Vec<u8>> {
+    let buffer = JsFuture::from(response(url).await?.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }

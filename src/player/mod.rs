@@ -1,6 +1,6 @@
 //! A finished take: its audio, playing as soon as it can; its figures; and a download under the gateway's name.
 
-mod cache;
+pub mod cache;
 pub mod waveform;
 
 use leptos::prelude::*;

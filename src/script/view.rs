@@ -1,0 +1,113 @@
+//! A script's card: how far its parts are, and, once all are done, the whole script as one take.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use zonos_api::JobStatus;
+
+use super::stitch::{read_wav, stitch, CROSSFADE_SECONDS};
+use crate::jobs::{Job, Phase};
+use crate::player::cache;
+use crate::voices::wav;
+
+/// The script's WAV as a `blob:` URL, or why it could not be made.
+async fn joined(urls: Vec<String>) -> Result<String, String> {
+    let mut parts = Vec::new();
+    let mut rate = None;
+    for url in urls {
+        let bytes = cache::bytes(&url).await.ok_or("A part's audio could not be read: each part plays on its own.")?;
+        let (samples, part_rate) =
+            read_wav(&bytes).ok_or("A part's audio is not a 16-bit WAV: each part plays on its own.")?;
+        if *rate.get_or_insert(part_rate) != part_rate {
+            return Err("The parts have different sample rates: each part plays on its own.".into());
+        }
+        parts.push(samples);
+    }
+    let rate = rate.unwrap_or(44_100);
+    let samples = stitch(&parts, (CROSSFADE_SECONDS * f64::from(rate)) as usize);
+    let bytes = js_sys::Uint8Array::from(wav::encode(&samples, rate).as_slice());
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes))
+        .map_err(|_| "The joined audio could not be made.")?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "The joined audio could not be made.".to_owned())
+}
+
+#[component]
+pub fn ScriptCard(
+    script: u32,
+    parts: Signal<Vec<RwSignal<Job>>>,
+    media_url: Callback<String, String>,
+    joinable: bool,
+) -> impl IntoView {
+    let count = move || parts.with(Vec::len);
+    let done = move || {
+        parts.with(|parts| {
+            parts.iter().filter(|job| job.with(|job| job.phase == Phase::Ended(JobStatus::Completed))).count()
+        })
+    };
+    let failed = move || {
+        parts.with(|parts| {
+            parts
+                .iter()
+                .filter(|job| {
+                    job.with(|job| {
+                        matches!(
+                            job.phase,
+                            Phase::Ended(JobStatus::Failed | JobStatus::Error)
+                                | Phase::Refused
+                                | Phase::Uncertain
+                                | Phase::GaveUp
+                        )
+                    })
+                })
+                .count()
+        })
+    };
+    let result = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |started: Option<bool>| {
+        let all_done = count() > 0 && done() == count();
+        if all_done && started != Some(true) {
+            let urls: Vec<String> = parts.with_untracked(|parts| {
+                parts
+                    .iter()
+                    .filter_map(|job| {
+                        job.with_untracked(|job| {
+                            job.output.as_ref().and_then(|output| output.media_url.first().cloned())
+                        })
+                    })
+                    .map(|url| media_url.run(url))
+                    .collect()
+            });
+            if joinable {
+                spawn_local(async move { result.set(Some(joined(urls).await)) });
+            } else {
+                result.set(Some(Err(
+                    "Joining the parts needs their audio through the Zonos Studio server: each part plays on its own."
+                        .into(),
+                )));
+            }
+        }
+        all_done
+    });
+    let title_id = format!("script-{script}-title");
+    let heading_id = title_id.clone();
+    view! {
+        <article class="job script" aria-labelledby=title_id.clone()>
+            <header>
+                <h3 id=heading_id>{format!("Script {script}")}</h3>
+            </header>
+            <p class="phase" role="status" aria-label=format!("Progress of script {script}")>
+                {move || format!("{} of {} parts done", done(), count())}
+                {move || (failed() > 0).then(|| format!("; {} to send again (see the part)", failed()))}
+            </p>
+            {move || match result.get() {
+                Some(Ok(url)) => Some(view! {
+                    <div class="player">
+                        <audio class="take" controls src=url.clone() aria-label=format!("Script {script}")></audio>
+                        <a class="download" href=url download=format!("script-{script}.wav")>"Download the script"</a>
+                    </div>
+                }.into_any()),
+                Some(Err(problem)) => Some(view! { <p class="notice">{problem}</p> }.into_any()),
+                None => None,
+            }}
+        </article>
+    }
+}
