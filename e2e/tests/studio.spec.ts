@@ -209,3 +209,23 @@ test('a long script is sent in parts, a few at a time, and joined into one take'
   ]);
   expect(download.suggestedFilename()).toBe('script-1.wav');
 });
+
+test('a saved preset brings its settings back, keeping the voice and the text', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await page.getByLabel('Temperature', { exact: true }).fill('0.7');
+  await page.getByLabel('Top-k', { exact: true }).fill('42');
+  await page.getByLabel('Language').selectOption('fr_fr');
+  page.once('dialog', (dialog) => dialog.accept('Calm French'));
+  await page.getByRole('button', { name: 'Save as preset' }).click();
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
+  await page.getByLabel('Text', { exact: true }).fill('My own text stays.');
+  await page.reload();
+  await page.getByLabel('Text', { exact: true }).fill('My own text stays.');
+  await page.getByLabel('Saved presets').selectOption('Calm French');
+  await expect(page.getByLabel('Temperature', { exact: true })).toHaveValue('0.7');
+  await expect(page.getByLabel('Top-k', { exact: true })).toHaveValue('42');
+  await expect(page.getByLabel('Language')).toHaveValue('fr_fr');
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('My own text stays.');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+});

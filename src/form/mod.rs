@@ -2,6 +2,7 @@
 
 mod draft;
 mod fields;
+mod saved_presets;
 
 use leptos::prelude::*;
 use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
@@ -147,6 +148,7 @@ pub fn ParameterForm(
                 <button type="button" on:click=preset(Preset::Accurate)>"Accurate"</button>
                 <button type="button" on:click=preset(Preset::Expressive)>"Expressive"</button>
                 <button type="button" on:click=new_seed>"New seed"</button>
+                <saved_presets::SavedPresets draft />
             </div>
         </form>
     }
