@@ -109,10 +109,10 @@ pub fn App() -> impl IntoView {
             .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
             .collect();
         let parts = jobs.start_script(parts, now_ms());
-        let poll_seconds = settings.poll_seconds();
+        let (poll_seconds, at_once) = (settings.poll_seconds(), settings.parts_at_once());
         spawn_local(async move {
             futures::stream::iter(parts)
-                .for_each_concurrent(script::PARTS_AT_ONCE, |job| jobs::run(job, gateway.clone(), poll_seconds))
+                .for_each_concurrent(at_once, |job| jobs::run(job, gateway.clone(), poll_seconds))
                 .await;
         });
     });

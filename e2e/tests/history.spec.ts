@@ -6,14 +6,24 @@ import { expectPlayableTake, generate, progress, take } from './takes';
 // faults and counts are shared.
 test.describe.configure({ mode: 'serial' });
 
-test('a finished take survives a reload, and can be deleted', async ({ page }) => {
+test('a finished take survives a reload, plays with the network cut, and can be deleted', async ({ page, context }) => {
   await page.goto(studio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await generate(page, 'Kept across a reload.');
   await expectPlayableTake(page, 1);
   await page.reload();
   await expect(take(page, 1)).toContainText('Kept across a reload.');
-  await expectPlayableTake(page, 1);
+  const audio = await expectPlayableTake(page, 1);
+  // Its audio comes from the browser's own store, so it plays with no network at all.
+  await context.setOffline(true);
+  expect(await audio.evaluate((element: HTMLAudioElement) => element.currentSrc)).toMatch(/^blob:/);
+  await audio.evaluate((element: HTMLAudioElement) => {
+    element.pause();
+    element.currentTime = 0;
+    return element.play();
+  });
+  await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThan(0.2);
+  await context.setOffline(false);
   await generate(page, 'The second take after the reload.');
   await expectPlayableTake(page, 2);
 

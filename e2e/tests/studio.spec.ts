@@ -191,18 +191,29 @@ test('a reference recorded on the spot is trimmed, heard, uploaded as WAV and cl
   await expect(page.getByRole('button', { name: 'Record again' })).toBeVisible();
 });
 
-test('a long script is sent in parts, a few at a time, and joined into one take', async ({ page }) => {
+test('a three-paragraph script is sent in parts and comes back as one WAV as long as its parts', async ({ page }) => {
   await page.goto(studio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
-  // Few frames per request, so that three sentences need three parts.
+  // Few frames per request, so that each paragraph needs a part of its own.
   await page.getByLabel('Max tokens').fill('300');
-  await generate(page, 'The first sentence is here. The second one follows it. And a third closes the script.');
+  await generate(
+    page,
+    'The first paragraph speaks of voices.\n\nThe second paragraph speaks of time.\n\nThe third paragraph ends the script.',
+  );
   const progress = page.getByRole('status', { name: 'Progress of script 1' });
   await expect(progress).toContainText('of 3 parts done');
-  await expect(page.getByRole('article', { name: 'Take 3' })).toContainText('Part 3 of 3 of script 1');
+  await expect(take(page, 3)).toContainText('Part 3 of 3 of script 1');
   await expect(progress).toHaveText('3 of 3 parts done', { timeout: 30_000 });
+  const duration = (audio: ReturnType<typeof page.getByLabel>) => audio.evaluate((element: HTMLAudioElement) => element.duration);
+  let parts = 0;
+  for (const number of [1, 2, 3]) {
+    const audio = await expectPlayableTake(page, number);
+    parts += await duration(audio);
+  }
   const script = page.getByRole('article', { name: 'Script 1' }).getByLabel('Script 1', { exact: true });
-  await expect.poll(() => script.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 15_000 }).toBeGreaterThan(3);
+  await expect.poll(() => duration(script), { timeout: 15_000 }).toBeGreaterThan(1);
+  // Each of the two joints overlaps by a 30 ms crossfade.
+  expect(Math.abs((await duration(script)) - (parts - 2 * 0.03))).toBeLessThan(0.01);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Download the script' }).click(),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use view::ScriptCard;
 
-/// How many parts are sent and followed at once: quick, without tripping the gateway's rate limit.
+/// How many parts are sent and followed at once by default: quick, without tripping the gateway's rate limit.
 pub const PARTS_AT_ONCE: usize = 2;
 
 /// Where a take stands in a script.

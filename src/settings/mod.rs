@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use zonos_api::{DEFAULT_GATEWAY_URL, RECOMMENDED_POLL_SECONDS};
 
 use crate::platform::storage::{self, Keep};
+use crate::script::PARTS_AT_ONCE;
 
 const KEY_ITEM: &str = "zonos-studio.api-key";
 const GATEWAY_ITEM: &str = "zonos-studio.gateway-url";
@@ -16,6 +17,8 @@ pub struct Settings {
     /// Keep the key in this device's storage instead of this tab's.
     pub remember: RwSignal<bool>,
     pub poll_seconds: RwSignal<String>,
+    /// How many parts of a long script are sent and followed at once.
+    pub parts_at_once: RwSignal<String>,
 }
 
 impl Settings {
@@ -30,6 +33,7 @@ impl Settings {
             key: RwSignal::new(key),
             remember: RwSignal::new(remember),
             poll_seconds: RwSignal::new(RECOMMENDED_POLL_SECONDS.to_string()),
+            parts_at_once: RwSignal::new(PARTS_AT_ONCE.to_string()),
         };
         Effect::new(move |_| settings.keep_key(&settings.key.get(), settings.remember.get()));
         settings
@@ -51,6 +55,14 @@ impl Settings {
         if storage::get(Keep::Device, GATEWAY_ITEM).is_none() {
             self.gateway_url.set(url.to_owned());
         }
+    }
+
+    /// Parts of a long script sent at once: the person's choice within 1–4, else the default.
+    pub fn parts_at_once(&self) -> usize {
+        self.parts_at_once
+            .with_untracked(|text| text.trim().parse().ok())
+            .filter(|parts| (1..=4).contains(parts))
+            .unwrap_or(PARTS_AT_ONCE)
     }
 
     /// Seconds between status checks: the person's choice within 1–60, else the documented advice.
@@ -113,6 +125,12 @@ pub fn ConnectionPanel(settings: Settings, direct: Signal<bool>, sandbox: Signal
                 <input id="poll-seconds" type="number" min="1" max="60" inputmode="numeric"
                     prop:value=move || settings.poll_seconds.get()
                     on:input=move |event| settings.poll_seconds.set(event_target_value(&event)) />
+            </div>
+            <div class="field">
+                <label for="parts-at-once">"Long scripts: parts sent at once"</label>
+                <input id="parts-at-once" type="number" min="1" max="4" inputmode="numeric"
+                    prop:value=move || settings.parts_at_once.get()
+                    on:input=move |event| settings.parts_at_once.set(event_target_value(&event)) />
             </div>
         </section>
     }

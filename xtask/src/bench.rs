@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the release build's first load, measured in headless Chromium next to a static page with
 //! one button, both served by the same release server in the same run; then how soon a finished take can play,
-//! pushed by the proxy and found by polling.
+//! pushed by the proxy and found by polling; then a long script's wall time, its parts sent two at a time and one
+//! at a time.
 
 use std::fs;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -95,5 +96,7 @@ pub fn run() -> Result<()> {
             .arg("e2e/bench/result-latency.mjs")
             .args([studio, addr, gateway].map(|addr| format!("http://{addr}"))),
     )?;
+    announce("Measuring a long script's wall time: parts sent two at a time, and one at a time");
+    execute(Command::new("node").arg("e2e/bench/long-script.mjs").arg(format!("http://{studio}")))?;
     first_load
 }
