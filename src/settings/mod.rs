@@ -1,6 +1,9 @@
 //! How the page reaches the gateway, set by the person: in direct mode the gateway URL and their API key (kept for
 //! this tab, or on this device if they ask); in either mode how often to check a job's status.
 
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
 use leptos::prelude::*;
 use zonos_api::{DEFAULT_GATEWAY_URL, RECOMMENDED_POLL_SECONDS};
 
@@ -59,18 +62,30 @@ impl Settings {
 
     /// Parts of a long script sent at once: the person's choice within 1–4, else the default.
     pub fn parts_at_once(&self) -> usize {
-        self.parts_at_once
-            .with_untracked(|text| text.trim().parse().ok())
-            .filter(|parts| (1..=4).contains(parts))
-            .unwrap_or(PARTS_AT_ONCE)
+        whole_within(self.parts_at_once, 1..=4, PARTS_AT_ONCE)
     }
 
     /// Seconds between status checks: the person's choice within 1–60, else the documented advice.
     pub fn poll_seconds(&self) -> u32 {
-        self.poll_seconds
-            .with_untracked(|text| text.trim().parse().ok())
-            .filter(|seconds| (1..=60).contains(seconds))
-            .unwrap_or(RECOMMENDED_POLL_SECONDS)
+        whole_within(self.poll_seconds, 1..=60, RECOMMENDED_POLL_SECONDS)
+    }
+}
+
+/// The whole number typed in `text` if it lies in `range`, else `default`.
+fn whole_within<T: FromStr + PartialOrd>(text: RwSignal<String>, range: RangeInclusive<T>, default: T) -> T {
+    text.with_untracked(|text| text.trim().parse().ok()).filter(|value| range.contains(value)).unwrap_or(default)
+}
+
+/// A labelled whole-number field of the settings.
+#[component]
+fn WholeNumberField(id: &'static str, label: &'static str, max: u32, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="number" min="1" max=max inputmode="numeric"
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event)) />
+        </div>
     }
 }
 
@@ -120,18 +135,8 @@ pub fn ConnectionPanel(settings: Settings, direct: Signal<bool>, sandbox: Signal
                 </div>
                 <button type="button" on:click=forget>"Forget key"</button>
             </Show>
-            <div class="field">
-                <label for="poll-seconds">"Check status every (seconds)"</label>
-                <input id="poll-seconds" type="number" min="1" max="60" inputmode="numeric"
-                    prop:value=move || settings.poll_seconds.get()
-                    on:input=move |event| settings.poll_seconds.set(event_target_value(&event)) />
-            </div>
-            <div class="field">
-                <label for="parts-at-once">"Long scripts: parts sent at once"</label>
-                <input id="parts-at-once" type="number" min="1" max="4" inputmode="numeric"
-                    prop:value=move || settings.parts_at_once.get()
-                    on:input=move |event| settings.parts_at_once.set(event_target_value(&event)) />
-            </div>
+            <WholeNumberField id="poll-seconds" label="Check status every (seconds)" max=60 value=settings.poll_seconds />
+            <WholeNumberField id="parts-at-once" label="Long scripts: parts sent at once" max=4 value=settings.parts_at_once />
         </section>
     }
 }
