@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AudioContext, CanvasRenderingContext2d};
+use web_sys::CanvasRenderingContext2d;
+
+use crate::platform::audio;
 
 /// How far into its length each column of the drawing reaches: the loudest sample in each of `columns` slices.
 pub fn peaks(samples: &[f32], columns: usize) -> Vec<f32> {
@@ -27,11 +29,7 @@ async fn decode(url: &str) -> Option<Vec<f32>> {
         return None;
     }
     let bytes: js_sys::ArrayBuffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?.dyn_into().ok()?;
-    let context = AudioContext::new().ok()?;
-    let decoded = JsFuture::from(context.decode_audio_data(&bytes).ok()?).await;
-    let _ = context.close();
-    let buffer: web_sys::AudioBuffer = decoded.ok()?.dyn_into().ok()?;
-    buffer.get_channel_data(0).ok()
+    audio::decode(&bytes).await.map(|(samples, _)| samples)
 }
 
 const COLUMNS: usize = 240;

@@ -6,6 +6,7 @@ use zonos_api::JobStatus;
 
 use super::stitch::{read_wav, stitch, CROSSFADE_SECONDS};
 use crate::jobs::{Job, Phase};
+use crate::platform::audio;
 use crate::player::cache;
 use crate::voices::wav;
 
@@ -24,10 +25,7 @@ async fn joined(urls: Vec<String>) -> Result<String, String> {
     }
     let rate = rate.unwrap_or(44_100);
     let samples = stitch(&parts, (CROSSFADE_SECONDS * f64::from(rate)) as usize);
-    let bytes = js_sys::Uint8Array::from(wav::encode(&samples, rate).as_slice());
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes))
-        .map_err(|_| "The joined audio could not be made.")?;
-    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "The joined audio could not be made.".to_owned())
+    audio::object_url(&wav::encode(&samples, rate)).ok_or_else(|| "The joined audio could not be made.".to_owned())
 }
 
 #[component]

@@ -11,6 +11,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AnalyserNode, AudioContext, Blob, BlobEvent, MediaRecorder, MediaStream, MediaStreamConstraints};
 
+use crate::platform::audio;
+
 use super::upload::upload;
 use super::wav;
 use crate::form::Draft;
@@ -58,11 +60,8 @@ async fn microphone() -> Result<MediaStream, String> {
 /// Decodes what the recorder produced (WebM/Opus) into samples.
 async fn decode(recording: Blob) -> Option<Take> {
     let bytes: js_sys::ArrayBuffer = JsFuture::from(recording.array_buffer()).await.ok()?.dyn_into().ok()?;
-    let context = AudioContext::new().ok()?;
-    let decoded = JsFuture::from(context.decode_audio_data(&bytes).ok()?).await;
-    let _ = context.close();
-    let buffer: web_sys::AudioBuffer = decoded.ok()?.dyn_into().ok()?;
-    Some(Take { samples: Rc::new(buffer.get_channel_data(0).ok()?), rate: buffer.sample_rate() as u32 })
+    let (samples, rate) = audio::decode(&bytes).await?;
+    Some(Take { samples: Rc::new(samples), rate })
 }
 
 /// Feeds the input level (0–1) to `level` until the stream ends.
@@ -169,26 +168,18 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
         }
         level.set(0.0);
     };
-    let kept = move || {
+    // The kept part as WAV, encoded once per trim: heard in the preview, and uploaded as it is.
+    let kept = Memo::new(move |_| {
         let Stage::Recorded(take) = stage.get() else { return None };
         let start = trim_start.get().trim().parse().unwrap_or(0.0);
         let end = trim_end.get().trim().parse().unwrap_or(take.seconds());
         Some(wav::encode(wav::trim(&take.samples, take.rate, start, end), take.rate))
-    };
-    let preview = Memo::new(move |_| {
-        kept().and_then(|wav| {
-            let bytes = js_sys::Uint8Array::from(wav.as_slice());
-            let parts = js_sys::Array::of1(&bytes);
-            let blob = Blob::new_with_u8_array_sequence(&parts).ok()?;
-            web_sys::Url::create_object_url_with_blob(&blob).ok()
-        })
     });
+    let preview = Memo::new(move |_| kept.with(|wav| wav.as_deref().and_then(audio::object_url)));
     let use_it = move |_| {
-        let Some(wav) = kept() else { return };
+        let Some(blob) = kept.with_untracked(|wav| wav.as_deref().and_then(audio::blob)) else { return };
         problem.set(None);
         spawn_local(async move {
-            let bytes = js_sys::Uint8Array::from(wav.as_slice());
-            let Ok(blob) = Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes)) else { return };
             match upload(&blob, "recording.wav".to_owned()).await {
                 Ok(url) => {
                     draft.update(|draft| draft.reference_audio_url = url);
