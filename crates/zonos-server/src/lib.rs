@@ -11,6 +11,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::{routing::get, serve::ListenerExt, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -81,6 +83,16 @@ fn logged_path(path: &str) -> &str {
     } else {
         path
     }
+}
+
+/// An error in the documented error-body shape (`{"error", "message"}`), with `Retry-After` when there is a wait:
+/// how the sandbox and the proxy both refuse a call.
+fn error_response(status: StatusCode, error: &str, message: String, retry_after: Option<u64>) -> Response {
+    let mut response = (status, Json(zonos_api::ErrorBody::new(error, message))).into_response();
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+    }
+    response
 }
 
 async fn healthz() -> Json<Value> {

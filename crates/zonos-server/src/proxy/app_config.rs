@@ -5,17 +5,9 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
-use zonos_api::Language;
 
 use super::Proxy;
-
-/// A sample reference voice.
-#[derive(Debug, Clone, Serialize)]
-pub struct Voice {
-    pub name: String,
-    pub url: String,
-    pub language: Language,
-}
+use crate::sandbox::Voice;
 
 #[derive(Serialize)]
 pub struct Offer {

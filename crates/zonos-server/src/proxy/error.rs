@@ -3,10 +3,8 @@
 
 use std::time::Duration;
 
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use zonos_api::ErrorBody;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProxyError {
@@ -83,10 +81,6 @@ impl IntoResponse for ProxyError {
             ProxyError::RateLimited(wait) | ProxyError::DailyCap(wait) => Some(whole_seconds(*wait)),
             _ => None,
         };
-        let mut response = (status, Json(ErrorBody::new(error, self.to_string()))).into_response();
-        if let Some(seconds) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
-        }
-        response
+        crate::error_response(status, error, self.to_string(), retry_after)
     }
 }

@@ -14,7 +14,7 @@ use zonos_api::{GenerateRequest, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
 
 use super::error::ProxyError;
 use super::limits::Reservation;
-use super::{check_caller, read_body, Proxy, API_PREFIX, JSON_LIMIT};
+use super::{check_caller, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 
 /// How long the gateway may take to queue a submission, and to answer a poll.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -50,13 +50,7 @@ impl Answer {
             }
         };
         let response = request.timeout(timeout).send().await.map_err(failed)?;
-        let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-        let mut headers = HeaderMap::new();
-        for name in [header::CONTENT_TYPE, header::RETRY_AFTER] {
-            if let Some(value) = response.headers().get(name.as_str()) {
-                headers.insert(name, value.clone());
-            }
-        }
+        let (status, headers) = (response.status(), passed_on(&response, &[header::CONTENT_TYPE, header::RETRY_AFTER]));
         Ok(Answer { status, headers, body: response.bytes().await.map_err(failed)? })
     }
 }

@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use reqwest::Url;
 use serde::Deserialize;
 
 use super::error::ProxyError;
-use super::Proxy;
+use super::{passed_on, Proxy};
 
 /// How long one download may take in all: a result is a few megabytes at most.
 const MEDIA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -59,16 +59,11 @@ pub async fn media(
     let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
     let status = upstream.status();
     if !status.is_success() {
-        return Err(ProxyError::MediaStatus(StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY)));
+        return Err(ProxyError::MediaStatus(status));
     }
-    let mut response = Response::builder().status(status.as_u16());
-    for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_RANGE, header::ACCEPT_RANGES] {
-        if let Some(value) = upstream.headers().get(name.as_str()) {
-            response = response.header(name, value.clone());
-        }
-    }
-    let body = Body::from_stream(upstream.bytes_stream());
-    Ok(response.body(body).expect("status and headers copied from a valid response").into_response())
+    let names = [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_RANGE, header::ACCEPT_RANGES];
+    let headers = passed_on(&upstream, &names);
+    Ok((status, headers, Body::from_stream(upstream.bytes_stream())).into_response())
 }
 
 #[cfg(test)]

@@ -52,11 +52,9 @@ pub struct ProxyConfig {
     pub submissions_per_minute: NonZeroU32,
     pub daily_cap: Option<u32>,
     /// Sample voices to offer (the sandbox's), with URLs the gateway can fetch.
-    pub voices: Vec<app_config::Voice>,
+    pub voices: Vec<crate::sandbox::Voice>,
     pub sandbox: bool,
 }
-
-pub use app_config::Voice;
 
 impl ProxyConfig {
     /// The proxy in front of the sandbox mounted in the same server, listening at `local`: the sandbox is its
@@ -70,14 +68,7 @@ impl ProxyConfig {
         };
         let base = format!("http://{local}");
         let upstream = format!("{base}{SANDBOX_MOUNT}");
-        let voices = crate::sandbox::SAMPLE_VOICES
-            .iter()
-            .map(|voice| Voice {
-                name: voice.name.to_owned(),
-                url: format!("{upstream}/__sandbox/voices/{}", voice.file),
-                language: voice.language,
-            })
-            .collect();
+        let voices = crate::sandbox::listed_voices(&upstream);
         ProxyConfig {
             upstream,
             key: sandbox.key.as_deref().and_then(ApiKey::new).unwrap_or_else(|| ApiKey::new("sandbox").expect("a key")),
@@ -171,6 +162,11 @@ fn check_caller(config: &ProxyConfig, headers: &HeaderMap) -> Result<(), ProxyEr
     } else {
         Ok(())
     }
+}
+
+/// The headers `names` of an upstream answer, to pass on to the browser.
+fn passed_on(upstream: &reqwest::Response, names: &[header::HeaderName]) -> HeaderMap {
+    names.iter().filter_map(|name| upstream.headers().get(name).map(|value| (name.clone(), value.clone()))).collect()
 }
 
 /// Reads a body of at most `limit` bytes.

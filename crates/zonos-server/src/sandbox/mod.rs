@@ -23,7 +23,7 @@ pub use faults::{Armed, Fault};
 pub use jobs::Timings;
 pub use speech::{FRAMES_PER_SECOND, SAMPLE_RATE};
 pub use stats::Snapshot;
-pub use voices::SAMPLE_VOICES;
+pub use voices::{listed as listed_voices, Voice, SAMPLE_VOICES};
 
 /// How the sandbox behaves.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
-use zonos_api::{ErrorBody, GenerateRequest, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, MODEL_ID};
+use zonos_api::{GenerateRequest, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, MODEL_ID};
 
 use super::faults::{Armed, Call, Fault};
 use super::jobs::Job;
@@ -77,11 +77,11 @@ impl IntoResponse for Refusal {
             Refusal::Injected(Injected::TooManyRequests(_)) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             Refusal::Injected(Injected::Internal) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
         };
-        let mut response = (status, Json(ErrorBody::new(error, self.to_string()))).into_response();
-        if let Refusal::Injected(Injected::TooManyRequests(seconds)) = self {
-            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
-        }
-        response
+        let retry_after = match self {
+            Refusal::Injected(Injected::TooManyRequests(seconds)) => Some(seconds),
+            _ => None,
+        };
+        crate::error_response(status, error, self.to_string(), retry_after)
     }
 }
 
@@ -197,7 +197,7 @@ pub(super) async fn media(
 }
 
 /// The sample voices, with absolute URLs.
-pub(super) async fn voice_list(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap) -> Json<Vec<voices::Listed>> {
+pub(super) async fn voice_list(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap) -> Json<Vec<voices::Voice>> {
     Json(voices::listed(&base_url(&sandbox, &headers)))
 }
 

@@ -29,20 +29,20 @@ pub const SAMPLE_VOICES: [SampleVoice; 3] = [
     },
 ];
 
-/// One entry of `GET /__sandbox/voices`.
-#[derive(Debug, Serialize)]
-pub struct Listed {
-    pub name: &'static str,
+/// A sample voice at an address: an entry of `GET /__sandbox/voices`, and of what the proxy offers the app.
+#[derive(Debug, Clone, Serialize)]
+pub struct Voice {
+    pub name: String,
     pub url: String,
     pub language: Language,
 }
 
-/// The sample voices with absolute URLs under `base`.
-pub fn listed(base: &str) -> Vec<Listed> {
+/// The sample voices with absolute URLs under `base` (where the sandbox is reached).
+pub fn listed(base: &str) -> Vec<Voice> {
     SAMPLE_VOICES
         .iter()
-        .map(|voice| Listed {
-            name: voice.name,
+        .map(|voice| Voice {
+            name: voice.name.to_owned(),
             url: format!("{base}/__sandbox/voices/{}", voice.file),
             language: voice.language,
         })
