@@ -1,16 +1,20 @@
 //! Figures as the page shows them. Written with integer formatting only: core's float formatting would add tens of
 //! kilobytes to the download.
 
+/// `12.3`: a non-negative value to one decimal.
+pub fn tenths(value: f64) -> String {
+    let tenths = (value.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// `12.3 s`.
 pub fn seconds(value: f64) -> String {
-    let tenths = (value.max(0.0) * 10.0).round() as u64;
-    format!("{}.{} s", tenths / 10, tenths % 10)
+    format!("{} s", tenths(value))
 }
 
 /// `2.4×`: how many seconds of audio each second of waiting gave.
 pub fn ratio(value: f64) -> String {
-    let tenths = (value.max(0.0) * 10.0).round() as u64;
-    format!("{}.{}×", tenths / 10, tenths % 10)
+    format!("{}×", tenths(value))
 }
 
 /// `512 B`, `88 KB`, `1.2 MB`.

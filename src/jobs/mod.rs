@@ -163,9 +163,12 @@ impl Jobs {
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         let list = RwSignal::new(kept.into_iter().map(|job| RwSignal::new(job.reloaded())).collect::<Vec<_>>());
-        Effect::new(move |_| {
+        Effect::new(move |ran_before: Option<()>| {
             let jobs: Vec<Job> = list.with(|list| list.iter().map(|job| job.get()).collect());
-            storage::set(Keep::Device, STORAGE_ITEM, &serde_json::to_string(&jobs).expect("jobs serialize"));
+            // The first run only subscribes: what was just read needs no writing back at start-up.
+            if ran_before.is_some() {
+                storage::set(Keep::Device, STORAGE_ITEM, &serde_json::to_string(&jobs).expect("jobs serialize"));
+            }
         });
         Jobs { list }
     }
@@ -209,19 +212,29 @@ impl Jobs {
             .collect()
     }
 
-    /// Every script's number and its parts, in order.
-    pub fn scripts(&self) -> Signal<Vec<(u32, Vec<RwSignal<Job>>)>> {
+    /// The number of every script: its first part's.
+    pub fn scripts(&self) -> Signal<Vec<u32>> {
         let list = self.list;
         Signal::derive(move || {
-            let mut scripts: Vec<(u32, Vec<RwSignal<Job>>)> = Vec::new();
-            for job in list.get() {
-                let Some(part) = job.with(|job| job.part) else { continue };
-                match scripts.iter_mut().find(|(script, _)| *script == part.script) {
-                    Some((_, parts)) => parts.push(job),
-                    None => scripts.push((part.script, vec![job])),
-                }
-            }
-            scripts
+            list.with(|list| {
+                list.iter()
+                    .filter_map(|job| job.with(|job| job.part.filter(|part| part.index == 0)))
+                    .map(|part| part.script)
+                    .collect()
+            })
+        })
+    }
+
+    /// The parts of script `script`, in order.
+    pub fn parts_of(&self, script: u32) -> Signal<Vec<RwSignal<Job>>> {
+        let list = self.list;
+        Signal::derive(move || {
+            list.with(|list| {
+                list.iter()
+                    .copied()
+                    .filter(|job| job.with(|job| job.part.is_some_and(|part| part.script == script)))
+                    .collect()
+            })
         })
     }
 

@@ -45,10 +45,10 @@ pub fn JobList(
             <Show when=move || jobs.list().with(Vec::is_empty)>
                 <p class="empty">"Your takes appear here. Press Generate to make the first one."</p>
             </Show>
-            <For each=move || jobs.scripts().get().into_iter().rev() key=|(script, _)| *script let:script>
+            <For each=move || jobs.scripts().get().into_iter().rev() key=|script| *script let:script>
                 <ScriptCard
-                    script=script.0
-                    parts=Signal::derive(move || jobs.scripts().with(|scripts| scripts.iter().find(|(id, _)| *id == script.0).map(|(_, parts)| parts.clone()).unwrap_or_default()))
+                    script
+                    parts=jobs.parts_of(script)
                     media_url
                     joinable=actions.cache_audio.get_untracked()
                 />

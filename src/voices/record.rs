@@ -137,7 +137,7 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
                         let Ok(recording) = Blob::new_with_blob_sequence(&parts) else { return };
                         match decode(recording).await {
                             Some(take) if !take.samples.is_empty() => {
-                                trim_end.set(crate::figures::seconds(take.seconds()).trim_end_matches(" s").to_owned());
+                                trim_end.set(crate::figures::tenths(take.seconds()));
                                 stage.set(Stage::Recorded(take));
                             }
                             _ => {
