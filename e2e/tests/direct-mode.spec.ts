@@ -1,5 +1,6 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
-import { gateway, staticHost, type Stats } from '../servers';
+import { gateway, staticHost } from '../servers';
+import { armFault, clearFaults, sandboxStats } from './sandbox';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
 
 // The app hosted as plain static files, calling a gateway on another origin directly with the person's key, and
@@ -7,16 +8,11 @@ import { expectPlayableTake, figure, generate, progress, take } from './takes';
 test.use({ baseURL: staticHost });
 test.describe.configure({ mode: 'serial' });
 
-async function arm(request: APIRequestContext, fault: string) {
-  expect((await request.post(`${gateway}/__sandbox/faults`, { data: { fault } })).ok()).toBe(true);
-}
-
-async function stats(request: APIRequestContext): Promise<Stats> {
-  return (await (await request.get(`${gateway}/__sandbox/stats`)).json()) as Stats;
-}
+const arm = (request: APIRequestContext, fault: string) => armFault(request, gateway, fault);
+const stats = (request: APIRequestContext) => sandboxStats(request, gateway);
 
 test.beforeEach(async ({ page, request }) => {
-  await request.delete(`${gateway}/__sandbox/faults`);
+  await clearFaults(request, gateway);
   await page.goto('/');
   await expect(page.getByText('This page calls the gateway directly')).toBeVisible();
   await page.getByLabel('Gateway URL').fill(gateway);

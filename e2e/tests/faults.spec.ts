@@ -1,5 +1,6 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
-import { faultyStudio, type Stats } from '../servers';
+import { faultyStudio } from '../servers';
+import { armFault, clearFaults, sandboxStats } from './sandbox';
 import { expectPlayableTake, generate, progress, take } from './takes';
 
 // Every documented failure, injected in the sandbox behind the proxy: each is shown in plain words, the form keeps
@@ -7,17 +8,12 @@ import { expectPlayableTake, generate, progress, take } from './takes';
 test.use({ baseURL: faultyStudio });
 test.describe.configure({ mode: 'serial' });
 
-async function arm(request: APIRequestContext, fault: string, extra: object = {}) {
-  const response = await request.post(`${faultyStudio}/sandbox/__sandbox/faults`, { data: { fault, ...extra } });
-  expect(response.ok()).toBe(true);
-}
-
-async function stats(request: APIRequestContext): Promise<Stats> {
-  return (await (await request.get(`${faultyStudio}/sandbox/__sandbox/stats`)).json()) as Stats;
-}
+const sandbox = `${faultyStudio}/sandbox`;
+const arm = (request: APIRequestContext, fault: string, extra: object = {}) => armFault(request, sandbox, fault, extra);
+const stats = (request: APIRequestContext) => sandboxStats(request, sandbox);
 
 test.beforeEach(async ({ page, request }) => {
-  await request.delete(`${faultyStudio}/sandbox/__sandbox/faults`);
+  await clearFaults(request, sandbox);
   await page.goto('/');
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await page.getByLabel('Seed').fill('1234');

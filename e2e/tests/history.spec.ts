@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { slowStudio, studio, type Stats } from '../servers';
+import { slowStudio, studio } from '../servers';
+import { armFault, clearFaults, sandboxStats } from './sandbox';
 import { expectPlayableTake, generate, progress, take } from './takes';
 
 // Takes are kept on the device: a reload loses nothing that was paid for. One at a time: the slow studio's
@@ -37,7 +38,7 @@ test('a finished take survives a reload, plays with the network cut, and can be 
 });
 
 test('a job running at a reload is followed again, not sent again', async ({ page, request }) => {
-  const stats = async (): Promise<Stats> => (await (await request.get(`${slowStudio}/sandbox/__sandbox/stats`)).json()) as Stats;
+  const stats = () => sandboxStats(request, `${slowStudio}/sandbox`);
   const before = await stats();
   await page.goto(slowStudio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
@@ -56,9 +57,9 @@ test('a kept take still plays when the gateway no longer serves its audio', asyn
   await generate(page, 'Kept in the browser, in case the link expires.');
   await expectPlayableTake(page, 1);
   // From now on the gateway's media answers 404, as an expired CDN link does.
-  await request.post(`${slowStudio}/sandbox/__sandbox/faults`, { data: { fault: 'media-404', count: 50 } });
+  await armFault(request, `${slowStudio}/sandbox`, 'media-404', { count: 50 });
   await page.reload();
   await expectPlayableTake(page, 1);
   await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
-  await request.delete(`${slowStudio}/sandbox/__sandbox/faults`);
+  await clearFaults(request, `${slowStudio}/sandbox`);
 });
