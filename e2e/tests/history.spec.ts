@@ -63,3 +63,46 @@ test('a kept take still plays when the gateway no longer serves its audio', asyn
   await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
   await clearFaults(request, `${slowStudio}/sandbox`);
 });
+
+test('when storage is full, the oldest unstarred take gives up its audio, with a notice', async ({ page, context }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  // The same request three times: three takes with audio of the same size.
+  const words = 'Three takes of the same words, to fill the store.';
+  await generate(page, words);
+  await expectPlayableTake(page, 1);
+  await take(page, 1).getByRole('button', { name: '☆ Star' }).click();
+  const keptAudio = () => page.evaluate(async () => (await (await caches.open('zonos-studio-takes')).keys()).length);
+  await expect.poll(keptAudio).toBe(1);
+  // Room for two such takes, not three: Chromium's own quota, lowered for this origin.
+  const { usage } = await page.evaluate(() => navigator.storage.estimate());
+  const devtools = await context.newCDPSession(page);
+  const origin = new URL(studio).origin;
+  await devtools.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.round(usage! * 2.5) });
+  try {
+    await generate(page, words);
+    await expectPlayableTake(page, 2);
+    await expect.poll(keptAudio).toBe(2);
+    await generate(page, words);
+    const third = await expectPlayableTake(page, 3);
+
+    // Take 1 is starred: take 2, the oldest unstarred, goes, and both takes say so.
+    await expect(take(page, 3).getByRole('status').filter({ hasText: 'Storage on this device was full' }))
+      .toContainText('the audio of Take 2 was removed');
+    await expect(progress(page, 2)).toContainText('Its audio was removed from this device');
+    expect(await third.evaluate((element: HTMLAudioElement) => element.currentSrc)).toMatch(/^blob:/);
+    const kept = await page.evaluate(async () =>
+      (await (await caches.open('zonos-studio-takes')).keys()).map((request) => request.url));
+    expect(kept).toHaveLength(2);
+    // The starred take's audio is still on the device after the reload.
+    await page.reload();
+    await expect(take(page, 1).getByRole('button', { name: '★ Starred' })).toBeVisible();
+    const first = await expectPlayableTake(page, 1);
+    expect(await first.evaluate((element: HTMLAudioElement) => element.currentSrc)).toMatch(/^blob:/);
+    // Take 2 plays again from the gateway, without pushing out another take's audio to get back in.
+    await expectPlayableTake(page, 2);
+    await expect.poll(keptAudio).toBe(2);
+  } finally {
+    await devtools.send('Storage.overrideQuotaForOrigin', { origin });
+  }
+});

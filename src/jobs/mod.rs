@@ -129,6 +129,11 @@ impl Job {
         matches!(self.phase, Phase::Waiting | Phase::Sending | Phase::WaitingToResend | Phase::Following)
     }
 
+    /// The gateway's links to this take's audio.
+    pub fn audio_links(&self) -> Vec<String> {
+        self.output.as_ref().map(|output| output.media_url.clone()).unwrap_or_default()
+    }
+
     /// The job as a reload finds it: one that was being followed is followed again; one caught being sent may
     /// have been accepted, so it is not sent again by itself.
     fn reloaded(mut self) -> Job {
@@ -238,14 +243,40 @@ impl Jobs {
         })
     }
 
-    /// Forgets one take.
-    pub fn remove(&self, job: RwSignal<Job>) {
+    /// Forgets one take; returns the links to its audio.
+    pub fn remove(&self, job: RwSignal<Job>) -> Vec<String> {
         self.list.update(|list| list.retain(|kept| *kept != job));
+        job.with_untracked(Job::audio_links)
     }
 
-    /// Forgets every take that is neither running nor starred.
-    pub fn clear(&self) {
-        self.list.update(|list| list.retain(|job| job.with_untracked(|job| job.is_active() || job.starred)));
+    /// Forgets every take that is neither running nor starred; returns the links to their audio.
+    pub fn clear(&self) -> Vec<String> {
+        let mut forgotten = Vec::new();
+        self.list.update(|list| {
+            list.retain(|job| {
+                job.with_untracked(|job| {
+                    let kept = job.is_active() || job.starred;
+                    if !kept {
+                        forgotten.extend(job.audio_links());
+                    }
+                    kept
+                })
+            })
+        });
+        forgotten
+    }
+
+    /// The takes whose audio may be removed from this device to make room for `keep`'s: those older than it, with
+    /// audio, not starred, oldest first. Only older ones, so that a take whose audio went never pushes out another
+    /// when a reload plays it again.
+    pub fn removable_audio(&self, keep: RwSignal<Job>) -> Vec<RwSignal<Job>> {
+        self.list.with_untracked(|list| {
+            list.iter()
+                .copied()
+                .take_while(|job| *job != keep)
+                .filter(|job| job.with_untracked(|job| !job.starred && job.output.is_some()))
+                .collect()
+        })
     }
 
     pub fn list(&self) -> Signal<Vec<RwSignal<Job>>> {

@@ -1,11 +1,12 @@
 //! The jobs as the person sees them: one card per take, newest first, each with its timeline and outcome.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
 use super::{Delivery, Job, Jobs, Phase};
 use crate::figures;
-use crate::player::TakePlayer;
+use crate::player::{cache, TakePlayer};
 use crate::script::ScriptCard;
 
 /// What the person can do with a job.
@@ -26,14 +27,22 @@ pub fn JobList(
     media_url: Callback<String, String>,
 ) -> impl IntoView {
     let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
+    // A forgotten take's audio goes from this device too.
+    let forget_audio = move |links: Vec<String>| {
+        if actions.cache_audio.get_untracked() {
+            spawn_local(cache::forget(links.into_iter().map(|link| media_url.run(link)).collect()));
+        }
+    };
     let clear = move |_| {
         let sure = window().confirm_with_message(
             "Clear every finished take that is not starred from this device? This cannot be undone.",
         );
         if sure.unwrap_or(false) {
-            jobs.clear();
+            forget_audio(jobs.clear());
         }
     };
+    let on_delete = Callback::new(move |job| forget_audio(jobs.remove(job)));
+    let removable = Callback::new(move |job| jobs.removable_audio(job));
     view! {
         <section class="jobs" aria-label="Takes">
             <div class="jobs-bar">
@@ -54,7 +63,7 @@ pub fn JobList(
                 />
             </For>
             <For each=newest_first key=|job| job.with_untracked(|job| job.number) let:job>
-                <JobCard job now actions media_url on_delete=Callback::new(move |job| jobs.remove(job)) />
+                <JobCard job now actions media_url on_delete removable />
             </For>
         </section>
     }
@@ -95,6 +104,7 @@ fn JobCard(
     actions: JobActions,
     media_url: Callback<String, String>,
     on_delete: Callback<RwSignal<Job>>,
+    removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
 ) -> impl IntoView {
     let number = job.with_untracked(|job| job.number);
     let title_id = format!("take-{number}-title");
@@ -159,7 +169,7 @@ fn JobCard(
                 </Show>
             </div>
             <Show when=move || job.with(|job| job.output.is_some())>
-                <TakePlayer job media_url cached=actions.cache_audio.get_untracked() />
+                <TakePlayer job media_url cached=actions.cache_audio.get_untracked() removable />
             </Show>
         </article>
     }

@@ -44,10 +44,44 @@ fn back_to_back(take: &web_sys::HtmlMediaElement) {
     let _ = reference.play();
 }
 
+/// Keeps a take's audio at `url` on this device, removing older takes' (`removable`) if the store is full, and
+/// tells both sides what was removed. Returns a local URL to play, if the audio could be read.
+async fn keep_locally(
+    url: &str,
+    removable: Vec<RwSignal<Job>>,
+    media_url: Callback<String, String>,
+    made_room: RwSignal<Vec<u32>>,
+) -> Option<String> {
+    let room: Vec<Vec<String>> = removable
+        .iter()
+        .map(|other| other.with_untracked(Job::audio_links).into_iter().map(|link| media_url.run(link)).collect())
+        .collect();
+    let local = cache::local_url(url, &room).await;
+    for index in local.removed {
+        let other = removable[index];
+        other.update(|other| {
+            other.notice = Some(
+                "Its audio was removed from this device to make room for a newer take: it plays from the gateway \
+                 while the link lasts."
+                    .into(),
+            )
+        });
+        made_room.update(|numbers| numbers.push(other.with_untracked(|other| other.number)));
+    }
+    local.url
+}
+
 /// `cached`: the audio is same-origin (through the proxy), so it is kept in Cache Storage and played from there.
+/// `removable`: the takes whose audio may go to make room for this one's.
 #[component]
-pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cached: bool) -> impl IntoView {
+pub fn TakePlayer(
+    job: RwSignal<Job>,
+    media_url: Callback<String, String>,
+    cached: bool,
+    removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+) -> impl IntoView {
     let duration = RwSignal::new(None::<f64>);
+    let made_room = RwSignal::new(Vec::<u32>::new());
     let unplayable = RwSignal::new(false);
     let (output, request_id, number) =
         job.with_untracked(|job| (job.output.clone(), job.request_id.clone(), job.number));
@@ -64,7 +98,7 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cache
             let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
             if cached {
                 spawn_local(async move {
-                    let local = cache::local_url(&remote).await;
+                    let local = keep_locally(&remote, removable.run(job), media_url, made_room).await;
                     source.set(Some(local.unwrap_or(remote)));
                 });
             }
@@ -163,6 +197,18 @@ pub fn TakePlayer(job: RwSignal<Job>, media_url: Callback<String, String>, cache
     view! {
         <div class="take-player">
             {players}
+            {move || made_room.with(|numbers| (!numbers.is_empty()).then(|| {
+                let takes: Vec<String> = numbers.iter().map(|number| format!("Take {number}")).collect();
+                view! {
+                    <p class="notice" role="status">
+                        {format!(
+                            "Storage on this device was full: the audio of {} was removed from it to keep this take. \
+                             Starred takes are never removed.",
+                            takes.join(", "),
+                        )}
+                    </p>
+                }
+            }))}
             <Show when=move || unplayable.get()>
                 <p class="problem" role="alert">
                     "The audio could not be loaded: the link may have expired, or the network dropped. Download may still work later."
