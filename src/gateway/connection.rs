@@ -1,5 +1,6 @@
-//! How this page reaches a gateway, found at start-up: served by our proxy (`/api/config` answers), or hosted as
-//! static files (then a `config.json` beside the page may set defaults, and the person gives a gateway and key).
+//! How this page reaches a gateway, found at start-up from the `config.json` beside the page: served by our proxy,
+//! it is the proxy's offer (as at `/api/config`); hosted as static files, the host's defaults, if any (then the
+//! person gives a gateway and key).
 
 use serde::Deserialize;
 use zonos_api::Language;
@@ -18,6 +19,9 @@ pub struct Voice {
 /// What the proxy offers (`GET /api/config`).
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct Offer {
+    /// Set by the proxy only: a static host's `config.json` is not an offer.
+    #[serde(default)]
+    pub proxy: bool,
     #[serde(default)]
     pub sandbox: bool,
     #[serde(default)]
@@ -52,15 +56,14 @@ impl Connection {
     }
 }
 
-async fn fetch_json<T: for<'de> Deserialize<'de>>(url: &str) -> Option<T> {
-    let answer = http::send("GET", url, &[], None, 10).await.ok()?;
-    (answer.status == 200).then(|| serde_json::from_str(&answer.body).ok()).flatten()
-}
-
-/// Asks the server that served the page what it offers.
+/// Reads the `config.json` beside the page: one request, whoever serves it.
 pub async fn discover() -> Connection {
-    match fetch_json::<Offer>("/api/config").await {
-        Some(offer) => Connection::Proxy(offer),
-        None => Connection::Direct(fetch_json("config.json").await.unwrap_or_default()),
+    let text = match http::send("GET", "config.json", &[], None, 10).await {
+        Ok(answer) if answer.status == 200 => answer.body,
+        _ => return Connection::Direct(HostDefaults::default()),
+    };
+    match serde_json::from_str::<Offer>(&text) {
+        Ok(offer) if offer.proxy => Connection::Proxy(offer),
+        _ => Connection::Direct(serde_json::from_str(&text).unwrap_or_default()),
     }
 }

@@ -53,7 +53,7 @@ pub fn router(config: &ServeConfig) -> Result<Router, StartError> {
         router = router.nest(SANDBOX_MOUNT, sandbox::router(sandbox.clone(), SANDBOX_MOUNT));
     }
     if let Some(proxy) = &config.proxy {
-        router = router.nest(proxy::API_PREFIX, proxy::router(proxy.clone()));
+        router = router.merge(proxy::router(proxy.clone()));
     }
     Ok(with_common_layers(router.fallback_service(static_files::router(&config.dist))))
 }

@@ -241,6 +241,11 @@ async fn the_config_says_what_the_proxy_offers() {
     let voices = config["voices"].as_array().unwrap();
     assert_eq!(voices.len(), 3);
     assert_eq!(voices[0]["url"], voice(studio));
+    // The app reads it where a static host's defaults would be: one request at start-up either way.
+    let beside_the_page: Value =
+        reqwest::get(format!("http://{studio}/config.json")).await.unwrap().json().await.unwrap();
+    assert_eq!(beside_the_page, config);
+    assert_eq!(config["proxy"], json!(true));
 }
 
 /// The proxy in front of a separate gateway, with no public URL: it forwards and polls, nothing more.
@@ -260,7 +265,7 @@ async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
     tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).unwrap(), std::future::pending()));
 
     let offer: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
-    assert_eq!(offer, json!({ "sandbox": false, "events": false, "uploads": false, "voices": [] }));
+    assert_eq!(offer, json!({ "proxy": true, "sandbox": false, "events": false, "uploads": false, "voices": [] }));
     let body = request_body(&voice_url(gateway, "basil.wav"));
     let accepted = accepted(submit_via_proxy(studio, &body).await).await;
     let status = follow_with(&format!("http://{studio}{}", accepted.polling_url.unwrap()), None).await;

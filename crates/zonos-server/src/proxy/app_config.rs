@@ -1,4 +1,5 @@
-//! `GET /api/config`: what this proxy offers, so that the app served by it needs no settings.
+//! `GET /api/config`, and `GET /config.json` where the app looks for it: what this proxy offers, so that the app
+//! served by it needs no settings.
 
 use std::sync::Arc;
 
@@ -11,6 +12,8 @@ use crate::sandbox::Voice;
 
 #[derive(Serialize)]
 pub struct Offer {
+    /// Always true: tells this offer from a static host's `config.json`, which the app reads at the same path.
+    proxy: bool,
     /// Requests go to the sandbox gateway: nothing is paid for.
     sandbox: bool,
     /// Final statuses are pushed at `/api/v2/requests/events/{request_id}`.
@@ -23,6 +26,7 @@ pub struct Offer {
 pub async fn config(State(proxy): State<Arc<Proxy>>) -> Json<Offer> {
     let reachable = proxy.callback_base.is_some();
     Json(Offer {
+        proxy: true,
         sandbox: proxy.config.sandbox,
         events: reachable,
         uploads: reachable,

@@ -97,7 +97,7 @@ struct Proxy {
     references: references::References,
 }
 
-/// The proxy's routes, to be mounted at [`API_PREFIX`].
+/// The proxy's routes: the API under [`API_PREFIX`], and the app's `config.json`.
 pub fn router(config: ProxyConfig) -> Router {
     let cors = cross_origin(&config.allow_origins);
     let callback_base = config.public_url.as_ref().map(|url| url.trim_end_matches('/').to_owned());
@@ -115,19 +115,23 @@ pub fn router(config: ProxyConfig) -> Router {
         references: references::References::default(),
         config,
     });
-    let mut router = Router::new()
+    let mut api = Router::new()
         .route(GENERATE_PATH, post(forward::submit))
         .route(&format!("{STATUS_PATH_PREFIX}{{request_id}}"), get(forward::status))
         .route("/media", get(media::media))
         .route("/config", get(app_config::config));
     if proxy.callback_base.is_some() {
-        router = router
+        api = api
             .route("/webhooks/{token}", post(push::callback))
             .route("/v2/requests/events/{request_id}", get(push::events))
             .route("/references", post(references::upload))
             .route("/references/{name}", get(references::download));
     }
-    let router = router.with_state(proxy);
+    let router = Router::new()
+        .nest(API_PREFIX, api)
+        // The app reads `config.json` beside its page, as on a static host: one request finds either.
+        .route("/config.json", get(app_config::config))
+        .with_state(proxy);
     match cors {
         Some(cors) => router.layer(cors),
         None => router,
