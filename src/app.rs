@@ -6,7 +6,8 @@ use crate::api_call::ApiCallPanel;
 use crate::form::{Draft, ParameterForm};
 use crate::gateway::connection::{self, Connection};
 use crate::gateway::Gateway;
-use crate::jobs::{self, Job, JobList, Jobs};
+use crate::jobs::{self, Drive, Job, Jobs};
+use crate::parts::Unavailable;
 use crate::platform::time::now_ms;
 use crate::script;
 use crate::settings::{ConnectionPanel, Settings};
@@ -41,6 +42,8 @@ pub fn App() -> impl IntoView {
     let settings = Settings::load();
     let jobs = Jobs::load();
     let page_problem = RwSignal::new(None::<String>);
+    // Tries at loading the takes' part (see `parts`): "Try again" makes another.
+    let takes_attempt = RwSignal::new(0_u32);
     let now = RwSignal::new(now_ms());
     set_interval(move || now.set(now_ms()), std::time::Duration::from_millis(TICK_MS));
 
@@ -60,11 +63,20 @@ pub fn App() -> impl IntoView {
             }
         }
         connection.set(Some(found));
+        // What the first Generate needs is fetched once the page is idle: it is here when needed, even if the
+        // network has gone by then.
+        request_idle_callback(|| {
+            spawn_local(async {
+                // A part that can't be fetched now is fetched again when it is needed, and says so if it still can't.
+                let _ = jobs::preload_job_list().await;
+                let _ = jobs::preload_driver().await;
+            })
+        });
         // Jobs still running when the page was last closed are followed again: they were paid for.
         match gateway_for(connection, settings) {
             Ok(gateway) => {
                 for job in jobs.following() {
-                    spawn_local(jobs::resume(job, gateway.clone(), settings.poll_seconds()));
+                    spawn_local(jobs::drive(job, gateway.clone(), settings.poll_seconds(), Drive::Resume));
                 }
             }
             // Nothing can follow them yet: "Check again" does, once there is a key.
@@ -89,7 +101,7 @@ pub fn App() -> impl IntoView {
     let send = move |job: RwSignal<Job>| match gateway() {
         Ok(gateway) => {
             page_problem.set(None);
-            spawn_local(jobs::run(job, gateway, settings.poll_seconds()));
+            spawn_local(jobs::drive(job, gateway, settings.poll_seconds(), Drive::Send));
         }
         Err(problem) => page_problem.set(Some(problem)),
     };
@@ -112,7 +124,7 @@ pub fn App() -> impl IntoView {
         let (poll_seconds, at_once) = (settings.poll_seconds(), settings.parts_at_once());
         spawn_local(async move {
             futures::stream::iter(parts)
-                .for_each_concurrent(at_once, |job| jobs::run(job, gateway.clone(), poll_seconds))
+                .for_each_concurrent(at_once, |job| jobs::drive(job, gateway.clone(), poll_seconds, Drive::Send))
                 .await;
         });
     });
@@ -120,7 +132,7 @@ pub fn App() -> impl IntoView {
         send_again: Callback::new(send),
         check_again: Callback::new(move |job| {
             if let Ok(gateway) = gateway() {
-                spawn_local(jobs::check_again(job, gateway, settings.poll_seconds()));
+                spawn_local(jobs::drive(job, gateway, settings.poll_seconds(), Drive::CheckAgain));
             }
         }),
         cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
@@ -176,8 +188,23 @@ pub fn App() -> impl IntoView {
             <div class="results">
                 {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
                 // Takes kept from a past visit wait for the connection: their audio's address depends on it.
-                <Show when=move || connection.with(Option::is_some)>
-                    <JobList jobs now=now.into() actions media_url />
+                <Show
+                    when=move || connection.with(Option::is_some) && jobs.list().with(|list| !list.is_empty())
+                    fallback=|| view! {
+                        <section class="jobs" aria-label="Takes">
+                            <h2>"Takes"</h2>
+                            <p class="empty">"Your takes appear here. Press Generate to make the first one."</p>
+                        </section>
+                    }
+                >
+                    {move || {
+                        takes_attempt.track();
+                        Suspend::new(async move {
+                            jobs::job_list(jobs, now.into(), actions, media_url)
+                                .await
+                                .unwrap_or_else(|_| view! { <Unavailable attempt=takes_attempt /> }.into_any())
+                        })
+                    }}
                 </Show>
             </div>
         </main>

@@ -6,6 +6,7 @@ pub mod figures;
 pub mod form;
 pub mod gateway;
 pub mod jobs;
+pub mod parts;
 pub mod platform;
 pub mod player;
 pub mod script;

@@ -77,6 +77,9 @@ test('a submission that hangs is not sent twice, and can be sent again deliberat
 
 test('a dead network is shown, the form survives, and nothing is re-sent by itself', async ({ page, context, request }) => {
   const before = await stats(request);
+  // The page has been open a moment: the part that sends and follows jobs, fetched ahead of need, is here.
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource')
+    .some((entry) => entry.name.includes('split_driver') && entry.responseEnd > 0))).toBe(true);
   await context.setOffline(true);
   await generate(page, 'Sent while offline.');
   await expect(take(page, 1).getByRole('alert')).toContainText('could not be reached');
@@ -84,6 +87,25 @@ test('a dead network is shown, the form survives, and nothing is re-sent by itse
   await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Sent while offline.');
   await expect(take(page, 1).getByRole('button', { name: 'Send again' })).toBeVisible();
   expect((await stats(request)).submissions_received).toBe(before.submissions_received);
+});
+
+test('a part of the page that cannot be fetched is said so; nothing is lost, and nothing is sent', async ({ page, request }) => {
+  const before = await stats(request);
+  // The parts the page loads after its first screen can't be fetched, as when the network drops just then.
+  await page.route('**/*-split/*.wasm', (route) => route.abort('internetdisconnected'));
+  await page.goto('/');
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Sent once the page is whole.');
+  await expect(page.getByRole('alert').filter({ hasText: 'Part of this page could not be loaded' })).toBeVisible();
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Sent once the page is whole.');
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received);
+
+  await page.unroute('**/*-split/*.wasm');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(take(page, 1).getByRole('alert')).toContainText('Part of this page could not be loaded');
+  await take(page, 1).getByRole('button', { name: 'Send again' }).click();
+  await expectPlayableTake(page, 1);
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received + 1);
 });
 
 test('a FAILED job shows the gateway error, an ERROR job says it was not charged', async ({ page, request }) => {

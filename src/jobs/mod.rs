@@ -13,8 +13,8 @@ use zonos_api::{GenerateRequest, JobStatus, Output};
 use crate::platform::storage::{self, Keep};
 use crate::script::Part;
 
-pub use runner::{check_again, resume, run};
-pub use view::{JobActions, JobList};
+pub use runner::{drive, preload_driver, Drive};
+pub use view::{job_list, preload_job_list, JobActions};
 
 const STORAGE_ITEM: &str = "zonos-studio.takes";
 

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use futures::future::{select, Either};
+use futures::future::{select, Either, FutureExt, LocalBoxFuture};
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventSource, MessageEvent};
@@ -21,13 +21,48 @@ const MAX_RESENDS: u32 = 5;
 /// The longest wait before sending again by itself; a longer `Retry-After` (a daily cap) is left to the person.
 const MAX_RESEND_WAIT_SECONDS: u32 = 120;
 
+/// What to do with a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drive {
+    /// Send it, then follow it.
+    Send,
+    /// Follow a job a reload found running.
+    Resume,
+    /// Follow again a job the page had given up on.
+    CheckAgain,
+}
+
+crate::parts::later! {
+    /// Sending and following: loaded with the first job, or ahead of it once the page is idle.
+    pub fn driver(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) -> LocalBoxFuture<'static, ()> {
+        match drive {
+            Drive::Send => run(job, gateway, poll_seconds).boxed_local(),
+            Drive::Resume => resume(job, gateway, poll_seconds).boxed_local(),
+            Drive::CheckAgain => check_again(job, gateway, poll_seconds).boxed_local(),
+        }
+    }
+    preload preload_driver
+}
+
+/// Does `drive` with the job, once the code that does it is here; if it can't be fetched, the job says so and waits
+/// for the person (nothing was sent).
+pub async fn drive(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) {
+    match driver(job, gateway, poll_seconds, drive).await {
+        Ok(driving) => driving.await,
+        Err(unloaded) => job.update(|job| {
+            job.phase = if drive == Drive::Send { Phase::Refused } else { Phase::GaveUp };
+            job.problem = Some(unloaded.message().to_owned());
+        }),
+    }
+}
+
 /// Whether the job is still being followed by the page (the person may have stopped it meanwhile).
 fn following(job: RwSignal<Job>) -> bool {
     job.with_untracked(|job| job.phase == Phase::Following)
 }
 
 /// Sends the job's request and follows it to its end.
-pub async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     let request = job.with_untracked(|job| job.request.clone());
     let mut resends = 0;
     loop {
@@ -100,13 +135,13 @@ pub async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
 }
 
 /// Follows a job a reload found running, without sending anything again.
-pub async fn resume(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+async fn resume(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     let events_url = job.with_untracked(|job| job.request_id.as_deref().and_then(|id| gateway.events_url(id)));
     follow(job, gateway, poll_seconds, events_url).await;
 }
 
 /// Follows again a job the page had given up on.
-pub async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     job.update(|job| {
         job.phase = Phase::Following;
         job.problem = None;

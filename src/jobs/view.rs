@@ -19,13 +19,17 @@ pub struct JobActions {
     pub cache_audio: Signal<bool>,
 }
 
+crate::parts::later! {
+    /// The takes, loaded when there are some: a first visit doesn't download what shows them.
+    pub fn job_list(jobs: Jobs, now: Signal<f64>, actions: JobActions, media_url: Callback<String, String>) -> AnyView {
+        untrack(|| view! { <JobList jobs now actions media_url /> }.into_any())
+    }
+    preload preload_job_list
+}
+
+/// One card per take, newest first; long scripts first, with their parts joined.
 #[component]
-pub fn JobList(
-    jobs: Jobs,
-    now: Signal<f64>,
-    actions: JobActions,
-    media_url: Callback<String, String>,
-) -> impl IntoView {
+fn JobList(jobs: Jobs, now: Signal<f64>, actions: JobActions, media_url: Callback<String, String>) -> impl IntoView {
     let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
     // A forgotten take's audio goes from this device too.
     let forget_audio = move |links: Vec<String>| {
@@ -47,13 +51,8 @@ pub fn JobList(
         <section class="jobs" aria-label="Takes">
             <div class="jobs-bar">
                 <h2>"Takes"</h2>
-                <Show when=move || jobs.list().with(|list| !list.is_empty())>
-                    <button type="button" on:click=clear>"Clear takes"</button>
-                </Show>
+                <button type="button" on:click=clear>"Clear takes"</button>
             </div>
-            <Show when=move || jobs.list().with(Vec::is_empty)>
-                <p class="empty">"Your takes appear here. Press Generate to make the first one."</p>
-            </Show>
             <For each=move || jobs.scripts().get().into_iter().rev() key=|script| *script let:script>
                 <ScriptCard
                     script

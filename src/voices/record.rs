@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AnalyserNode, AudioContext, Blob, BlobEvent, MediaRecorder, MediaStream, MediaStreamConstraints};
 
+use crate::parts::Unavailable;
 use crate::platform::audio;
 
 use super::upload::upload;
@@ -95,8 +96,56 @@ fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<AudioContext> {
     Some(context)
 }
 
+/// "Record a reference". The recorder itself loads on the first press, and starts recording at once.
 #[component]
 pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let attempt = RwSignal::new(0_u32);
+    // A pointer on the button, or the focus, is a hint: the recorder's part starts loading before the press.
+    let fetch_ahead = || {
+        spawn_local(async {
+            let _ = preload_recorder().await;
+        })
+    };
+    view! {
+        <Show when=move || offered.get()>
+            <div class="recorder" role="group" aria-label="Record a reference">
+                <Show
+                    when=move || opened.get()
+                    fallback=move || view! {
+                        <div class="recorder-bar">
+                            <button
+                                type="button"
+                                on:click=move |_| opened.set(true)
+                                on:pointerenter=move |_| fetch_ahead()
+                                on:focus=move |_| fetch_ahead()
+                            >
+                                "Record a reference"
+                            </button>
+                        </div>
+                    }
+                >
+                    {move || {
+                        attempt.track();
+                        Suspend::new(async move {
+                            recorder(draft).await.unwrap_or_else(|_| view! { <Unavailable attempt /> }.into_any())
+                        })
+                    }}
+                </Show>
+            </div>
+        </Show>
+    }
+}
+
+crate::parts::later! {
+    fn recorder(draft: RwSignal<Draft>) -> AnyView {
+        untrack(|| view! { <Recorder draft /> }.into_any())
+    }
+    preload preload_recorder
+}
+
+#[component]
+fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
     let stage = RwSignal::new_local(Stage::Idle);
     let level = RwSignal::new(0.0);
     let meter_context = RwSignal::new_local(None::<AudioContext>);
@@ -106,7 +155,7 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
     let trim_end = RwSignal::new(String::new());
     let chunks = StoredValue::new_local(Vec::<Blob>::new());
 
-    let start = move |_| {
+    let start = move || {
         problem.set(None);
         done.set(None);
         spawn_local(async move {
@@ -191,12 +240,12 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
     };
     let recording = move || matches!(stage.get(), Stage::Recording { .. });
     let recorded = move || matches!(stage.get(), Stage::Recorded(_));
+    // Opened by a press of "Record a reference": that press starts the first recording.
+    start();
     view! {
-        <Show when=move || offered.get()>
-            <div class="recorder" role="group" aria-label="Record a reference">
                 <div class="recorder-bar">
                     <Show when=move || !recording()>
-                        <button type="button" on:click=start>{move || if recorded() { "Record again" } else { "Record a reference" }}</button>
+                        <button type="button" on:click=move |_| start()>{move || if recorded() { "Record again" } else { "Record a reference" }}</button>
                     </Show>
                     <Show when=recording>
                         <button type="button" on:click=stop>"Stop recording"</button>
@@ -220,7 +269,5 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
                 </Show>
                 {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
                 {move || done.get().map(|done| view! { <p class="notice" role="status">{done}</p> })}
-            </div>
-        </Show>
     }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::process::{announce, cargo, execute, io_error, path_with_node_tools};
-use crate::{root, Result};
+use crate::{root, wasm_split, Result};
 
 /// Files worth compressing ahead of time; the server sends the `.br` or `.gz` beside them.
 const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
@@ -15,12 +15,19 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `trunk build --release` into `dist/`, then brotli and gzip variants of each asset.
+/// `trunk build --release` into `dist/`, split into parts that load when needed, then brotli and gzip variants of
+/// each asset.
 pub fn build_app() -> Result<()> {
     announce("Fetching crates (trunk builds offline)");
     execute(cargo().args(["fetch", "--quiet"]))?;
     announce("Building the app with trunk, release profile (the first build takes about 2 minutes)");
-    execute(Command::new("trunk").args(["build", "--release"]).env("PATH", path_with_node_tools()))?;
+    execute(
+        Command::new("trunk")
+            .args(["build", "--release"])
+            .env("PATH", path_with_node_tools())
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", wasm_split::RUSTFLAGS),
+    )?;
+    wasm_split::split(&dist())?;
     announce("Precompressing the app (brotli and gzip)");
     precompress(&dist())
 }
@@ -43,10 +50,15 @@ pub fn build_server(profile: Profile) -> Result<PathBuf> {
     Ok(root().join("target").join(folder).join("zonos-server"))
 }
 
-fn precompress(dist: &Path) -> Result<()> {
-    let entries = fs::read_dir(dist).map_err(io_error(format!("reading {}", dist.display())))?;
+/// Writes the variants beside every compressible file in `folder` and the folders in it.
+fn precompress(folder: &Path) -> Result<()> {
+    let entries = fs::read_dir(folder).map_err(io_error(format!("reading {}", folder.display())))?;
     for entry in entries {
         let path = entry.map_err(io_error("listing dist"))?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
         let compressible = path.extension().and_then(|ext| ext.to_str()).is_some_and(|ext| COMPRESSIBLE.contains(&ext));
         if !compressible {
             continue;
@@ -59,7 +71,6 @@ fn precompress(dist: &Path) -> Result<()> {
                 fs::write(&target, compressed).map_err(io_error(format!("writing {}", target.display())))?;
             }
         }
-        println!("    {} ({} bytes)", path.file_name().unwrap_or_default().to_string_lossy(), original.len());
     }
     Ok(())
 }

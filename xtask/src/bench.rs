@@ -46,17 +46,26 @@ fn wait_until_listening(addr: SocketAddr) -> Result<()> {
     Ok(())
 }
 
+/// Copies the files of `from`, and of the folders in it, into `to`.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).map_err(io_error(format!("creating {}", to.display())))?;
+    for entry in fs::read_dir(from).map_err(io_error(format!("reading {}", from.display())))? {
+        let path = entry.map_err(io_error("reading dist"))?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            fs::copy(&path, &target).map_err(io_error("copying dist"))?;
+        }
+    }
+    Ok(())
+}
+
 /// A copy of the build with the static baseline page beside it.
 fn bench_site(dist: &Path) -> Result<std::path::PathBuf> {
     let site = root().join("target").join("bench-site");
     let _ = fs::remove_dir_all(&site);
-    fs::create_dir_all(&site).map_err(io_error("creating target/bench-site"))?;
-    for entry in fs::read_dir(dist).map_err(io_error("reading dist"))? {
-        let path = entry.map_err(io_error("reading dist"))?.path();
-        if path.is_file() {
-            fs::copy(&path, site.join(path.file_name().unwrap_or_default())).map_err(io_error("copying dist"))?;
-        }
-    }
+    copy_tree(dist, &site)?;
     fs::write(site.join("static.html"), STATIC_PAGE).map_err(io_error("writing the static page"))?;
     Ok(site)
 }

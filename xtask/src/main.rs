@@ -7,6 +7,7 @@ mod demo;
 mod process;
 mod test;
 mod toolchain;
+mod wasm_split;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -29,10 +29,10 @@ async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether a file name carries trunk's content hash (16 hex digits), so its content never changes under that name.
+/// Whether a path carries trunk's content hash (16 hex digits) in its name or its folder's (the wasm's lazily
+/// loaded parts sit in a folder named after the build), so its content never changes under that path.
 pub fn is_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['-', '_', '.']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    path.split(['/', '-', '_', '.']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -44,6 +44,7 @@ mod tests {
         assert!(is_hashed("/zonos-studio-4f3c2b1a0d9e8f7a_bg.wasm"));
         assert!(is_hashed("/zonos-studio-4f3c2b1a0d9e8f7a.js"));
         assert!(is_hashed("/main-0123456789abcdef.css"));
+        assert!(is_hashed("/zonos-studio-4f3c2b1a0d9e8f7a-split/chunk_3.wasm"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/"));
         assert!(!is_hashed("/voices/narrator.wav"));
