@@ -6,6 +6,12 @@ import { expectPlayableTake, generate, take } from './takes';
 
 // The studio around the form: the API call as code, presets, and links that share a setup.
 
+/** Unfolds the API-call panel, folded at first. */
+async function openApiCall(page: Page): Promise<void> {
+  await page.getByText('API call', { exact: true }).click();
+  await expect(page.getByLabel('The call as code')).toBeVisible();
+}
+
 async function shownCall(page: Page, format: string): Promise<string> {
   await page.getByLabel('Show as').selectOption({ label: format });
   return (await page.getByLabel('The call as code').textContent()) ?? '';
@@ -16,6 +22,7 @@ test('the API call shown is exactly what the app sends, and runs as shown', asyn
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await page.getByLabel('Text', { exact: true }).fill("It's exactly what is sent.");
   await page.getByLabel('Seed').fill('99');
+  await openApiCall(page);
   const http = await shownCall(page, 'HTTP');
   const shownBody = JSON.parse(http.slice(http.indexOf('\n\n') + 2));
   expect(http).toContain('Ocp-Apim-Subscription-Key: YOUR_API_KEY');
@@ -44,6 +51,7 @@ test('in direct mode the call shows the configured gateway and a masked key', as
   await page.getByLabel('Gateway URL').press('Tab');
   await page.getByLabel('API key').fill('sk-secret-1234abcd');
   await page.getByLabel('Reference audio URL').fill('https://cdn.example/voice.wav');
+  await openApiCall(page);
   const curl = await shownCall(page, 'cURL');
   expect(curl).toContain('curl -X POST "https://gateway.example/zonos-2/v1/zonos-2-request"');
   expect(curl).toContain('Ocp-Apim-Subscription-Key: ••••••••abcd');

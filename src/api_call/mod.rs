@@ -5,7 +5,10 @@
 mod snippets;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use zonos_api::GenerateRequest;
+
+use crate::parts::Unavailable;
 
 pub use snippets::{render, Format};
 
@@ -19,6 +22,7 @@ pub fn masked(key: &str) -> String {
     format!("••••••••{shown}")
 }
 
+/// "API call", folded until opened: its part loads then (or when pointed at), not with the first screen.
 #[component]
 pub fn ApiCallPanel(
     /// The valid request the form describes, or why there is none.
@@ -26,6 +30,52 @@ pub fn ApiCallPanel(
     /// The gateway's base URL the call goes to.
     gateway_url: Signal<String>,
     /// The key, masked.
+    masked_key: Signal<String>,
+) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let attempt = RwSignal::new(0_u32);
+    let fetch_ahead = || {
+        spawn_local(async {
+            let _ = preload_api_call().await;
+        })
+    };
+    view! {
+        <details
+            class="api-call"
+            on:toggle=move |event| opened.set(event_target::<web_sys::HtmlDetailsElement>(&event).open())
+        >
+            <summary on:pointerenter=move |_| fetch_ahead() on:focus=move |_| fetch_ahead()>
+                <h2>"API call"</h2>
+            </summary>
+            <Show when=move || opened.get()>
+                {move || {
+                    attempt.track();
+                    Suspend::new(async move {
+                        api_call(request, gateway_url, masked_key)
+                            .await
+                            .unwrap_or_else(|_| view! { <Unavailable attempt /> }.into_any())
+                    })
+                }}
+            </Show>
+        </details>
+    }
+}
+
+crate::parts::later! {
+    fn api_call(
+        request: Signal<Result<GenerateRequest, String>>,
+        gateway_url: Signal<String>,
+        masked_key: Signal<String>,
+    ) -> AnyView {
+        untrack(|| view! { <ApiCall request gateway_url masked_key /> }.into_any())
+    }
+    preload preload_api_call
+}
+
+#[component]
+fn ApiCall(
+    request: Signal<Result<GenerateRequest, String>>,
+    gateway_url: Signal<String>,
     masked_key: Signal<String>,
 ) -> impl IntoView {
     let format = RwSignal::new(Format::Curl);
@@ -42,8 +92,6 @@ pub fn ApiCallPanel(
         copied.set(true);
     };
     view! {
-        <section class="api-call" aria-label="API call">
-            <h2>"API call"</h2>
             <div class="api-call-bar">
                 <div class="field inline">
                     <label for="api-call-format">"Show as"</label>
@@ -61,6 +109,5 @@ pub fn ApiCallPanel(
                 </button>
             </div>
             <pre aria-label="The call as code"><code>{text}</code></pre>
-        </section>
     }
 }
