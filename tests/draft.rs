@@ -44,3 +44,31 @@ fn mistyped_numbers_reach_the_contract_as_typed() {
     assert_eq!(errors[0].field, Field::MaxTokens);
     assert_eq!(errors[0].problem, Problem::NotANumber { value: "\"12x\"".into() });
 }
+
+#[wasm_bindgen_test]
+fn numbers_are_read_as_json_reads_them() {
+    let mut draft = Draft::default();
+    draft.reference_audio_url = VOICE.into();
+    for (typed, expected) in [("0.5", Some(0.5)), ("1e-1", Some(0.1)), ("1.", None), (".5", None), ("0x1", None)] {
+        draft.set_number(Field::Temperature, typed.into());
+        match (draft.to_request(), expected) {
+            (Ok(request), Some(value)) => assert_eq!(request.temperature, value, "{typed}"),
+            (Err(errors), None) => {
+                assert_eq!(errors[0].problem, Problem::NotANumber { value: format!("\"{typed}\"") }, "{typed}")
+            }
+            (outcome, _) => panic!("{typed}: {outcome:?}"),
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_draft_written_as_a_body_reads_back_the_same() {
+    let mut draft = Draft::default();
+    draft.reference_audio_url = VOICE.into();
+    draft.text = "Read back.".into();
+    draft.language = zonos_api::Language::Ja;
+    draft.accurate_mode = false;
+    draft.set_number(Field::TopK, "90".into());
+    draft.set_number(Field::Seed, "abc".into());
+    assert_eq!(Draft::from_json(&draft.to_json()), draft);
+}

@@ -1,5 +1,5 @@
-use serde_json::{Map, Number, Value};
-use zonos_api::{format_number, Field, FieldError, GenerateRequest, Language, DEFAULT_TEXT};
+use serde_json::Value;
+use zonos_api::{Field, FieldError, GenerateRequest, Language, RawRequest, RawValue, DEFAULT_TEXT};
 
 /// The form's values as the person typed them. Numbers stay text, so that a half-typed or mistyped value is
 /// shown back as typed and explained by the contract's validation rather than silently dropped.
@@ -31,8 +31,9 @@ pub const NUMBER_FIELDS: [Field; 6] =
 impl Default for Draft {
     fn default() -> Self {
         let defaults = GenerateRequest::default();
-        let numbers = NUMBER_FIELDS
-            .map(|field| field.numeric_spec().and_then(|spec| spec.default).map(format_number).unwrap_or_default());
+        let numbers = NUMBER_FIELDS.map(|field| {
+            field.numeric_spec().and_then(|spec| spec.default).map(|default| default.to_string()).unwrap_or_default()
+        });
         Draft {
             reference_audio_url: defaults.reference_audio_url,
             text: DEFAULT_TEXT.to_owned(),
@@ -55,11 +56,18 @@ impl Draft {
         *self = Draft { reference_audio_url: voice, ..Draft::default() };
     }
 
-    /// A draft from a request body (a shared link): every field it holds, numbers as written, the rest default.
-    pub fn from_json(body: &Value) -> Draft {
+    /// A draft from fields as given (a shared link's, a preset's): every field it holds, numbers as written, the
+    /// rest default.
+    pub fn from_raw(raw: &RawRequest) -> Draft {
         let mut draft = Draft::default();
-        let text = |field: Field| body.get(field.key()).and_then(Value::as_str).map(str::to_owned);
-        let flag = |field: Field| body.get(field.key()).and_then(Value::as_bool);
+        let text = |field: Field| match raw.get(field) {
+            RawValue::Text(text) => Some(text.clone()),
+            _ => None,
+        };
+        let flag = |field: Field| match raw.get(field) {
+            RawValue::Boolean(flag) => Some(*flag),
+            _ => None,
+        };
         if let Some(url) = text(Field::ReferenceAudioUrl) {
             draft.reference_audio_url = url;
         }
@@ -72,13 +80,18 @@ impl Draft {
         draft.accurate_mode = flag(Field::AccurateMode).unwrap_or(draft.accurate_mode);
         draft.clean_speaker_background = flag(Field::CleanSpeakerBackground).unwrap_or(draft.clean_speaker_background);
         for field in NUMBER_FIELDS {
-            match body.get(field.key()) {
-                Some(Value::Number(number)) => draft.set_number(field, number.to_string()),
-                Some(Value::String(typed)) => draft.set_number(field, typed.clone()),
+            match raw.get(field) {
+                RawValue::Number { written, .. } => draft.set_number(field, written.clone()),
+                RawValue::Text(typed) => draft.set_number(field, typed.clone()),
                 _ => {}
             }
         }
         draft
+    }
+
+    /// A draft from a request body, as [`Draft::from_raw`] reads it.
+    pub fn from_json(body: &Value) -> Draft {
+        Draft::from_raw(&RawRequest::from_json(body))
     }
 
     /// Applies a preset: the delivery it names, with sampling to match. Voice, text and seed stay.
@@ -103,30 +116,44 @@ impl Draft {
         self.numbers[slot(field)] = text;
     }
 
-    /// The request body this form describes. An empty field is left out, so the gateway applies its documented
-    /// default; a number that doesn't parse goes as the text typed, for the contract to name the problem.
-    pub fn to_json(&self) -> Value {
-        let mut body = Map::new();
-        body.insert(Field::ReferenceAudioUrl.key().into(), self.reference_audio_url.trim().into());
+    /// The fields this form gives. An empty field is left out, so the gateway applies its documented default; a
+    /// number that doesn't read as a JSON number goes as the text typed, for the contract to name the problem.
+    pub fn to_raw(&self) -> RawRequest {
+        let mut raw = RawRequest::default();
+        raw.set(Field::ReferenceAudioUrl, RawValue::Text(self.reference_audio_url.trim().to_owned()));
         if !self.text.trim().is_empty() {
-            body.insert(Field::Text.key().into(), self.text.clone().into());
+            raw.set(Field::Text, RawValue::Text(self.text.clone()));
         }
-        body.insert(Field::Language.key().into(), self.language.code().into());
-        body.insert(Field::AccurateMode.key().into(), self.accurate_mode.into());
-        body.insert(Field::CleanSpeakerBackground.key().into(), self.clean_speaker_background.into());
+        raw.set(Field::Language, RawValue::Text(self.language.code().to_owned()));
+        raw.set(Field::AccurateMode, RawValue::Boolean(self.accurate_mode));
+        raw.set(Field::CleanSpeakerBackground, RawValue::Boolean(self.clean_speaker_background));
         for (field, text) in NUMBER_FIELDS.iter().zip(&self.numbers) {
             let text = text.trim();
             if text.is_empty() {
                 continue;
             }
-            let value = serde_json::from_str::<Number>(text).map(Value::Number).unwrap_or_else(|_| text.into());
-            body.insert(field.key().into(), value);
+            let value = match json_number(text) {
+                Some(value) => RawValue::Number { value, written: text.to_owned() },
+                None => RawValue::Text(text.to_owned()),
+            };
+            raw.set(*field, value);
         }
-        Value::Object(body)
+        raw
+    }
+
+    /// The request body this form describes, as the app sends it and a share link carries it.
+    pub fn to_json(&self) -> Value {
+        self.to_raw().to_json()
     }
 
     /// The valid request, or every problem with the form, as the contract judges it.
     pub fn to_request(&self) -> Result<GenerateRequest, Vec<FieldError>> {
-        GenerateRequest::from_json(&self.to_json())
+        GenerateRequest::from_raw(&self.to_raw())
     }
+}
+
+/// `text` as a JSON number, read by the browser's own JSON parser: a Rust one would weigh on the first load, where
+/// every keystroke is checked.
+fn json_number(text: &str) -> Option<f64> {
+    js_sys::JSON::parse(text).ok()?.as_f64()
 }

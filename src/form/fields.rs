@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use zonos_api::{format_number, Field, Language, NumberKind};
+use zonos_api::{Field, Language, NumberKind};
 
 fn hint_id(field: Field) -> String {
     format!("{}-hint", field.key())
@@ -38,7 +38,7 @@ pub fn focus_by_id(id: &str) {
 fn hint(field: Field) -> String {
     match field.numeric_spec() {
         Some(spec) => match spec.default {
-            Some(value) => format!("{} Default {}.", field.description(), format_number(value)),
+            Some(value) => format!("{} Default {value}.", field.description()),
             None => format!("{} Optional.", field.description()),
         },
         None => field.description().to_owned(),
@@ -164,9 +164,9 @@ pub fn NumberInput(
                 class="slider"
                 tabindex="-1"
                 aria-hidden="true"
-                min=format_number(spec.min)
-                max=format_number(spec.max)
-                step=format_number(spec.step)
+                min=spec.min.to_string()
+                max=spec.max.to_string()
+                step=spec.step.to_string()
                 prop:value=move || text.get()
                 on:input=move |event| on_input.run(event_target_value(&event))
             />

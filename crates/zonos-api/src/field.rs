@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::Decimal;
+
 /// A parameter of the generate request, in the order the docs list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
@@ -27,23 +29,23 @@ pub enum NumberKind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NumericSpec {
     pub kind: NumberKind,
-    pub min: f64,
-    pub max: f64,
+    pub min: Decimal,
+    pub max: Decimal,
     /// `None` where the docs give no default: the field is then left out of the request.
-    pub default: Option<f64>,
-    pub step: f64,
+    pub default: Option<Decimal>,
+    pub step: Decimal,
 }
 
 impl NumericSpec {
     pub fn contains(&self, value: f64) -> bool {
-        (self.min..=self.max).contains(&value)
+        (self.min.to_f64()..=self.max.to_f64()).contains(&value)
     }
 }
 
 /// The range as the docs write it, e.g. `0–2048`.
 impl fmt::Display for NumericSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}–{}", format_number(self.min), format_number(self.max))
+        write!(f, "{}–{}", self.min, self.max)
     }
 }
 
@@ -54,7 +56,8 @@ pub(crate) fn exact_integer(value: f64) -> Option<i64> {
 }
 
 /// A number as the docs and JSON write it: `2`, not `2.0`; `1.15`. Uses JSON's shortest float form rather than
-/// `f64`'s `Display`, whose formatting machinery is large in a WebAssembly build that the browser compiles at start.
+/// `f64`'s `Display`, whose formatting machinery is large in a WebAssembly build. (The app's form writes the
+/// documented numbers from their [`Decimal`]s, and never needs this.)
 pub fn format_number(value: f64) -> String {
     match exact_integer(value) {
         Some(integer) => integer.to_string(),
@@ -136,15 +139,28 @@ impl Field {
 
     /// The documented range and default of a numeric field; `None` for the others.
     pub fn numeric_spec(self) -> Option<NumericSpec> {
-        let float = |default, step| NumericSpec { kind: NumberKind::Float, min: 0.0, max: 1.0, default, step };
-        let integer = |min, max, default| NumericSpec { kind: NumberKind::Integer, min, max, default, step: 1.0 };
+        let hundredths = Decimal::new(1, 2);
+        let float = |default| NumericSpec {
+            kind: NumberKind::Float,
+            min: Decimal::whole(0),
+            max: Decimal::whole(1),
+            default: Some(default),
+            step: hundredths,
+        };
+        let integer = |min, max, default: Option<i64>| NumericSpec {
+            kind: NumberKind::Integer,
+            min: Decimal::whole(min),
+            max: Decimal::whole(max),
+            default: default.map(Decimal::whole),
+            step: Decimal::whole(1),
+        };
         match self {
-            Field::Temperature => Some(NumericSpec { max: 2.0, ..float(Some(1.15), 0.01) }),
-            Field::TopP => Some(float(Some(0.0), 0.01)),
-            Field::MinP => Some(float(Some(0.18), 0.01)),
-            Field::TopK => Some(integer(0.0, 2048.0, Some(106.0))),
-            Field::MaxTokens => Some(integer(1.0, 6144.0, None)),
-            Field::Seed => Some(integer(0.0, 2_147_483_647.0, None)),
+            Field::Temperature => Some(NumericSpec { max: Decimal::whole(2), ..float(Decimal::new(115, 2)) }),
+            Field::TopP => Some(float(Decimal::whole(0))),
+            Field::MinP => Some(float(Decimal::new(18, 2))),
+            Field::TopK => Some(integer(0, 2048, Some(106))),
+            Field::MaxTokens => Some(integer(1, 6144, None)),
+            Field::Seed => Some(integer(0, 2_147_483_647, None)),
             _ => None,
         }
     }

@@ -5,18 +5,22 @@
 //! compiles for `wasm32-unknown-unknown` and for the server alike.
 
 mod audio_format;
+mod decimal;
 mod error_body;
 mod field;
 mod language;
+mod raw;
 mod request;
 mod response;
 mod status;
 mod validation;
 
 pub use audio_format::AudioFormat;
+pub use decimal::Decimal;
 pub use error_body::ErrorBody;
 pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
+pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};
 pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer};
 pub use status::JobStatus;

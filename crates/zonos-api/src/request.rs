@@ -1,8 +1,8 @@
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::validation::{check_number, is_http_url};
-use crate::{format_number, Field, FieldError, Language, Problem};
+use crate::{format_number, Field, FieldError, Language, Problem, RawRequest, RawValue};
 
 /// The built-in example the gateway speaks when `text` is omitted.
 pub const DEFAULT_TEXT: &str = "Hello, this is a sample of my cloned voice speaking naturally.";
@@ -42,7 +42,7 @@ fn compact_float<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::
 }
 
 fn documented_default(field: Field) -> f64 {
-    field.numeric_spec().and_then(|spec| spec.default).expect("a numeric field with a documented default")
+    field.numeric_spec().and_then(|spec| spec.default).expect("a numeric field with a documented default").to_f64()
 }
 
 /// Every documented default; the reference URL, which has none, is empty (and so invalid until set).
@@ -75,18 +75,24 @@ impl GenerateRequest {
         self.text.as_deref().unwrap_or(DEFAULT_TEXT)
     }
 
-    /// Every problem with this request, in field order; empty when it is valid.
-    pub fn problems(&self) -> Vec<FieldError> {
+    /// The problems of its texts: the reference URL (required, http) and the text (not empty when given).
+    fn text_problems(&self) -> Vec<FieldError> {
         let mut problems = Vec::new();
         if self.reference_audio_url.trim().is_empty() {
             problems.push(FieldError::new(Field::ReferenceAudioUrl, Problem::Required));
         } else if !is_http_url(&self.reference_audio_url) {
-            let value = Value::from(self.reference_audio_url.as_str()).to_string();
+            let value = RawValue::Text(self.reference_audio_url.clone()).written();
             problems.push(FieldError::new(Field::ReferenceAudioUrl, Problem::NotHttpUrl { value }));
         }
         if self.text.as_deref().is_some_and(|text| text.trim().is_empty()) {
             problems.push(FieldError::new(Field::Text, Problem::Empty));
         }
+        problems
+    }
+
+    /// Every problem with this request, in field order; empty when it is valid.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = self.text_problems();
         let numbers = [
             (Field::Temperature, Some(self.temperature)),
             (Field::TopP, Some(self.top_p)),
@@ -115,8 +121,12 @@ impl GenerateRequest {
     /// Reads and validates a request body as the gateway would: unknown fields are ignored, missing optional ones
     /// (or `null`) take their documented default, and every ill-typed or out-of-range field is reported at once.
     pub fn from_json(body: &Value) -> Result<Self, Vec<FieldError>> {
-        let empty = Map::new();
-        let mut reader = Reader { body: body.as_object().unwrap_or(&empty), errors: Vec::new() };
+        GenerateRequest::from_raw(&RawRequest::from_json(body))
+    }
+
+    /// Validates fields as given (a JSON body's, or a form's), with the rules of [`GenerateRequest::from_json`].
+    pub fn from_raw(raw: &RawRequest) -> Result<Self, Vec<FieldError>> {
+        let mut reader = Reader { raw, errors: Vec::new() };
         let defaults = GenerateRequest::default();
         let request = GenerateRequest {
             reference_audio_url: reader.string(Field::ReferenceAudioUrl).unwrap_or_default(),
@@ -134,8 +144,9 @@ impl GenerateRequest {
             seed: reader.integer(Field::Seed),
         };
         let mut errors = reader.errors;
-        // The typed request's own checks (required, URL, ranges), for fields not already reported while reading.
-        for problem in request.problems() {
+        // The typed request's own checks of its texts (numbers were checked while reading), for fields not already
+        // reported.
+        for problem in request.text_problems() {
             if !errors.iter().any(|error| error.field == problem.field) {
                 errors.push(problem);
             }
@@ -149,16 +160,16 @@ impl GenerateRequest {
     }
 }
 
-/// Reads typed fields out of a JSON object, recording each ill-typed one.
+/// Reads typed fields out of the fields as given, recording each ill-typed one.
 struct Reader<'a> {
-    body: &'a Map<String, Value>,
+    raw: &'a RawRequest,
     errors: Vec<FieldError>,
 }
 
 impl Reader<'_> {
-    /// The field's value; `null` counts as missing.
-    fn get(&self, field: Field) -> Option<&Value> {
-        self.body.get(field.key()).filter(|value| !value.is_null())
+    /// The field's value, unless it is missing.
+    fn get(&self, field: Field) -> Option<&RawValue> {
+        Some(self.raw.get(field)).filter(|value| **value != RawValue::Missing)
     }
 
     /// Records a problem; the field then takes its default so the others can still be checked.
@@ -168,22 +179,20 @@ impl Reader<'_> {
     }
 
     fn string(&mut self, field: Field) -> Option<String> {
-        let value = self.get(field)?;
-        match value.as_str() {
-            Some(text) => Some(text.to_owned()),
-            None => {
-                let value = value.to_string();
+        match self.get(field)? {
+            RawValue::Text(text) => Some(text.clone()),
+            other => {
+                let value = other.written();
                 self.reject(field, Problem::NotAString { value })
             }
         }
     }
 
     fn boolean(&mut self, field: Field) -> Option<bool> {
-        let value = self.get(field)?;
-        match value.as_bool() {
-            Some(flag) => Some(flag),
-            None => {
-                let value = value.to_string();
+        match self.get(field)? {
+            RawValue::Boolean(flag) => Some(*flag),
+            other => {
+                let value = other.written();
                 self.reject(field, Problem::NotABoolean { value })
             }
         }
@@ -191,20 +200,22 @@ impl Reader<'_> {
 
     fn language(&mut self) -> Option<Language> {
         let value = self.get(Field::Language)?;
-        match value.as_str().and_then(Language::from_code) {
-            Some(language) => Some(language),
-            None => {
-                let value = value.to_string();
-                self.reject(Field::Language, Problem::UnknownLanguage { value })
-            }
+        let language = match value {
+            RawValue::Text(code) => Language::from_code(code),
+            _ => None,
+        };
+        if language.is_none() {
+            let value = value.written();
+            return self.reject(Field::Language, Problem::UnknownLanguage { value });
         }
+        language
     }
 
     /// A number checked against the field's documented kind and range.
     fn number(&mut self, field: Field) -> Option<f64> {
         let value = self.get(field)?;
-        let shown = value.to_string();
-        let Some(number) = value.as_f64() else {
+        let shown = value.written();
+        let &RawValue::Number { value: number, .. } = value else {
             return self.reject(field, Problem::NotANumber { value: shown });
         };
         match check_number(field, number, || shown.clone()) {
