@@ -6,13 +6,16 @@ pub mod figures;
 pub mod form;
 pub mod gateway;
 pub mod jobs;
+pub mod panels;
 pub mod parts;
 pub mod platform;
 pub mod player;
+pub mod prerendered;
 pub mod script;
 pub mod settings;
 pub mod share;
 pub mod shortcuts;
+pub mod startup;
 pub mod voices;
 
 pub use app::App;

@@ -34,16 +34,19 @@ impl From<leptos::wasm_split::SplitLoaderError> for Unloaded {
     }
 }
 
-/// `later! { /// docs
+/// `later! { part part_name: /// docs
 ///     pub fn name(arguments) -> Output { body } preload preload_name }`
-/// declares `async fn name(arguments) -> Result<Output, Unloaded>`, in a part of its own when split, and
-/// `async fn preload_name()`, which fetches the part ahead of the first call.
+/// declares `async fn name(arguments) -> Result<Output, Unloaded>`, in the part `part_name` when split (functions
+/// naming the same part load together), and, if `preload preload_name` is there, `async fn preload_name()`, which
+/// fetches the part ahead of the first call.
 macro_rules! later {
-    ($(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block
-     preload $preload:ident) => {
+    (part $part:ident: $(#[$attr:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $output:ty $body:block
+     $(preload $preload:ident)?) => {
         #[cfg(zonos_split)]
         $(#[$attr])*
-        #[::leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+        #[::leptos::wasm_split::wasm_split(
+            $part, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?
+        )]
         $vis fn $name($($arg: $ty),*) -> ::std::result::Result<$output, $crate::parts::Unloaded> {
             Ok($body)
         }
@@ -54,10 +57,12 @@ macro_rules! later {
             Ok($body)
         }
 
-        #[cfg(not(zonos_split))]
-        $vis async fn $preload() -> ::std::result::Result<(), $crate::parts::Unloaded> {
-            Ok(())
-        }
+        $(
+            #[cfg(not(zonos_split))]
+            $vis async fn $preload() -> ::std::result::Result<(), $crate::parts::Unloaded> {
+                Ok(())
+            }
+        )?
     };
 }
 pub(crate) use later;

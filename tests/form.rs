@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn mount_app() -> (Element, impl Drop) {
     let container = document().create_element("section").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
-    let handle = mount_to(container.clone().unchecked_into(), App);
+    let handle = mount_to(container.clone().unchecked_into(), || view! { <App /> });
     tick().await;
     (container, handle)
 }

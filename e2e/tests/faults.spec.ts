@@ -1,6 +1,7 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { faultyStudio } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
+import { appStarted, holdTheAppBack } from './startup';
 import { expectPlayableTake, generate, progress, take } from './takes';
 
 // Every documented failure, injected in the sandbox behind the proxy: each is shown in plain words, the form keeps
@@ -96,15 +97,37 @@ test('a part of the page that cannot be fetched is said so; nothing is lost, and
   await page.goto('/');
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await generate(page, 'Sent once the page is whole.');
-  await expect(page.getByRole('alert').filter({ hasText: 'Part of this page could not be loaded' })).toBeVisible();
+  // Each part says so where it would stand: the takes, and the panels below the form.
+  const unloaded = page.getByRole('alert').filter({ hasText: 'Part of this page could not be loaded' });
+  await expect(unloaded).toHaveCount(2);
   await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Sent once the page is whole.');
   expect((await stats(request)).submissions_received).toBe(before.submissions_received);
 
   await page.unroute('**/*-split/*.wasm');
-  await page.getByRole('button', { name: 'Try again' }).click();
+  const tryAgain = page.getByRole('button', { name: 'Try again' });
+  await expect(tryAgain).toHaveCount(2);
+  while ((await tryAgain.count()) > 0) await tryAgain.first().click();
+  await expect(page.getByRole('button', { name: 'Copy share link' })).toBeVisible();
+  // What remains to say is the take's own: it was never sent.
+  await expect(unloaded).toHaveCount(1);
   await expect(take(page, 1).getByRole('alert')).toContainText('Part of this page could not be loaded');
   await take(page, 1).getByRole('button', { name: 'Send again' }).click();
   await expectPlayableTake(page, 1);
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received + 1);
+});
+
+test('a Generate pressed before the app has started is sent once, when it has', async ({ page, request }) => {
+  const before = await stats(request);
+  const release = await holdTheAppBack(page);
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
+  await page.getByLabel('Text', { exact: true }).fill('Pressed on the first screen.');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate' }).click();
+  expect(await appStarted(page)).toBe(false);
+  release();
+  await expectPlayableTake(page, 1);
+  await expect(take(page, 1)).toContainText('Pressed on the first screen.');
+  await expect(page.getByRole('article')).toHaveCount(1);
   expect((await stats(request)).submissions_received).toBe(before.submissions_received + 1);
 });
 

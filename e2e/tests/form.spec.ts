@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { staticHost } from '../servers';
+import { appStarted, holdTheAppBack } from './startup';
 
 // The page read as a person reads it: by labels and roles. Hosted as static files, it starts with no voice chosen.
 test.use({ baseURL: staticHost });
@@ -35,6 +36,41 @@ test('the form shows every parameter by its label, with the documented defaults'
     'Hello, this is a sample of my cloned voice speaking naturally.',
   );
   await expect(page.getByRole('button', { name: 'Generate' })).toBeEnabled();
+});
+
+test.describe('before any script has run', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the first screen is in the page as served, labelled, with the documented defaults', async ({ page }) => {
+    await page.goto('/');
+    for (const label of labels) {
+      await expect(page.getByLabel(label, { exact: true })).toBeVisible();
+    }
+    await expect(page.getByLabel('Temperature', { exact: true })).toHaveValue('1.15');
+    await expect(page.getByLabel('Accurate mode')).toBeChecked();
+    await expect(page.getByLabel('Text', { exact: true })).toHaveValue(
+      'Hello, this is a sample of my cloned voice speaking naturally.',
+    );
+    await expect(page.getByRole('button', { name: 'Generate' })).toBeInViewport();
+  });
+});
+
+test('what is typed before the app has started is kept, and so is the caret', async ({ page }) => {
+  const release = await holdTheAppBack(page);
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
+  const text = page.getByLabel('Text', { exact: true });
+  await text.fill('Typed on the first screen');
+  await page.getByLabel('Top-k', { exact: true }).fill('90');
+  await text.focus();
+  await text.press('End');
+  expect(await appStarted(page)).toBe(false);
+  release();
+  await expect.poll(() => appStarted(page)).toBe(true);
+  await expect(text).toBeFocused();
+  await text.press('Shift+Home');
+  await page.keyboard.type('Kept');
+  await expect(text).toHaveValue('Kept');
+  await expect(page.getByLabel('Top-k', { exact: true })).toHaveValue('90');
 });
 
 test('an out-of-range value is named with its range as it is typed, and reset restores the defaults', async ({ page }) => {

@@ -61,7 +61,7 @@ pub fn ApiCallPanel(
     }
 }
 
-crate::parts::later! {
+crate::parts::later! { part api_call:
     fn api_call(
         request: Signal<Result<GenerateRequest, String>>,
         gateway_url: Signal<String>,

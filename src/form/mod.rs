@@ -8,6 +8,9 @@ use leptos::prelude::*;
 use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
 
 pub use draft::{Draft, Preset, NUMBER_FIELDS};
+
+/// The form's id: a Generate pressed before the app started is carried out by submitting it.
+pub const PARAMETER_FORM_ID: &str = "parameters";
 pub use fields::focus_by_id;
 use fields::{FieldFrame, LanguageSelect, NumberInput, TextInput, ToggleField};
 
@@ -88,7 +91,7 @@ pub fn ParameterForm(
     };
 
     view! {
-        <form class="parameter-form" novalidate on:submit=submit aria-label="Generation parameters">
+        <form id=PARAMETER_FORM_ID class="parameter-form" novalidate on:submit=submit aria-label="Generation parameters">
             <fieldset>
                 <legend>"Voice and text"</legend>
                 {children()}
@@ -138,7 +141,8 @@ pub fn ParameterForm(
                 <legend>"Sampling"</legend>
                 {NUMBER_FIELDS.into_iter().map(number_field).collect_view()}
             </fieldset>
-            <div class="form-actions">
+            // Kept in view while the form scrolls: Generate is always one press away.
+            <div class="form-actions generate-bar">
                 <button type="submit" class="primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
                     "Generate"
                 </button>

@@ -1,37 +1,46 @@
 //! Presets the person saves: the sampling and delivery settings of the form under a name, kept on this device.
-//! A preset never holds the voice or the text: loading one keeps both.
+//! A preset never holds the voice or the text: loading one keeps both. Reading and writing them is the studio
+//! part's work (it needs a JSON library, which the first screen does without): they show once the page is idle.
 
 use leptos::prelude::*;
-use serde_json::{Map, Value};
-use zonos_api::Field;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use zonos_api::{Field, RawRequest, RawValue};
 
 use super::Draft;
 use crate::platform::storage::{self, Keep};
 
 const STORAGE_ITEM: &str = "zonos-studio.presets";
 
-fn load() -> Vec<(String, Value)> {
-    storage::get(Keep::Device, STORAGE_ITEM).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+type Presets = Vec<(String, RawRequest)>;
+
+crate::parts::later! { part studio:
+    /// The presets kept on this device.
+    fn kept() -> Presets {
+        let kept: Vec<(String, Value)> =
+            storage::get(Keep::Device, STORAGE_ITEM).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
+        kept.into_iter().map(|(name, settings)| (name, RawRequest::from_json(&settings))).collect()
+    }
 }
 
-fn keep(presets: &[(String, Value)]) {
-    storage::set(Keep::Device, STORAGE_ITEM, &serde_json::to_string(presets).expect("presets serialize"));
+crate::parts::later! { part studio:
+    fn keep(presets: Presets) -> () {
+        let presets: Vec<(&String, Value)> = presets.iter().map(|(name, settings)| (name, settings.to_json())).collect();
+        storage::set(Keep::Device, STORAGE_ITEM, &serde_json::to_string(&presets).expect("presets serialize"));
+    }
 }
 
 /// The form's settings, without the voice and the text.
-fn settings_of(draft: &Draft) -> Value {
-    let mut body = match draft.to_json() {
-        Value::Object(body) => body,
-        _ => Map::new(),
-    };
-    body.remove(Field::ReferenceAudioUrl.key());
-    body.remove(Field::Text.key());
-    Value::Object(body)
+fn settings_of(draft: &Draft) -> RawRequest {
+    let mut settings = draft.to_raw();
+    settings.set(Field::ReferenceAudioUrl, RawValue::Missing);
+    settings.set(Field::Text, RawValue::Missing);
+    settings
 }
 
 /// `draft` with a preset's settings, keeping its voice and text.
-fn with_settings(draft: &Draft, settings: &Value) -> Draft {
-    let mut loaded = Draft::from_json(settings);
+fn with_settings(draft: &Draft, settings: &RawRequest) -> Draft {
+    let mut loaded = Draft::from_raw(settings);
     loaded.reference_audio_url = draft.reference_audio_url.clone();
     loaded.text = draft.text.clone();
     loaded
@@ -39,7 +48,23 @@ fn with_settings(draft: &Draft, settings: &Value) -> Draft {
 
 #[component]
 pub fn SavedPresets(draft: RwSignal<Draft>) -> impl IntoView {
-    let presets = RwSignal::new(load());
+    let presets = RwSignal::new(Presets::new());
+    let loaded = RwSignal::new(false);
+    // The kept presets go first; one saved meanwhile under the same name is the newer.
+    let load = move || async move {
+        if loaded.get_untracked() {
+            return;
+        }
+        if let Ok(kept) = kept().await {
+            loaded.set(true);
+            presets.update(|presets| {
+                let saved_meanwhile = std::mem::replace(presets, kept);
+                presets.retain(|(name, _)| saved_meanwhile.iter().all(|(newer, _)| newer != name));
+                presets.extend(saved_meanwhile);
+            });
+        }
+    };
+    request_idle_callback(move || spawn_local(load()));
     let save = move |_| {
         let Ok(Some(name)) = window().prompt_with_message("Name this preset") else { return };
         let name = name.trim().to_owned();
@@ -50,7 +75,14 @@ pub fn SavedPresets(draft: RwSignal<Draft>) -> impl IntoView {
         presets.update(|presets| {
             presets.retain(|(kept, _)| *kept != name);
             presets.push((name, settings));
-            keep(presets);
+        });
+        // Kept on this device with the others once its part is here; until then (or if it can't come), for this
+        // visit.
+        spawn_local(async move {
+            load().await;
+            if loaded.get_untracked() {
+                let _ = keep(presets.get_untracked()).await;
+            }
         });
     };
     let apply = move |event: leptos::ev::Event| {

@@ -2,42 +2,33 @@
 //! it is the proxy's offer (as at `/api/config`); hosted as static files, the host's defaults, if any (then the
 //! person gives a gateway and key).
 
-use serde::Deserialize;
+use js_sys::{Array, Reflect, JSON};
+use wasm_bindgen::JsValue;
 use zonos_api::Language;
 
 use crate::platform::http;
 
 /// A sample reference voice.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Voice {
     pub name: String,
     pub url: String,
-    #[serde(default)]
     pub language: Option<Language>,
 }
 
 /// What the proxy offers (`GET /api/config`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Offer {
-    /// Set by the proxy only: a static host's `config.json` is not an offer.
-    #[serde(default)]
-    pub proxy: bool,
-    #[serde(default)]
     pub sandbox: bool,
-    #[serde(default)]
     pub events: bool,
-    #[serde(default)]
     pub uploads: bool,
-    #[serde(default)]
     pub voices: Vec<Voice>,
 }
 
 /// Defaults set by whoever hosts the page as static files (`config.json`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostDefaults {
-    #[serde(default)]
     pub gateway_url: Option<String>,
-    #[serde(default)]
     pub voices: Vec<Voice>,
 }
 
@@ -58,12 +49,38 @@ impl Connection {
 
 /// Reads the `config.json` beside the page: one request, whoever serves it.
 pub async fn discover() -> Connection {
-    let text = match http::send("GET", "config.json", &[], None, 10).await {
-        Ok(answer) if answer.status == 200 => answer.body,
-        _ => return Connection::Direct(HostDefaults::default()),
+    match http::send("GET", "config.json", &[], None, 10).await {
+        Ok(answer) if answer.status == 200 => read_config(&answer.body),
+        _ => Connection::Direct(HostDefaults::default()),
+    }
+}
+
+/// What a `config.json` says: the proxy's offer when it says `"proxy": true` (a static host's file is not an offer),
+/// else a host's defaults. Missing or ill-typed entries are left out. Read with the browser's JSON parser: a Rust
+/// one would weigh on the first load for this one small file.
+pub fn read_config(text: &str) -> Connection {
+    let config = JSON::parse(text).unwrap_or(JsValue::NULL);
+    let entry = |value: &JsValue, name: &str| {
+        if value.is_object() {
+            Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
     };
-    match serde_json::from_str::<Offer>(&text) {
-        Ok(offer) if offer.proxy => Connection::Proxy(offer),
-        _ => Connection::Direct(serde_json::from_str(&text).unwrap_or_default()),
+    let flag = |name: &str| entry(&config, name).as_bool().unwrap_or(false);
+    let voice = |value: JsValue| {
+        Some(Voice {
+            name: entry(&value, "name").as_string()?,
+            url: entry(&value, "url").as_string()?,
+            language: entry(&value, "language").as_string().and_then(|code| Language::from_code(&code)),
+        })
+    };
+    let listed = entry(&config, "voices");
+    let voices =
+        if Array::is_array(&listed) { Array::from(&listed).iter().filter_map(voice).collect() } else { Vec::new() };
+    if flag("proxy") {
+        Connection::Proxy(Offer { sandbox: flag("sandbox"), events: flag("events"), uploads: flag("uploads"), voices })
+    } else {
+        Connection::Direct(HostDefaults { gateway_url: entry(&config, "gateway_url").as_string(), voices })
     }
 }

@@ -4,11 +4,14 @@
 pub mod connection;
 mod error;
 
+use leptos::prelude::*;
 use zonos_api::{GenerateRequest, JobStatusResponse, SubmitAccepted, SubmitAnswer, API_KEY_HEADER, GENERATE_PATH};
 
 pub use error::{GatewayError, DEFAULT_RETRY_SECONDS};
 
 use crate::platform::http;
+use crate::settings::Settings;
+use connection::Connection;
 
 /// How long the gateway may take to queue a submission, and to answer a status call.
 const SUBMIT_TIMEOUT_SECONDS: u32 = 30;
@@ -112,5 +115,21 @@ fn origin_of(url: &str) -> String {
     match url.split_once("://") {
         Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
         None => url.to_owned(),
+    }
+}
+
+/// The gateway to use now, or why there is none.
+pub fn gateway_for(connection: RwSignal<Option<Connection>>, settings: Settings) -> Result<Gateway, String> {
+    match connection.get_untracked() {
+        None => Err("Still finding the gateway: try again in a moment.".to_owned()),
+        Some(Connection::Proxy(offer)) => Ok(Gateway::through_proxy(offer.events)),
+        Some(Connection::Direct(_)) => {
+            let key = settings.key.get_untracked();
+            if key.trim().is_empty() {
+                Err("Enter your API key under Connection: this page calls the gateway directly.".to_owned())
+            } else {
+                Ok(Gateway::direct(&settings.gateway_url.get_untracked(), &key))
+            }
+        }
     }
 }

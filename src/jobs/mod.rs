@@ -3,6 +3,7 @@
 //! Every job is kept in this device's storage as it changes, so a reload loses nothing that was paid for.
 
 pub mod follower;
+mod kept;
 mod runner;
 mod view;
 
@@ -10,13 +11,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use zonos_api::{GenerateRequest, JobStatus, Output};
 
-use crate::platform::storage::{self, Keep};
 use crate::script::Part;
 
+pub use kept::restore;
 pub use runner::{drive, preload_driver, Drive};
-pub use view::{job_list, preload_job_list, JobActions};
-
-const STORAGE_ITEM: &str = "zonos-studio.takes";
+pub use view::{job_list, JobActions};
 
 /// Where a job stands, as the page tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,28 +160,43 @@ pub struct Jobs {
     list: RwSignal<Vec<RwSignal<Job>>>,
 }
 
+impl Default for Jobs {
+    fn default() -> Self {
+        Jobs::new()
+    }
+}
+
 impl Jobs {
-    /// The jobs kept from earlier visits, kept again whenever one changes.
-    pub fn load() -> Jobs {
-        let kept: Vec<Job> = storage::get(Keep::Device, STORAGE_ITEM)
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default();
-        let list = RwSignal::new(kept.into_iter().map(|job| RwSignal::new(job.reloaded())).collect::<Vec<_>>());
-        Effect::new(move |ran_before: Option<()>| {
-            let jobs: Vec<Job> = list.with(|list| list.iter().map(|job| job.get()).collect());
-            // The first run only subscribes: what was just read needs no writing back at start-up.
-            if ran_before.is_some() {
-                storage::set(Keep::Device, STORAGE_ITEM, &serde_json::to_string(&jobs).expect("jobs serialize"));
-            }
-        });
-        Jobs { list }
+    /// No jobs yet: those kept from earlier visits come with [`restore`].
+    pub fn new() -> Jobs {
+        Jobs { list: RwSignal::new(Vec::new()) }
     }
 
-    /// The jobs a reload found still being followed.
-    pub fn following(&self) -> Vec<RwSignal<Job>> {
-        self.list.with_untracked(|list| {
-            list.iter().copied().filter(|job| job.with_untracked(|job| job.phase == Phase::Following)).collect()
-        })
+    /// Puts `kept` (from an earlier visit) before the jobs started since the page opened, which are numbered after
+    /// them.
+    fn put_first(&self, kept: Vec<RwSignal<Job>>) {
+        let mut next = kept.iter().map(|job| job.with_untracked(|job| job.number)).max().unwrap_or(0) + 1;
+        self.list.update(|list| {
+            let mut renumbered = Vec::new();
+            for job in list.iter() {
+                job.update(|job| {
+                    renumbered.push((job.number, next));
+                    job.number = next;
+                    next += 1;
+                });
+            }
+            // A script is known by its first part's number.
+            for job in list.iter() {
+                job.update(|job| {
+                    if let Some(part) = &mut job.part {
+                        if let Some(&(_, new)) = renumbered.iter().find(|(old, _)| *old == part.script) {
+                            part.script = new;
+                        }
+                    }
+                });
+            }
+            list.splice(0..0, kept);
+        });
     }
 
     /// A new job for `request`, being sent.

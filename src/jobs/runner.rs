@@ -32,7 +32,7 @@ pub enum Drive {
     CheckAgain,
 }
 
-crate::parts::later! {
+crate::parts::later! { part driver:
     /// Sending and following: loaded with the first job, or ahead of it once the page is idle.
     pub fn driver(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) -> LocalBoxFuture<'static, ()> {
         match drive {

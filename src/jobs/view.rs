@@ -1,13 +1,19 @@
 //! The jobs as the person sees them: one card per take, newest first, each with its timeline and outcome.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
 use super::{Delivery, Job, Jobs, Phase};
 use crate::figures;
+use crate::platform::time::now_ms;
 use crate::player::{cache, TakePlayer};
 use crate::script::ScriptCard;
+
+/// How often running takes' clocks are redrawn.
+const TICK_MS: u64 = 250;
 
 /// What the person can do with a job.
 #[derive(Debug, Clone, Copy)]
@@ -19,17 +25,22 @@ pub struct JobActions {
     pub cache_audio: Signal<bool>,
 }
 
-crate::parts::later! {
+crate::parts::later! { part takes:
     /// The takes, loaded when there are some: a first visit doesn't download what shows them.
-    pub fn job_list(jobs: Jobs, now: Signal<f64>, actions: JobActions, media_url: Callback<String, String>) -> AnyView {
-        untrack(|| view! { <JobList jobs now actions media_url /> }.into_any())
+    pub fn job_list(jobs: Jobs, actions: JobActions, media_url: Callback<String, String>) -> AnyView {
+        untrack(|| view! { <JobList jobs actions media_url /> }.into_any())
     }
-    preload preload_job_list
 }
 
 /// One card per take, newest first; long scripts first, with their parts joined.
 #[component]
-fn JobList(jobs: Jobs, now: Signal<f64>, actions: JobActions, media_url: Callback<String, String>) -> impl IntoView {
+fn JobList(jobs: Jobs, actions: JobActions, media_url: Callback<String, String>) -> impl IntoView {
+    // The clock that running takes' timelines read, redrawn while the takes are on screen.
+    let clock = RwSignal::new(now_ms());
+    if let Ok(ticking) = set_interval_with_handle(move || clock.set(now_ms()), Duration::from_millis(TICK_MS)) {
+        on_cleanup(move || ticking.clear());
+    }
+    let now = Signal::from(clock);
     let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
     // A forgotten take's audio goes from this device too.
     let forget_audio = move |links: Vec<String>| {

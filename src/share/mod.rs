@@ -1,28 +1,43 @@
 //! A link that opens the same setup: the form's request body in the URL's fragment (never sent to a server, and
-//! never holding the key, which is not part of the form).
+//! never holding the key, which is not part of the form). Writing and reading the body is the studio part's work
+//! (the button stands below the form, see `panels`): the first screen does without a JSON library.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::form::Draft;
+use crate::parts::Unloaded;
 
 const PREFIX: &str = "#form=";
 
 /// The page's address with `draft` in its fragment.
-pub fn link(draft: &Draft) -> String {
+fn link(draft: &Draft) -> String {
     let location = window().location();
     let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
     let body = serde_json::to_string(&draft.to_json()).expect("JSON serializes");
     format!("{page}{PREFIX}{}", String::from(js_sys::encode_uri_component(&body)))
 }
 
-/// The draft a shared link carries, if the page was opened with one.
-pub fn shared_draft() -> Option<Draft> {
-    let fragment = window().location().hash().ok()?;
+crate::parts::later! { part studio:
+    /// The draft in a shared link's fragment, if it holds one.
+    fn read_shared(fragment: String) -> Option<Draft> {
+        decode(&fragment)
+    }
+}
+
+fn decode(fragment: &str) -> Option<Draft> {
     let encoded = fragment.strip_prefix(PREFIX)?;
     let body = js_sys::decode_uri_component(encoded).ok()?;
     let body: Value = serde_json::from_str(&String::from(body)).ok()?;
     Some(Draft::from_json(&body))
+}
+
+/// The draft a shared link carries, if the page was opened with one (its part loads only then).
+pub async fn shared_draft() -> Result<Option<Draft>, Unloaded> {
+    match window().location().hash() {
+        Ok(fragment) if fragment.starts_with(PREFIX) => read_shared(fragment).await,
+        _ => Ok(None),
+    }
 }
 
 /// "Copy share link": puts the link on the clipboard and in the address bar.

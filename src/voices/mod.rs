@@ -14,8 +14,9 @@ use crate::form::Draft;
 use crate::gateway::connection::Voice;
 
 /// A choice of sample voice; picking one sets the reference audio URL. "Your own" leaves the URL to the person.
+/// `voices` is `None` until the page knows them: the choice then stands there, not yet open.
 #[component]
-pub fn VoicePicker(voices: Signal<Vec<Voice>>, draft: RwSignal<Draft>) -> impl IntoView {
+pub fn VoicePicker(voices: Signal<Option<Vec<Voice>>>, draft: RwSignal<Draft>) -> impl IntoView {
     let selected = move || draft.with(|draft| draft.reference_audio_url.clone());
     let pick = move |event: leptos::ev::Event| {
         let url = event_target_value(&event);
@@ -23,24 +24,27 @@ pub fn VoicePicker(voices: Signal<Vec<Voice>>, draft: RwSignal<Draft>) -> impl I
             draft.update(|draft| draft.reference_audio_url = url);
         }
     };
+    let known = move || voices.with(Option::is_some);
+    let listed = move || voices.get().unwrap_or_default();
     view! {
-        <Show when=move || voices.with(|voices| !voices.is_empty())>
+        <Show when=move || voices.with(|voices| voices.as_ref().is_none_or(|voices| !voices.is_empty()))>
             <div class="field">
                 <label for="sample-voice">"Sample voice"</label>
-                <select id="sample-voice" on:change=pick>
-                    <option value="" prop:selected=move || !voices.with(|voices| voices.iter().any(|voice| voice.url == selected()))>
-                        "Your own (enter its URL below)"
-                    </option>
-                    {move || {
-                        voices
-                            .get()
-                            .into_iter()
-                            .map(|voice| {
-                                let url = voice.url.clone();
-                                view! { <option value=voice.url prop:selected=move || selected() == url>{voice.name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                <select id="sample-voice" on:change=pick disabled=move || !known()>
+                    <Show when=known fallback=|| view! { <option value="">"Finding sample voices…"</option> }>
+                        <option value="" prop:selected=move || !listed().iter().any(|voice| voice.url == selected())>
+                            "Your own (enter its URL below)"
+                        </option>
+                        {move || {
+                            listed()
+                                .into_iter()
+                                .map(|voice| {
+                                    let url = voice.url.clone();
+                                    view! { <option value=voice.url prop:selected=move || selected() == url>{voice.name}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </Show>
                 </select>
             </div>
         </Show>

@@ -98,7 +98,7 @@ fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<AudioContext> {
 
 /// "Record a reference". The recorder itself loads on the first press, and starts recording at once.
 #[component]
-pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl IntoView {
+pub fn ReferenceRecorder(offered: Signal<Option<bool>>, draft: RwSignal<Draft>) -> impl IntoView {
     let opened = RwSignal::new(false);
     let attempt = RwSignal::new(0_u32);
     // A pointer on the button, or the focus, is a hint: the recorder's part starts loading before the press.
@@ -108,7 +108,7 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
         })
     };
     view! {
-        <Show when=move || offered.get()>
+        <Show when=move || offered.get() != Some(false)>
             <div class="recorder" role="group" aria-label="Record a reference">
                 <Show
                     when=move || opened.get()
@@ -116,6 +116,7 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
                         <div class="recorder-bar">
                             <button
                                 type="button"
+                                disabled=move || offered.get().is_none()
                                 on:click=move |_| opened.set(true)
                                 on:pointerenter=move |_| fetch_ahead()
                                 on:focus=move |_| fetch_ahead()
@@ -137,7 +138,7 @@ pub fn ReferenceRecorder(offered: Signal<bool>, draft: RwSignal<Draft>) -> impl 
     }
 }
 
-crate::parts::later! {
+crate::parts::later! { part recorder:
     fn recorder(draft: RwSignal<Draft>) -> AnyView {
         untrack(|| view! { <Recorder draft /> }.into_any())
     }
@@ -229,7 +230,7 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
         let Some(blob) = kept.with_untracked(|wav| wav.as_deref().and_then(audio::blob)) else { return };
         problem.set(None);
         spawn_local(async move {
-            match upload(&blob, "recording.wav".to_owned()).await {
+            match upload(blob.clone(), "recording.wav".to_owned()).await {
                 Ok(url) => {
                     draft.update(|draft| draft.reference_audio_url = url);
                     done.set(Some("The recording is the reference now.".into()));

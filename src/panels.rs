@@ -1,0 +1,49 @@
+//! The panels below the form: the share link, the connection settings and the API call. No first look needs them:
+//! they come with the studio part once the page is ready, after the first screen.
+
+use leptos::prelude::*;
+
+use crate::api_call::ApiCallPanel;
+use crate::form::Draft;
+use crate::gateway::connection::Connection;
+use crate::settings::{ConnectionPanel, Settings};
+use crate::share::ShareLink;
+
+crate::parts::later! { part studio:
+    pub fn below_the_form(draft: RwSignal<Draft>, connection: RwSignal<Option<Connection>>, settings: Settings) -> AnyView {
+        untrack(|| view! { <BelowTheForm draft connection settings /> }.into_any())
+    }
+}
+
+#[component]
+fn BelowTheForm(draft: RwSignal<Draft>, connection: RwSignal<Option<Connection>>, settings: Settings) -> impl IntoView {
+    let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
+    let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
+    let request = Signal::derive(move || {
+        draft.with(Draft::to_request).map_err(|problems| {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!("The form is not valid yet: {}.", problems.join("; "))
+        })
+    });
+    // The call as the gateway receives it: from this page in direct mode; from the server, to the sandbox it
+    // mounts or to the documented gateway, otherwise.
+    let call_target = Signal::derive(move || match connection.get() {
+        Some(Connection::Direct(_)) => settings.gateway_url.get(),
+        Some(Connection::Proxy(offer)) if offer.sandbox => {
+            format!("{}/sandbox", window().location().origin().unwrap_or_default())
+        }
+        _ => zonos_api::DEFAULT_GATEWAY_URL.to_owned(),
+    });
+    let masked_key = Signal::derive(move || {
+        if direct.get() {
+            crate::api_call::masked(&settings.key.get())
+        } else {
+            crate::api_call::masked("")
+        }
+    });
+    view! {
+        <ShareLink draft />
+        <ConnectionPanel settings direct sandbox />
+        <ApiCallPanel request gateway_url=call_target masked_key />
+    }
+}
