@@ -15,8 +15,8 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `trunk build --release` into `dist/`, split into parts that load when needed, then brotli and gzip variants of
-/// each asset.
+/// `trunk build --release` into `dist/`, split into parts that load when needed, its JS minified, its first screen
+/// prerendered into the page, then brotli and gzip variants of each asset.
 pub fn build_app() -> Result<()> {
     announce("Fetching crates (trunk builds offline)");
     execute(cargo().args(["fetch", "--quiet"]))?;
@@ -28,8 +28,24 @@ pub fn build_app() -> Result<()> {
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", wasm_split::RUSTFLAGS),
     )?;
     wasm_split::split(&dist())?;
+    minify_scripts(&dist())?;
+    announce("Prerendering the first screen into the page (the app renders it, in headless Chromium)");
+    execute(Command::new("node").arg(root().join("xtask").join("prerender.mjs")).arg(dist()))?;
     announce("Precompressing the app (brotli and gzip)");
     precompress(&dist())
+}
+
+/// Minifies the JS glue and the parts' loader with terser: the browser parses every byte before the app can start.
+fn minify_scripts(dist: &Path) -> Result<()> {
+    announce("Minifying the app's JS (terser)");
+    let stem = wasm_split::glue_stem(dist)?;
+    let terser = root().join("node_modules").join(".bin").join("terser");
+    for script in [dist.join(format!("{stem}.js")), dist.join(format!("{stem}-split")).join("load.js")] {
+        execute(
+            Command::new(&terser).arg(&script).args(["--module", "--compress", "--mangle", "--output"]).arg(&script),
+        )?;
+    }
+    Ok(())
 }
 
 /// Which build of the server to make.

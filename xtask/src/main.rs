@@ -5,6 +5,7 @@ mod app_build;
 mod bench;
 mod demo;
 mod process;
+mod short_imports;
 mod test;
 mod toolchain;
 mod wasm_split;
@@ -17,7 +18,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo [--addr HOST:PORT]   install what is missing, build the app, serve it (default 127.0.0.1:8080)
   test                      install what is missing, run every check and test (what CI runs)
-  bench                     measure the release build: first-load transfer and time to a usable page";
+  bench                     measure the release build: first-load transfer and time to a usable page
+  build                     install the build tools if missing, build the release app into dist/";
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&args[1..]),
         Some("test") => test::run(),
         Some("bench") => bench::run(),
+        Some("build") => toolchain::ensure_build_tools().and_then(|()| app_build::build_app()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -107,8 +107,8 @@ fn apt_packages(packages: &[&str]) -> Result<()> {
     execute(apt(&["install", "-y"]).args(&missing))
 }
 
-/// npm's packages (wasm-opt from binaryen, Playwright), exactly as `package-lock.json` pins them. `npm ci` runs
-/// only when the lock file changed since the last install.
+/// npm's packages (wasm-opt from binaryen, terser, Playwright), exactly as `package-lock.json` pins them. `npm ci`
+/// runs only when the lock file changed since the last install.
 fn node_packages() -> Result<()> {
     if version_of("npm").is_none() {
         apt_packages(&["nodejs", "npm"])?;
@@ -119,15 +119,17 @@ fn node_packages() -> Result<()> {
         println!("    npm packages are installed");
         return Ok(());
     }
-    announce("Installing npm packages: wasm-opt (binaryen) and Playwright, without a browser download");
+    announce("Installing npm packages: wasm-opt (binaryen), terser and Playwright, without a browser download");
     execute(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     fs::write(&stamp, lock).map_err(io_error("writing the npm install stamp"))
 }
 
-/// What `trunk build` needs: the wasm target, trunk, wasm-bindgen's CLI and wasm-opt.
+/// What the app's build needs: the wasm target, trunk, wasm-bindgen's CLI, wasm-opt and terser, and Debian's
+/// Chromium, in which the app prerenders its first screen.
 pub fn ensure_build_tools() -> Result<()> {
     announce("Checking the build tools");
     rust_wasm_target()?;
+    apt_packages(&["chromium"])?;
     CargoTool { krate: "trunk", version: TRUNK_VERSION.to_owned(), binaries: &["trunk"], locked: true, minutes: 7 }
         .ensure()?;
     // Not --locked: its lock file pins a webpki-roots version the registry does not serve.
@@ -147,7 +149,8 @@ pub fn ensure_speech() -> Result<()> {
     apt_packages(&["espeak-ng"])
 }
 
-/// Debian's Chromium and its driver, for wasm-bindgen-test and Playwright (never a downloaded browser); curl and
+/// Debian's Chromium (see [`ensure_build_tools`]) and its driver, for wasm-bindgen-test and Playwright (never a
+/// downloaded browser); curl and
 /// Python's requests, which run the docs' own examples against the sandbox (node, for the JavaScript one, comes
 /// with npm).
 pub fn ensure_test_tools() -> Result<()> {

@@ -1,0 +1,69 @@
+// Prerenders the app's first screen into the built page, so that it is drawn, and usable, from the first paint:
+// the app itself renders it, in headless Chromium, as a first visit shows it before the page has found its gateway.
+// The app then takes the page over when it starts (src/prerendered.rs).
+// Usage: node xtask/prerender.mjs DIST   (cargo xtask builds the app, then runs this)
+import { createServer } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const dist = process.argv[2];
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+// The build, as a static host serves it; `config.json` never answers, so the page stays as it is before it knows
+// its gateway, whoever serves it later.
+const server = createServer(async (request, response) => {
+  const path = new URL(request.url, 'http://localhost').pathname;
+  if (path === '/config.json') return;
+  const file = normalize(join(dist, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(normalize(dist))) return response.writeHead(403).end();
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    response.writeHead(404).end();
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.zonosStarted !== undefined, null, { timeout: 30_000 });
+  if (problems.length > 0) throw new Error(`the app failed while prerendering: ${problems.join('; ')}`);
+  const body = await page.evaluate(() => {
+    // What the controls hold as properties goes into the markup, which is all a page's HTML can carry.
+    for (const control of document.body.querySelectorAll('input, textarea, select')) {
+      if (control.type === 'checkbox' || control.type === 'radio') {
+        control.toggleAttribute('checked', control.checked);
+      } else if (control.tagName === 'TEXTAREA') {
+        control.textContent = control.value;
+      } else if (control.tagName === 'SELECT') {
+        for (const option of control.options) option.toggleAttribute('selected', option.selected);
+      } else if (control.type !== 'file') {
+        control.setAttribute('value', control.value);
+      }
+    }
+    return document.body.innerHTML;
+  });
+  if (!body.includes('Generate')) throw new Error('the prerendered page has no Generate button');
+  const index = join(dist, 'index.html');
+  const html = await readFile(index, 'utf8');
+  const start = html.indexOf('<body>') + '<body>'.length;
+  const end = html.indexOf('</body>');
+  if (start < '<body>'.length || end < start) throw new Error(`${index} has no <body>…</body> to fill`);
+  const noscript = html.slice(start, end).match(/<noscript>[\s\S]*?<\/noscript>/)?.[0] ?? '';
+  await writeFile(index, `${html.slice(0, start)}${noscript}${body}${html.slice(end)}`);
+  console.log(`    prerendered the first screen into ${index} (${body.length} characters)`);
+} finally {
+  await browser.close();
+  server.close();
+  server.closeAllConnections();
+}
