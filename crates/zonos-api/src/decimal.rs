@@ -10,9 +10,11 @@ pub struct Decimal {
 }
 
 impl Decimal {
-    /// `units` × 10^-`places`; at most 15 places, so that the `f64` is exact to read.
+    /// `units` × 10^-`places`. At most 15 places and |`units`| ≤ 2^53: both are then exact in `f64`, so that
+    /// [`Decimal::to_f64`] is correctly rounded.
     pub const fn new(units: i64, places: u32) -> Decimal {
         assert!(places <= 15, "at most 15 decimal places");
+        assert!(units.unsigned_abs() <= 1 << 53, "at most 2^53 units");
         Decimal { units, places }
     }
 
@@ -20,7 +22,8 @@ impl Decimal {
         Decimal::new(units, 0)
     }
 
-    /// The nearest `f64`: both `units` and 10^`places` are exact in `f64`, and IEEE division rounds correctly.
+    /// The nearest `f64` (the one a JSON parser reads from the text): one correctly rounded IEEE division of two
+    /// exact values.
     pub fn to_f64(self) -> f64 {
         self.units as f64 / 10_f64.powi(self.places as i32)
     }

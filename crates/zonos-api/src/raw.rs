@@ -50,9 +50,13 @@ impl RawValue {
             RawValue::Missing => None,
             RawValue::Text(text) => Some(Value::from(text.as_str())),
             RawValue::Boolean(flag) => Some(Value::from(*flag)),
-            RawValue::Number { value, .. } => {
-                exact_integer(*value).map(Value::from).or_else(|| Number::from_f64(*value).map(Value::Number))
-            }
+            // JSON has no infinity (`1e999` overflows): it goes as the text written, which validation names as not a number.
+            RawValue::Number { value, written } => Some(
+                exact_integer(*value)
+                    .map(Value::from)
+                    .or_else(|| Number::from_f64(*value).map(Value::Number))
+                    .unwrap_or_else(|| Value::from(written.as_str())),
+            ),
             RawValue::Other(written) => serde_json::from_str(written).ok(),
         }
     }
@@ -145,5 +149,12 @@ mod tests {
             json!({ "reference_audio_url": "https://a.example/v.wav", "text": ["not", "a", "string"],
                     "accurate_mode": false, "temperature": 1.15, "top_k": 106 })
         );
+    }
+
+    #[test]
+    fn a_number_json_cannot_hold_is_kept_as_written() {
+        let mut raw = RawRequest::default();
+        raw.set(Field::Temperature, RawValue::Number { value: f64::INFINITY, written: "1e999".to_owned() });
+        assert_eq!(raw.to_json(), json!({ "temperature": "1e999" }));
     }
 }
