@@ -34,10 +34,15 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   const problems = [];
+  // An uncaught error, or a panic (the panic hook writes it to the console): the screen may be half drawn.
   page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  const failed = () => {
+    if (problems.length > 0) throw new Error(`the app failed while prerendering: ${problems.join('; ')}`);
+  };
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.zonosStarted !== undefined, null, { timeout: 30_000 });
-  if (problems.length > 0) throw new Error(`the app failed while prerendering: ${problems.join('; ')}`);
+  failed();
   const body = await page.evaluate(() => {
     // What the controls hold as properties goes into the markup, which is all a page's HTML can carry.
     for (const control of document.body.querySelectorAll('input, textarea, select')) {
@@ -53,6 +58,7 @@ try {
     }
     return document.body.innerHTML;
   });
+  failed();
   if (!body.includes('Generate')) throw new Error('the prerendered page has no Generate button');
   const index = join(dist, 'index.html');
   const html = await readFile(index, 'utf8');

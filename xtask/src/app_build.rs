@@ -21,6 +21,8 @@ pub fn build_app() -> Result<()> {
     announce("Fetching crates (trunk builds offline)");
     execute(cargo().args(["fetch", "--quiet"]))?;
     announce("Building the app with trunk, release profile (the first build takes about 2 minutes)");
+    // Trunk's minifier can't read wasm-bindgen's glue; that glue is replaced by the split's, which terser minifies.
+    println!("    (trunk's warning \"Failed to minify JS\" is expected: terser minifies the glue below)");
     execute(
         Command::new("trunk")
             .args(["build", "--release"])

@@ -20,6 +20,8 @@ struct Renamer<'a> {
     glue_module: &'a str,
     /// Each renamed import: its name, its short name.
     renamed: Vec<(String, String)>,
+    /// Imports from the glue came in a compact group, which is left as it is.
+    grouped: bool,
 }
 
 impl Reencode for Renamer<'_> {
@@ -37,7 +39,14 @@ impl Reencode for Renamer<'_> {
                 self.renamed.push((import.name.to_owned(), short));
                 Ok(())
             }
-            other => utils::parse_imports(self, section, other),
+            other => {
+                if let wasmparser::Imports::Compact1 { module, .. } | wasmparser::Imports::Compact2 { module, .. } =
+                    &other
+                {
+                    self.grouped |= *module == self.glue_module;
+                }
+                utils::parse_imports(self, section, other)
+            }
         }
     }
 }
@@ -68,11 +77,15 @@ fn replace_once(text: &str, name: &str, short: &str) -> Result<String> {
 pub fn shorten(wasm: &Path, glue: &Path, glue_file: &str) -> Result<()> {
     let bytes = fs::read(wasm).map_err(io_error(format!("reading {}", wasm.display())))?;
     let glue_module = format!("./{glue_file}");
-    let mut renamer = Renamer { glue_module: &glue_module, renamed: Vec::new() };
+    let mut renamer = Renamer { glue_module: &glue_module, renamed: Vec::new(), grouped: false };
     let mut module = Module::new();
     renamer
         .parse_core_module(&mut module, wasmparser::Parser::new(0), &bytes)
         .map_err(|error| XtaskError::Check(format!("re-encoding {}: {error:?}", wasm.display())))?;
+    // They would keep the glue's old module name, which the glue no longer answers to: an error only at run time.
+    if renamer.grouped {
+        return Err(XtaskError::Check(format!("{} imports from the glue in a compact group", wasm.display())));
+    }
     let mut text = fs::read_to_string(glue).map_err(io_error(format!("reading {}", glue.display())))?;
     text = replace_once(&text, &format!("\"{glue_module}\":"), &format!("\"{GLUE_MODULE}\":"))?;
     for (name, short) in &renamer.renamed {
