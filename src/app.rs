@@ -11,7 +11,7 @@ use crate::platform::time::now_ms;
 use crate::prerendered::Carried;
 use crate::script;
 use crate::settings::Settings;
-use crate::startup::{self, Starting};
+use crate::startup::{self, Restore, Starting};
 use crate::voices::{ReferencePreview, ReferenceRecorder, ReferenceUpload, VoicePicker};
 use futures::StreamExt;
 
@@ -19,23 +19,24 @@ use futures::StreamExt;
 /// prerendered page held when the app took it over.
 #[component]
 pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
-    let draft = RwSignal::new(carried.draft.unwrap_or_default());
+    let draft = RwSignal::new(crate::share::opening_draft(carried.draft));
     let connection = RwSignal::new(None::<Connection>);
     let settings = Settings::load();
     let jobs = Jobs::new();
     let page_problem = RwSignal::new(None::<String>);
+    let generate_pending = RwSignal::new(carried.generate);
+    let takes_restore = RwSignal::new(Restore::NotYet);
     // Tries at loading the takes' part (see `parts`), which shows the takes and restores those kept from a past
     // visit: "Try again" makes another.
     let takes_attempt = RwSignal::new(0_u32);
 
-    let takes_unloaded = RwSignal::new(false);
-    let starting = Starting { draft, connection, settings, jobs, page_problem, takes_unloaded };
-    startup::start(starting, carried.generate);
+    let starting = Starting { draft, connection, settings, jobs, generate_pending, takes_restore };
+    startup::start(starting);
     // "Try again" on the takes also brings back the kept ones, if that is what failed.
     Effect::watch(
         move || takes_attempt.get(),
         move |_, _, _| {
-            if takes_unloaded.get_untracked() {
+            if takes_restore.get_untracked() == Restore::Unloaded {
                 startup::restore_takes(starting);
             }
         },
@@ -104,7 +105,13 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         </header>
         <main class="workspace">
             <div class="controls">
-                <ParameterForm draft on_generate busy=jobs.sending()>
+                <ParameterForm
+                    draft
+                    on_generate
+                    busy=jobs.sending()
+                    ready=Signal::derive(move || connection.with(Option::is_some))
+                    held=generate_pending
+                >
                     <div class="voice-sources">
                         <VoicePicker voices draft />
                         <ReferenceUpload offered=uploads draft />
@@ -126,7 +133,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
             <div class="results">
                 {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
                 // Without takes on screen (whose list would say so itself).
-                <Show when=move || takes_unloaded.get() && jobs.list().with(Vec::is_empty)>
+                <Show when=move || takes_restore.get() == Restore::Unloaded && jobs.list().with(Vec::is_empty)>
                     <Unavailable attempt=takes_attempt />
                 </Show>
                 <Show

@@ -1,6 +1,6 @@
-//! What the page does as it starts, in order: it opens a shared link's form, finds how it reaches the gateway (and
-//! with it the sample voices), marks itself ready, carries out a Generate pressed on the prerendered page, fetches
-//! what the first Generate needs, and brings back the takes kept from a past visit.
+//! What the page does as it starts, in order: it finds how it reaches the gateway (and with it the sample voices),
+//! marks itself ready, carries out a Generate pressed before then, fetches what the first Generate needs, and
+//! brings back the takes kept from a past visit.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,22 +19,33 @@ pub struct Starting {
     pub connection: RwSignal<Option<Connection>>,
     pub settings: Settings,
     pub jobs: Jobs,
-    pub page_problem: RwSignal<Option<String>>,
-    /// The takes kept from a past visit could not be brought back: their part could not be fetched.
-    pub takes_unloaded: RwSignal<bool>,
+    /// Generate was pressed before the gateway was found: it is carried out once it is, once.
+    pub generate_pending: RwSignal<bool>,
+    pub takes_restore: RwSignal<Restore>,
 }
 
-/// Starts the page. `generate`: Generate was pressed on the prerendered page.
-pub fn start(starting: Starting, generate: bool) {
-    open_shared_form(starting);
+/// Where bringing back the kept takes stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restore {
+    NotYet,
+    Running,
+    Done,
+    /// Their part could not be fetched: "Try again" begins it again.
+    Unloaded,
+}
+
+/// Starts the page: finds the gateway, carries out a Generate pressed meanwhile, then fetches what the first
+/// Generate needs and brings back the takes kept from a past visit.
+pub fn start(starting: Starting) {
     spawn_local(async move {
         find_the_gateway(starting).await;
         // The app is ready: the bench counts what was fetched until now as the first load.
         if let Some(performance) = window().performance() {
             let _ = performance.mark("zonos-ready");
         }
-        // A Generate pressed before the app started is carried out now, as if pressed now.
-        if generate {
+        // As if pressed now, with what the form holds now.
+        if starting.generate_pending.get_untracked() {
+            starting.generate_pending.set(false);
             if let Some(form) = document().get_element_by_id(PARAMETER_FORM_ID) {
                 let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
             }
@@ -48,25 +59,6 @@ pub fn start(starting: Starting, generate: bool) {
             })
         });
         restore_takes(starting);
-    });
-}
-
-/// A shared link's form replaces the defaults; the voice chosen meanwhile stays if the link names none.
-fn open_shared_form(Starting { draft, page_problem, .. }: Starting) {
-    spawn_local(async move {
-        match crate::share::shared_draft().await {
-            Ok(Some(shared)) => draft.update(|draft| {
-                let voice = std::mem::take(&mut draft.reference_audio_url);
-                *draft = shared;
-                if draft.reference_audio_url.trim().is_empty() {
-                    draft.reference_audio_url = voice;
-                }
-            }),
-            Ok(None) => {}
-            Err(unloaded) => {
-                page_problem.set(Some(format!("The shared form could not be opened. {}", unloaded.message())))
-            }
-        }
     });
 }
 
@@ -89,13 +81,19 @@ async fn find_the_gateway(Starting { draft, connection, settings, .. }: Starting
 }
 
 /// Brings back the takes kept from a past visit, once the connection is known (their audio's address depends on
-/// it). Those still running when the page was last closed are followed again: they were paid for.
-pub fn restore_takes(Starting { connection, settings, jobs, takes_unloaded, .. }: Starting) {
+/// it), unless that is under way or done; from then on every take is kept. Those still running when the page was
+/// last closed are followed again: they were paid for. On a first visit this fetches the takes' part all the same,
+/// ahead of the first take, which needs it.
+pub fn restore_takes(Starting { connection, settings, jobs, takes_restore, .. }: Starting) {
+    if matches!(takes_restore.get_untracked(), Restore::Running | Restore::Done) {
+        return;
+    }
+    takes_restore.set(Restore::Running);
     spawn_local(async move {
         let Ok(following) = jobs::restore(jobs).await else {
-            return takes_unloaded.set(true);
+            return takes_restore.set(Restore::Unloaded);
         };
-        takes_unloaded.set(false);
+        takes_restore.set(Restore::Done);
         match gateway_for(connection, settings) {
             Ok(gateway) => {
                 for job in following {

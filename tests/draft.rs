@@ -70,5 +70,41 @@ fn a_draft_written_as_a_body_reads_back_the_same() {
     draft.accurate_mode = false;
     draft.set_number(Field::TopK, "90".into());
     draft.set_number(Field::Seed, "abc".into());
-    assert_eq!(Draft::from_json(&draft.to_json()), draft);
+    assert_eq!(Draft::from_json_text(&draft.to_json().to_string()), Some(draft));
+    for not_a_body in ["[1]", "\"text\"", "null", "{", ""] {
+        assert_eq!(Draft::from_json_text(not_a_body), None, "{not_a_body}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_body_holds_numbers_as_written_and_drops_what_no_field_takes() {
+    let draft =
+        Draft::from_json_text(r#"{"top_k": 106, "temperature": 1.150, "seed": "7x", "text": [1], "min_p": {}}"#)
+            .unwrap();
+    assert_eq!(draft.number(Field::TopK), "106");
+    assert_eq!(draft.number(Field::Temperature), "1.15");
+    assert_eq!(draft.number(Field::Seed), "7x", "text in a number field is shown back, for validation to name");
+    assert_eq!(draft.text, Draft::default().text);
+    assert_eq!(draft.number(Field::MinP), Draft::default().number(Field::MinP));
+}
+
+#[wasm_bindgen_test]
+fn edits_from_the_defaults_are_laid_over_another_draft() {
+    let mut shared = Draft::default();
+    shared.reference_audio_url = VOICE.into();
+    shared.text = "Shared text.".into();
+    shared.set_number(Field::TopK, "90".into());
+    shared.set_number(Field::Seed, "5".into());
+    let mut typed = Draft::default();
+    typed.text = "Typed before the app started.".into();
+    typed.accurate_mode = !typed.accurate_mode;
+    typed.set_number(Field::Seed, "6".into());
+
+    let opened = shared.clone().with_edits(&typed);
+    assert_eq!(opened.reference_audio_url, VOICE, "not edited: the shared value stays");
+    assert_eq!(opened.number(Field::TopK), "90");
+    assert_eq!(opened.text, typed.text);
+    assert_eq!(opened.accurate_mode, typed.accurate_mode);
+    assert_eq!(opened.number(Field::Seed), "6");
+    assert_eq!(shared.clone().with_edits(&Draft::default()), shared, "nothing typed: the shared draft as it is");
 }

@@ -131,6 +131,30 @@ test('a Generate pressed before the app has started is sent once, when it has', 
   expect((await stats(request)).submissions_received).toBe(before.submissions_received + 1);
 });
 
+test('a Generate pressed while the page finds its gateway is held, said so, and sent once', async ({ page, request }) => {
+  const before = await stats(request);
+  let found = () => {};
+  const held = new Promise<void>((resolve) => (found = resolve));
+  await page.route(/\/config\.json$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect.poll(() => appStarted(page)).toBe(true);
+  await page.getByLabel('Text', { exact: true }).fill('Pressed before the gateway was found.');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Finding the gateway' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received);
+  found();
+  await expectPlayableTake(page, 1);
+  await expect(take(page, 1)).toContainText('Pressed before the gateway was found.');
+  await expect(page.getByRole('status').filter({ hasText: 'Finding the gateway' })).toHaveCount(0);
+  await expect(page.getByRole('article')).toHaveCount(1);
+  expect((await stats(request)).submissions_received).toBe(before.submissions_received + 1);
+});
+
 test('a FAILED job shows the gateway error, an ERROR job says it was not charged', async ({ page, request }) => {
   await arm(request, 'job-failed');
   await generate(page, 'This job fails.');

@@ -61,6 +61,13 @@ test('what is typed before the app has started is kept, and so is the caret', as
   const text = page.getByLabel('Text', { exact: true });
   await text.fill('Typed on the first screen');
   await page.getByLabel('Top-k', { exact: true }).fill('90');
+  // The temperature's slider, dragged: hidden from assistive technology (the field beside it is the control), it is
+  // found beside that field.
+  await page.locator('#temperature ~ input[type=range]').evaluate((slider: HTMLInputElement) => {
+    slider.value = '1.5';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await expect(page.getByLabel('Temperature', { exact: true })).toHaveValue('1.5');
   await text.focus();
   await text.press('End');
   expect(await appStarted(page)).toBe(false);
@@ -71,6 +78,7 @@ test('what is typed before the app has started is kept, and so is the caret', as
   await page.keyboard.type('Kept');
   await expect(text).toHaveValue('Kept');
   await expect(page.getByLabel('Top-k', { exact: true })).toHaveValue('90');
+  await expect(page.getByLabel('Temperature', { exact: true })).toHaveValue('1.5');
 });
 
 test('an out-of-range value is named with its range as it is typed, and reset restores the defaults', async ({ page }) => {

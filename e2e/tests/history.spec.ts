@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { slowStudio, studio } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
+import { appStarted, holdTheAppBack } from './startup';
 import { expectPlayableTake, generate, progress, take } from './takes';
 
 // Takes are kept on the device: a reload loses nothing that was paid for. One at a time: the slow studio's
@@ -35,6 +36,26 @@ test('a finished take survives a reload, plays with the network cut, and can be 
   await expect(page.getByRole('article')).toHaveCount(0);
   await page.reload();
   await expect(page.getByRole('article')).toHaveCount(0);
+});
+
+test('a Generate pressed as a page with kept takes starts is numbered after them, and both are kept', async ({ page }) => {
+  await page.goto(studio);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Kept from the first visit.');
+  await expectPlayableTake(page, 1);
+  const release = await holdTheAppBack(page);
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await generate(page, 'Pressed on the first screen after a reload.');
+  expect(await appStarted(page)).toBe(false);
+  release();
+  await expectPlayableTake(page, 2);
+  await expect(take(page, 2)).toContainText('Pressed on the first screen after a reload.');
+  await expect(take(page, 1)).toContainText('Kept from the first visit.');
+  await expect(page.getByRole('article')).toHaveCount(2);
+  await page.reload();
+  await expect(take(page, 1)).toContainText('Kept from the first visit.');
+  await expect(take(page, 2)).toContainText('Pressed on the first screen after a reload.');
+  await expect(page.getByRole('article')).toHaveCount(2);
 });
 
 test('a job running at a reload is followed again, not sent again', async ({ page, request }) => {

@@ -2,6 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { staticHost, studio } from '../servers';
+import { appStarted, holdTheAppBack } from './startup';
 import { expectPlayableTake, generate, take } from './takes';
 
 // The studio around the form: the API call as code, presets, and links that share a setup.
@@ -83,8 +84,16 @@ test('a share link opens the same form, and never carries the key', async ({ pag
   const link = (await page.getByRole('status').filter({ hasText: 'Link copied' }).getByRole('link').textContent()) ?? '';
   expect(link).not.toContain('sk-never-shared');
 
+  // The colleague sets a seed on the first screen, before the app has started: the link's form comes with the
+  // app, and what was typed stays.
   const colleague = await context.newPage();
-  await colleague.goto(link);
+  const release = await holdTheAppBack(colleague);
+  await colleague.goto(link, { waitUntil: 'domcontentloaded' });
+  await colleague.getByLabel('Seed').fill('77');
+  expect(await appStarted(colleague)).toBe(false);
+  release();
+  await expect.poll(() => appStarted(colleague)).toBe(true);
+  await expect(colleague.getByLabel('Seed')).toHaveValue('77');
   await expect(colleague.getByLabel('Text', { exact: true })).toHaveValue('A shared setup.');
   await expect(colleague.getByLabel('Top-k', { exact: true })).toHaveValue('300');
   await expect(colleague.getByLabel('Language')).toHaveValue('de');

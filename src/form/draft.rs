@@ -1,4 +1,5 @@
 use serde_json::Value;
+use wasm_bindgen::JsValue;
 use zonos_api::{Field, FieldError, GenerateRequest, Language, RawRequest, RawValue, DEFAULT_TEXT};
 
 /// The form's values as the person typed them. Numbers stay text, so that a half-typed or mistyped value is
@@ -89,9 +90,52 @@ impl Draft {
         draft
     }
 
-    /// A draft from a request body, as [`Draft::from_raw`] reads it.
-    pub fn from_json(body: &Value) -> Draft {
-        Draft::from_raw(&RawRequest::from_json(body))
+    /// A draft from a request body's JSON text (a shared link's), as [`Draft::from_raw`] reads it; `None` if the
+    /// text is not a JSON object. Read with the browser's JSON parser: the first screen does without a JSON library.
+    pub fn from_json_text(text: &str) -> Option<Draft> {
+        let body = js_sys::JSON::parse(text).ok().filter(|body| body.is_object() && !js_sys::Array::is_array(body))?;
+        let mut raw = RawRequest::default();
+        for field in Field::ALL {
+            let value = js_sys::Reflect::get(&body, &JsValue::from_str(field.key())).unwrap_or(JsValue::UNDEFINED);
+            let value = if let Some(text) = value.as_string() {
+                RawValue::Text(text)
+            } else if let Some(flag) = value.as_bool() {
+                RawValue::Boolean(flag)
+            } else if let Some(number) = value.as_f64() {
+                let written = js_sys::JSON::stringify(&value).map(String::from).unwrap_or_default();
+                RawValue::Number { value: number, written }
+            } else {
+                continue;
+            };
+            raw.set(field, value);
+        }
+        Some(Draft::from_raw(&raw))
+    }
+
+    /// This draft with every field that `edited` changed from the defaults taken from `edited`.
+    pub fn with_edits(mut self, edited: &Draft) -> Draft {
+        let defaults = Draft::default();
+        if edited.reference_audio_url != defaults.reference_audio_url {
+            self.reference_audio_url.clone_from(&edited.reference_audio_url);
+        }
+        if edited.text != defaults.text {
+            self.text.clone_from(&edited.text);
+        }
+        if edited.language != defaults.language {
+            self.language = edited.language;
+        }
+        if edited.accurate_mode != defaults.accurate_mode {
+            self.accurate_mode = edited.accurate_mode;
+        }
+        if edited.clean_speaker_background != defaults.clean_speaker_background {
+            self.clean_speaker_background = edited.clean_speaker_background;
+        }
+        for (slot, (typed, default)) in edited.numbers.iter().zip(&defaults.numbers).enumerate() {
+            if typed != default {
+                self.numbers[slot].clone_from(typed);
+            }
+        }
+        self
     }
 
     /// Applies a preset: the delivery it names, with sampling to match. Voice, text and seed stay.

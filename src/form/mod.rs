@@ -28,13 +28,16 @@ fn edit(draft: RwSignal<Draft>, shown: RwSignal<Shown>, field: Field, change: im
     shown.update(|shown| shown.edited[field as usize] = true);
 }
 
-/// The form. `busy`: a submission is on its way, and Generate waits for it. `children` stand above the reference
-/// URL (the voice picker).
+/// The form. `busy`: a submission is on its way, and Generate waits for it. `ready`: the page knows its gateway;
+/// until then Generate is held in `held` (unchecked: the sample voice comes with the gateway), for the page to carry
+/// it out once ready. `children` stand above the reference URL (the voice picker).
 #[component]
 pub fn ParameterForm(
     draft: RwSignal<Draft>,
     on_generate: Callback<GenerateRequest>,
     #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] ready: Signal<bool>,
+    held: RwSignal<bool>,
     children: Children,
 ) -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
@@ -55,6 +58,9 @@ pub fn ParameterForm(
         // A form can be submitted with its button disabled (Enter, requestSubmit): one submission at a time.
         if busy.get_untracked() {
             return;
+        }
+        if !ready.get_untracked() {
+            return held.set(true);
         }
         match draft.with_untracked(Draft::to_request) {
             Ok(request) => on_generate.run(request),
@@ -147,6 +153,9 @@ pub fn ParameterForm(
                     "Generate"
                 </button>
                 <button type="button" on:click=reset>"Reset to defaults"</button>
+                <Show when=move || held.get()>
+                    <p class="notice" role="status">"Finding the gateway: your take is sent as soon as it is found."</p>
+                </Show>
             </div>
             <div class="form-actions presets" role="group" aria-label="Presets">
                 <button type="button" on:click=preset(Preset::Accurate)>"Accurate"</button>

@@ -2,11 +2,25 @@
 //! part: a JSON library is what keeping them needs, and the first screen does without one.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
 use super::{Job, Jobs, Phase};
 use crate::platform::storage::{self, Keep};
 
 const STORAGE_ITEM: &str = "zonos-studio.takes";
+
+/// The highest number among the kept takes, read with the browser's JSON parser (the first screen does without a
+/// JSON library); 0 when none are kept.
+pub fn highest_number() -> u32 {
+    let Some(list) = storage::get(Keep::Device, STORAGE_ITEM).and_then(|text| js_sys::JSON::parse(&text).ok()) else {
+        return 0;
+    };
+    if !js_sys::Array::is_array(&list) {
+        return 0;
+    }
+    let number = |job: JsValue| js_sys::Reflect::get(&job, &JsValue::from_str("number")).ok()?.as_f64();
+    js_sys::Array::from(&list).iter().filter_map(number).fold(0.0, f64::max) as u32
+}
 
 crate::parts::later! { part takes:
     /// Puts the takes kept from earlier visits before those started since the page opened, keeps the whole list

@@ -1,6 +1,7 @@
 //! A job's life after Generate: sent once, followed (Server-Sent Events, else polling with backoff) until it ends.
 //! [`Jobs`] owns every job of the page; each job is its own signal, so one job's progress redraws only its card.
-//! Every job is kept in this device's storage as it changes, so a reload loses nothing that was paid for.
+//! Once the takes' part has loaded, every job is kept in this device's storage as it changes, so a reload loses
+//! nothing that was paid for.
 
 pub mod follower;
 mod kept;
@@ -158,6 +159,9 @@ impl Job {
 #[derive(Debug, Clone, Copy)]
 pub struct Jobs {
     list: RwSignal<Vec<RwSignal<Job>>>,
+    /// The first number free of the takes kept on this device: a take started before they are back is numbered
+    /// after them, so that no two takes ever share a number.
+    first_free: u32,
 }
 
 impl Default for Jobs {
@@ -169,32 +173,12 @@ impl Default for Jobs {
 impl Jobs {
     /// No jobs yet: those kept from earlier visits come with [`restore`].
     pub fn new() -> Jobs {
-        Jobs { list: RwSignal::new(Vec::new()) }
+        Jobs { list: RwSignal::new(Vec::new()), first_free: kept::highest_number() + 1 }
     }
 
-    /// Puts `kept` (from an earlier visit) before the jobs started since the page opened, which are numbered after
-    /// them.
+    /// Puts `kept` (from an earlier visit) before the jobs started since the page opened.
     fn put_first(&self, kept: Vec<RwSignal<Job>>) {
-        let mut next = kept.iter().map(|job| job.with_untracked(|job| job.number)).max().unwrap_or(0) + 1;
         self.list.update(|list| {
-            let mut renumbered = Vec::new();
-            for job in list.iter() {
-                job.update(|job| {
-                    renumbered.push((job.number, next));
-                    job.number = next;
-                    next += 1;
-                });
-            }
-            // A script is known by its first part's number.
-            for job in list.iter() {
-                job.update(|job| {
-                    if let Some(part) = &mut job.part {
-                        if let Some(&(_, new)) = renumbered.iter().find(|(old, _)| *old == part.script) {
-                            part.script = new;
-                        }
-                    }
-                });
-            }
             list.splice(0..0, kept);
         });
     }
@@ -203,9 +187,9 @@ impl Jobs {
     pub fn start(&self, request: GenerateRequest, now_ms: f64) -> RwSignal<Job> {
         let number = self
             .list
-            .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number)).max())
+            .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number) + 1).max())
             .unwrap_or(0)
-            + 1;
+            .max(self.first_free);
         let job = RwSignal::new(Job::new(number, request, now_ms));
         self.list.update(|list| list.push(job));
         job

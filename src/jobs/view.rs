@@ -26,7 +26,7 @@ pub struct JobActions {
 }
 
 crate::parts::later! { part takes:
-    /// The takes, loaded when there are some: a first visit doesn't download what shows them.
+    /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen.
     pub fn job_list(jobs: Jobs, actions: JobActions, media_url: Callback<String, String>) -> AnyView {
         untrack(|| view! { <JobList jobs actions media_url /> }.into_any())
     }
@@ -72,7 +72,7 @@ fn JobList(jobs: Jobs, actions: JobActions, media_url: Callback<String, String>)
                     joinable=actions.cache_audio.get_untracked()
                 />
             </For>
-            <For each=newest_first key=|job| job.with_untracked(|job| job.number) let:job>
+            <For each=newest_first key=|job| *job let:job>
                 <JobCard job now actions media_url on_delete removable />
             </For>
         </section>

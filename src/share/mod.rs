@@ -1,12 +1,10 @@
 //! A link that opens the same setup: the form's request body in the URL's fragment (never sent to a server, and
-//! never holding the key, which is not part of the form). Writing and reading the body is the studio part's work
-//! (the button stands below the form, see `panels`): the first screen does without a JSON library.
+//! never holding the key, which is not part of the form). The link is written in the studio part (the button stands
+//! below the form, see `panels`); it is read as the app starts, with the browser's JSON parser.
 
 use leptos::prelude::*;
-use serde_json::Value;
 
 use crate::form::Draft;
-use crate::parts::Unloaded;
 
 const PREFIX: &str = "#form=";
 
@@ -18,25 +16,18 @@ fn link(draft: &Draft) -> String {
     format!("{page}{PREFIX}{}", String::from(js_sys::encode_uri_component(&body)))
 }
 
-crate::parts::later! { part studio:
-    /// The draft in a shared link's fragment, if it holds one.
-    fn read_shared(fragment: String) -> Option<Draft> {
-        decode(&fragment)
-    }
-}
-
-fn decode(fragment: &str) -> Option<Draft> {
-    let encoded = fragment.strip_prefix(PREFIX)?;
-    let body = js_sys::decode_uri_component(encoded).ok()?;
-    let body: Value = serde_json::from_str(&String::from(body)).ok()?;
-    Some(Draft::from_json(&body))
-}
-
-/// The draft a shared link carries, if the page was opened with one (its part loads only then).
-pub async fn shared_draft() -> Result<Option<Draft>, Unloaded> {
-    match window().location().hash() {
-        Ok(fragment) if fragment.starts_with(PREFIX) => read_shared(fragment).await,
-        _ => Ok(None),
+/// The form the page opens with: a shared link's, if it was opened with one, with whatever was typed on the
+/// prerendered page (which showed the defaults) over it; else what was typed; else the defaults.
+pub fn opening_draft(typed: Option<Draft>) -> Draft {
+    let shared = window()
+        .location()
+        .hash()
+        .ok()
+        .and_then(|fragment| Some(String::from(js_sys::decode_uri_component(fragment.strip_prefix(PREFIX)?).ok()?)))
+        .and_then(|body| Draft::from_json_text(&body));
+    match (shared, typed) {
+        (Some(shared), Some(typed)) => shared.with_edits(&typed),
+        (shared, typed) => shared.or(typed).unwrap_or_default(),
     }
 }
 
