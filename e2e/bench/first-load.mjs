@@ -74,8 +74,9 @@ async function transferOf(browser, path) {
       wire: sizes.responseBodySize,
       raw: body.length,
       brotli,
-      // The page itself has no resource entry: it is the first request of all.
-      later: (starts[response.url()] ?? 0) > readyAt,
+      // The page itself has no resource entry: it is the first request of all. Any other request without one
+      // started after the entries were read, which was after the app was ready.
+      later: !response.request().isNavigationRequest() && !(starts[response.url()] <= readyAt),
     });
   }
   await context.close();
