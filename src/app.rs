@@ -90,6 +90,8 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
     };
     let media_url = Callback::new(move |url: String| gateway().map(|gateway| gateway.media_url(&url)).unwrap_or(url));
+    // The page knows how it reaches the gateway.
+    let connected = Signal::derive(move || connection.with(Option::is_some));
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     let uploads = Signal::derive(move || {
         connection.with(|found| found.as_ref().map(|found| matches!(found, Connection::Proxy(offer) if offer.uploads)))
@@ -109,7 +111,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     draft
                     on_generate
                     busy=jobs.sending()
-                    ready=Signal::derive(move || connection.with(Option::is_some))
+                    ready=connected
                     held=generate_pending
                 >
                     <div class="voice-sources">
@@ -119,7 +121,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     </div>
                     <ReferencePreview draft />
                 </ParameterForm>
-                <Show when=move || connection.with(Option::is_some)>
+                <Show when=move || connected.get()>
                     {move || {
                         panels_attempt.track();
                         Suspend::new(async move {

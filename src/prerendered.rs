@@ -8,6 +8,7 @@ use web_sys::HtmlElement;
 use zonos_api::Field;
 
 use crate::form::{Draft, NUMBER_FIELDS};
+use crate::platform::js::property;
 
 /// What the prerendered page held when the app started.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,10 +29,6 @@ struct Focus {
 
 /// The page's head script keeps a press on Generate in this attribute until the app has started.
 const PENDING_GENERATE: &str = "data-pending-generate";
-
-fn property(target: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
 
 /// The form's values as the prerendered controls hold them (each control's id is its field's key).
 fn typed_draft(document: &web_sys::Document) -> Option<Draft> {

@@ -1,6 +1,7 @@
 use serde_json::Value;
-use wasm_bindgen::JsValue;
 use zonos_api::{Field, FieldError, GenerateRequest, Language, RawRequest, RawValue, DEFAULT_TEXT};
+
+use crate::platform::js;
 
 /// The form's values as the person typed them. Numbers stay text, so that a half-typed or mistyped value is
 /// shown back as typed and explained by the contract's validation rather than silently dropped.
@@ -96,7 +97,7 @@ impl Draft {
         let body = js_sys::JSON::parse(text).ok().filter(|body| body.is_object() && !js_sys::Array::is_array(body))?;
         let mut raw = RawRequest::default();
         for field in Field::ALL {
-            let value = js_sys::Reflect::get(&body, &JsValue::from_str(field.key())).unwrap_or(JsValue::UNDEFINED);
+            let value = js::property(&body, field.key());
             let value = if let Some(text) = value.as_string() {
                 RawValue::Text(text)
             } else if let Some(flag) = value.as_bool() {

@@ -2,11 +2,12 @@
 //! it is the proxy's offer (as at `/api/config`); hosted as static files, the host's defaults, if any (then the
 //! person gives a gateway and key).
 
-use js_sys::{Array, Reflect, JSON};
+use js_sys::JSON;
 use wasm_bindgen::JsValue;
 use zonos_api::Language;
 
 use crate::platform::http;
+use crate::platform::js::{items, property};
 
 /// A sample reference voice.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,27 +61,18 @@ pub async fn discover() -> Connection {
 /// one would weigh on the first load for this one small file.
 pub fn read_config(text: &str) -> Connection {
     let config = JSON::parse(text).unwrap_or(JsValue::NULL);
-    let entry = |value: &JsValue, name: &str| {
-        if value.is_object() {
-            Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        }
-    };
-    let flag = |name: &str| entry(&config, name).as_bool().unwrap_or(false);
-    let voice = |value: JsValue| {
+    let flag = |name: &str| property(&config, name).as_bool().unwrap_or(false);
+    let voice = |value: &JsValue| {
         Some(Voice {
-            name: entry(&value, "name").as_string()?,
-            url: entry(&value, "url").as_string()?,
-            language: entry(&value, "language").as_string().and_then(|code| Language::from_code(&code)),
+            name: property(value, "name").as_string()?,
+            url: property(value, "url").as_string()?,
+            language: property(value, "language").as_string().and_then(|code| Language::from_code(&code)),
         })
     };
-    let listed = entry(&config, "voices");
-    let voices =
-        if Array::is_array(&listed) { Array::from(&listed).iter().filter_map(voice).collect() } else { Vec::new() };
+    let voices = items(&property(&config, "voices")).iter().filter_map(voice).collect();
     if flag("proxy") {
         Connection::Proxy(Offer { sandbox: flag("sandbox"), events: flag("events"), uploads: flag("uploads"), voices })
     } else {
-        Connection::Direct(HostDefaults { gateway_url: entry(&config, "gateway_url").as_string(), voices })
+        Connection::Direct(HostDefaults { gateway_url: property(&config, "gateway_url").as_string(), voices })
     }
 }

@@ -2,9 +2,9 @@
 //! part: a JSON library is what keeping them needs, and the first screen does without one.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
 use super::{Job, Jobs, Phase};
+use crate::platform::js;
 use crate::platform::storage::{self, Keep};
 
 const STORAGE_ITEM: &str = "zonos-studio.takes";
@@ -15,11 +15,7 @@ pub fn highest_number() -> u32 {
     let Some(list) = storage::get(Keep::Device, STORAGE_ITEM).and_then(|text| js_sys::JSON::parse(&text).ok()) else {
         return 0;
     };
-    if !js_sys::Array::is_array(&list) {
-        return 0;
-    }
-    let number = |job: JsValue| js_sys::Reflect::get(&job, &JsValue::from_str("number")).ok()?.as_f64();
-    js_sys::Array::from(&list).iter().filter_map(number).fold(0.0, f64::max) as u32
+    js::items(&list).iter().filter_map(|job| js::property(job, "number").as_f64()).fold(0.0, f64::max) as u32
 }
 
 crate::parts::later! { part takes:

@@ -1,6 +1,7 @@
-//! The browser's edges the app uses: the clock and timers, HTTP, web storage, and audio decoding. Everything else is plain Rust.
+//! The browser's edges the app uses: the clock and timers, HTTP, web storage, audio decoding, and JavaScript values. Everything else is plain Rust.
 
 pub mod audio;
 pub mod http;
+pub mod js;
 pub mod storage;
 pub mod time;
