@@ -2,16 +2,12 @@
 // The page is the app's first screen, prerendered: Generate is usable from the first paint (a press before the app
 // has started is carried out once it has), so the time to the app's start is measured and shown too.
 // Usage: node e2e/bench/first-load.mjs http://127.0.0.1:PORT   (cargo xtask bench starts the server)
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 const base = process.argv[2];
 const LOADS = 21;
 const BUDGET = { brotliBytes: 120 * 1024, requests: 5, ratio: 3 };
-const args = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 // Records, in the page's own clock (ms since navigation start), when a button named Generate is first visible
 // and enabled. Installed before any page script runs.
@@ -87,7 +83,7 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const browser = await launchChromium();
 const files = await transferOf(browser, '/');
 const app = [];
 const baseline = [];

@@ -1,10 +1,9 @@
 // Long-script wall time: a six-part script from Generate to its joined WAV, with the parts sent two at a time (the
 // default) and one at a time, against the sandbox at its default pace (about four seconds a part).
 // Usage: node e2e/bench/long-script.mjs STUDIO_URL   (cargo xtask bench starts it)
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 
 const [studio] = process.argv.slice(2);
-const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 const SCRIPT = [
   'One voice reads the first line.',
   'Then the second line follows it.',
@@ -30,7 +29,7 @@ async function wallTime(browser, atOnce) {
   return { seconds, parts };
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const browser = await launchChromium();
 const together = await wallTime(browser, 2);
 const alone = await wallTime(browser, 1);
 await browser.close();

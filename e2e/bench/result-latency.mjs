@@ -2,11 +2,10 @@
 // canplay, when the end is pushed over Server-Sent Events and when it is found by polling (every 5 s, the docs'
 // advice). Both clocks are this machine's.
 // Usage: node e2e/bench/result-latency.mjs STUDIO_URL STATIC_URL GATEWAY_URL   (cargo xtask bench starts them)
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 
 const [studio, staticHost, gateway] = process.argv.slice(2);
 const RUNS = 5;
-const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 
 // Wall-clock time of the first canplay of any audio element (media events reach the document's capture phase).
 const canplayProbe = () => {
@@ -36,7 +35,7 @@ function summary(name, samples) {
   console.log(`${name.padEnd(32)} median ${String(Math.round(median)).padStart(5)} ms   (${sorted.map(Math.round).join(', ')} ms)`);
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 const pushed = { url: studio, statusBase: `${studio}/api`, prepare: async (page) => {
   await page.getByLabel('Sample voice').selectOption({ label: 'Ada' });
 } };

@@ -1,7 +1,7 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { faultyStudio } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
-import { appStarted, holdTheAppBack } from './startup';
+import { appStarted, holdRequests, holdTheAppBack } from './startup';
 import { expectPlayableTake, generate, progress, take } from './takes';
 
 // Every documented failure, injected in the sandbox behind the proxy: each is shown in plain words, the form keeps
@@ -133,12 +133,7 @@ test('a Generate pressed before the app has started is sent once, when it has', 
 
 test('a Generate pressed while the page finds its gateway is held, said so, and sent once', async ({ page, request }) => {
   const before = await stats(request);
-  let found = () => {};
-  const held = new Promise<void>((resolve) => (found = resolve));
-  await page.route(/\/config\.json$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const found = await holdRequests(page, /\/config\.json$/);
   await page.goto('/');
   await expect.poll(() => appStarted(page)).toBe(true);
   await page.getByLabel('Text', { exact: true }).fill('Pressed before the gateway was found.');

@@ -1,15 +1,21 @@
 import type { Page } from '@playwright/test';
 
-// The app's start, held back: the prerendered page is there, its wasm is not, until `release` is called.
+// The app's start, held back at one of its steps until `release` is called.
 
-export async function holdTheAppBack(page: Page): Promise<() => void> {
+/** Holds every request whose URL matches `url` until the returned function is called. */
+export async function holdRequests(page: Page, url: RegExp): Promise<() => void> {
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(/_bg\.wasm$/, async (route) => {
+  await page.route(url, async (route) => {
     await held;
     await route.continue();
   });
   return release;
+}
+
+/** The prerendered page is there, the app's wasm is not. */
+export function holdTheAppBack(page: Page): Promise<() => void> {
+  return holdRequests(page, /_bg\.wasm$/);
 }
 
 /** Whether the app has taken the page over. */
