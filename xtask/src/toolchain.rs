@@ -150,9 +150,8 @@ pub fn ensure_speech() -> Result<()> {
 }
 
 /// Debian's Chromium (see [`ensure_build_tools`]) and its driver, for wasm-bindgen-test and Playwright (never a
-/// downloaded browser); curl and
-/// Python's requests, which run the docs' own examples against the sandbox (node, for the JavaScript one, comes
-/// with npm).
+/// downloaded browser); curl and Python's requests, which run the docs' own examples against the sandbox (node, for
+/// the JavaScript one, comes with npm).
 pub fn ensure_test_tools() -> Result<()> {
     apt_packages(&["chromium", "chromium-driver", "curl", "python3-requests"])
 }
