@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { faultyStudio, gateway, slowStudio, staticHost, studio } from './servers';
+import { faultyStudio, gateway, nestedHost, slowStudio, staticHost, studio } from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
 // this network refuses; autoplay is allowed as it is after a person's click; the microphone is Chromium's fake
@@ -58,5 +58,12 @@ export default defineConfig({
     start(`serve --addr 127.0.0.1:${port(slowStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500`, slowStudio),
     start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
     start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),
+    {
+      command: `node e2e/nested-host.mjs ${port(nestedHost)} ${gateway}`,
+      cwd: '..',
+      url: `${nestedHost}/team/zonos-studio/config.json`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
   ],
 });

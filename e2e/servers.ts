@@ -8,6 +8,8 @@ export const faultyStudio = 'http://127.0.0.1:8184';
 export const slowStudio = 'http://127.0.0.1:8185';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
+/** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */
+export const nestedHost = 'http://127.0.0.1:8186';
 /** `sandbox`: a gateway on another origin, for the static page to call directly. */
 export const gateway = 'http://127.0.0.1:8183';
 

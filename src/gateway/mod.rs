@@ -16,8 +16,9 @@ use connection::Connection;
 /// How long the gateway may take to queue a submission, and to answer a status call.
 const SUBMIT_TIMEOUT_SECONDS: u32 = 30;
 const STATUS_TIMEOUT_SECONDS: u32 = 15;
-/// Where the proxy serves the gateway's calls.
-const PROXY_BASE: &str = "/api";
+/// Where the proxy serves the gateway's calls: relative, so that a page served under any path prefix (behind a
+/// reverse proxy at `/studio/`, say) reaches the proxy that served it.
+const PROXY_BASE: &str = "api";
 
 /// A gateway the app can call.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,9 +80,10 @@ impl Gateway {
     }
 
     fn is_own(&self, url: &str) -> bool {
-        let relative = url.starts_with('/') && !url.starts_with("//");
+        // Through the proxy, its own status path, relative to the page, is always right: the proxy's `polling_url`
+        // is absolute (as the contract has it), and names an address the browser may not reach it by.
         if self.is_proxy() {
-            return relative;
+            return false;
         }
         url.strip_prefix(&origin_of(&self.base)).is_some_and(|rest| rest.starts_with('/'))
     }

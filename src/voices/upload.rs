@@ -77,7 +77,7 @@ async fn send(file: &Blob, name: String) -> Result<String, UploadProblem> {
     if file.size() > MAX_BYTES {
         return Err(UploadProblem::TooLarge(name));
     }
-    let answer = http::send("POST", "/api/references", &[], Some(file.as_ref()), UPLOAD_TIMEOUT_SECONDS)
+    let answer = http::send("POST", "api/references", &[], Some(file.as_ref()), UPLOAD_TIMEOUT_SECONDS)
         .await
         .map_err(|_| UploadProblem::Refused("the server could not be reached.".to_owned()))?;
     if answer.status != 201 {
