@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::process::{announce, cargo, execute, io_error, path_with_node_tools};
-use crate::{root, wasm_split, Result};
+use crate::{content_names, root, wasm_split, Result};
 
 /// Files worth compressing ahead of time; the server sends the `.br` or `.gz` beside them.
 const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
@@ -15,8 +15,8 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `trunk build --release` into `dist/`, split into parts that load when needed, its JS minified, its first screen
-/// prerendered into the page, then brotli and gzip variants of each asset.
+/// `trunk build --release` into `dist/`, split into parts that load when needed, its JS minified, its files named after
+/// their final bytes, its first screen prerendered into the page, then brotli and gzip variants of each asset.
 pub fn build_app() -> Result<()> {
     announce("Fetching crates (trunk builds offline)");
     execute(cargo().args(["fetch", "--quiet"]))?;
@@ -31,6 +31,9 @@ pub fn build_app() -> Result<()> {
     )?;
     wasm_split::split(&dist())?;
     minify_scripts(&dist())?;
+    announce("Naming the app's files after their final bytes");
+    let stem = content_names::rename(&dist(), &wasm_split::glue_stem(&dist())?)?;
+    println!("    the app's files are now named {stem}…");
     announce("Prerendering the first screen into the page (the app renders it, in headless Chromium)");
     execute(Command::new("node").arg(root().join("xtask").join("prerender.mjs")).arg(dist()))?;
     announce("Precompressing the app (brotli and gzip)");

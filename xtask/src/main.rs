@@ -3,6 +3,7 @@
 
 mod app_build;
 mod bench;
+mod content_names;
 mod demo;
 mod process;
 mod short_imports;
