@@ -1,6 +1,6 @@
-//! Keyboard shortcuts for a demo in front of an audience: Ctrl/Cmd+Enter generates; when the focus is not in a
-//! field, Space plays or pauses the latest take, and B switches between the reference and the latest take at the
-//! same point (A/B comparison).
+//! Keyboard shortcuts for a demo in front of an audience: Ctrl/Cmd+Enter generates; Escape leaves a field; when the
+//! focus is not in a field, Space plays or pauses the latest take, and B switches between the reference and the
+//! latest take at the same point (A/B comparison).
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -24,6 +24,14 @@ pub fn install() {
             if let Some(form) = document.query_selector("form.parameter-form").ok().flatten() {
                 event.prevent_default();
                 let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
+            }
+        } else if event.key() == "Escape" {
+            // Out of a field, from the keyboard alone: Space and B then reach the takes.
+            let typing = document
+                .active_element()
+                .filter(|element| matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+            if let Some(field) = typing.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = field.blur();
             }
         } else if event.key().eq_ignore_ascii_case("b") && !takes_keys(event.target()) {
             let media = |selector: &str| {

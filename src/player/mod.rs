@@ -14,7 +14,7 @@ use crate::jobs::{Delivery, Job};
 /// A/B: plays whichever of the two is not playing, from the same point of its length, and pauses the other.
 /// With neither playing, the reference starts.
 pub fn switch(reference: &web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
-    let (from, to) = if reference.paused() && !take.paused() { (take, reference) } else { (reference, take) };
+    let (from, to) = if reference.paused() { (take, reference) } else { (reference, take) };
     let fraction = if from.paused() { 0.0 } else { from.current_time() / from.duration() };
     let _ = from.pause();
     let length = to.duration();
