@@ -12,6 +12,13 @@ const APP: &str = "zonos-studio";
 const WASM: &str = "wasm32-unknown-unknown";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+/// Where `cargo install` put geckodriver.
+fn geckodriver() -> String {
+    let home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned())));
+    format!("{home}/bin/geckodriver")
+}
+
 pub fn run() -> Result<()> {
     let started = Instant::now();
     toolchain::ensure_build_tools()?;
@@ -29,13 +36,18 @@ pub fn run() -> Result<()> {
     announce("Native tests: the contract, the server and its sandbox gateway (over real sockets), xtask");
     execute(cargo().args(["test", "--workspace", "--exclude", APP]))?;
 
-    announce("The app's tests in headless Chromium (wasm-bindgen-test)");
-    execute(
-        cargo()
-            .args(["test", "--package", APP, "--target", WASM])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-            .env("CHROMEDRIVER", CHROMEDRIVER),
-    )?;
+    // The runner picks its browser by the driver it is given; both read webdriver.json.
+    for (browser, driver, path) in
+        [("Chromium", "CHROMEDRIVER", CHROMEDRIVER.to_owned()), ("Firefox", "GECKODRIVER", geckodriver())]
+    {
+        announce(&format!("The app's tests in headless {browser} (wasm-bindgen-test)"));
+        execute(
+            cargo()
+                .args(["test", "--package", APP, "--target", WASM])
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                .env(driver, path),
+        )?;
+    }
 
     app_build::build_app()?;
     let server = app_build::build_server(Profile::Debug)?;
@@ -43,7 +55,14 @@ pub fn run() -> Result<()> {
     execute(
         Command::new(crate::root().join("node_modules/.bin/playwright"))
             .args(["test", "--config", "e2e/playwright.config.ts"])
-            .env("ZONOS_SERVER", server),
+            .env("ZONOS_SERVER", &server),
+    )?;
+    announce("End-to-end tests in Firefox ESR and WebKitGTK: the core flows, over WebDriver");
+    execute(
+        Command::new("node")
+            .args(["--test", "--test-reporter=spec", "e2e/engines/"])
+            .env("ZONOS_SERVER", &server)
+            .env("GECKODRIVER", geckodriver()),
     )?;
 
     println!("\nxtask test: every check passed in {:.0?}", started.elapsed());

@@ -107,8 +107,8 @@ fn apt_packages(packages: &[&str]) -> Result<()> {
     execute(apt(&["install", "-y"]).args(&missing))
 }
 
-/// npm's packages (wasm-opt from binaryen, terser, Playwright), exactly as `package-lock.json` pins them. `npm ci`
-/// runs only when the lock file changed since the last install.
+/// npm's packages (wasm-opt from binaryen, terser, Playwright, axe, selenium-webdriver), exactly as
+/// `package-lock.json` pins them. `npm ci` runs only when the lock file changed since the last install.
 fn node_packages() -> Result<()> {
     if version_of("npm").is_none() {
         apt_packages(&["nodejs", "npm"])?;
@@ -119,7 +119,7 @@ fn node_packages() -> Result<()> {
         println!("    npm packages are installed");
         return Ok(());
     }
-    announce("Installing npm packages: wasm-opt (binaryen), terser and Playwright, without a browser download");
+    announce("Installing npm packages: wasm-opt (binaryen), terser, Playwright, axe and Selenium, without a browser download");
     execute(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     fs::write(&stamp, lock).map_err(io_error("writing the npm install stamp"))
 }
@@ -149,11 +149,31 @@ pub fn ensure_speech() -> Result<()> {
     apt_packages(&["espeak-ng"])
 }
 
-/// Debian's Chromium (see [`ensure_build_tools`]) and its driver, for wasm-bindgen-test and Playwright (never a
-/// downloaded browser); curl and Python's requests, which run the docs' own examples against the sandbox (node, for
-/// the JavaScript one, comes with npm).
+/// geckodriver's version: the newest that builds on Rust 1.95 and drives Debian's Firefox ESR.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
+/// The browsers the tests run in, never downloaded ones: Debian's Chromium (see [`ensure_build_tools`]) and its
+/// driver, for wasm-bindgen-test and Playwright; Firefox ESR with geckodriver (from crates.io), and WebKitGTK's
+/// driver in a virtual display (Xvfb), for the same flows in the other two engines. Also curl and Python's
+/// requests, which run the docs' own examples against the sandbox (node, for the JavaScript one, comes with npm).
 pub fn ensure_test_tools() -> Result<()> {
-    apt_packages(&["chromium", "chromium-driver", "curl", "python3-requests"])
+    apt_packages(&[
+        "chromium",
+        "chromium-driver",
+        "firefox-esr",
+        "webkit2gtk-driver",
+        "xvfb",
+        "curl",
+        "python3-requests",
+    ])?;
+    CargoTool {
+        krate: "geckodriver",
+        version: GECKODRIVER_VERSION.to_owned(),
+        binaries: &["geckodriver"],
+        locked: true,
+        minutes: 2,
+    }
+    .ensure()
 }
 
 #[cfg(test)]

@@ -1,0 +1,72 @@
+// The core flows in Firefox ESR and WebKitGTK (the engine of Safari), as the Playwright suite runs them in Chromium:
+// generate and hear, a take kept across a reload, an injected fault shown in words, and direct mode from a static
+// host. Run by `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startBrowser } from './drivers.mjs';
+import { Page } from './page.mjs';
+import { armFault, gateway, sandboxStats, startServers, staticHost, studio } from './servers.mjs';
+
+let stopServers = () => {};
+before(async () => {
+  stopServers = await startServers();
+});
+after(() => stopServers());
+
+for (const engine of ['firefox', 'webkit']) {
+  describe(engine, { timeout: 300_000 }, () => {
+    let session;
+    let page;
+    before(async () => {
+      session = await startBrowser(engine);
+      page = new Page(session.browser);
+    });
+    after(async () => session?.quit());
+
+    it('generates a take through the proxy and plays it', async () => {
+      await session.browser.get(`${studio}/`);
+      await page.until('a sample voice to be chosen', async () =>
+        (await (await page.label('Sample voice')).getAttribute('value'))?.endsWith('ada.wav'),
+      );
+      await page.fill('Text', `Spoken for ${engine}, through the proxy.`);
+      await page.click('button', 'Generate');
+      await page.expectPlayableTake(1);
+    });
+
+    it('keeps the take across a reload', async () => {
+      await session.browser.navigate().refresh();
+      const take = await page.take(1);
+      await page.until('the kept take to show its text', async () =>
+        (await page.text(take)).includes(`Spoken for ${engine}, through the proxy.`),
+      );
+      await page.expectPlayableTake(1);
+    });
+
+    it('says an injected fault in plain words, and the form keeps its text', async () => {
+      const sandbox = `${studio}/sandbox`;
+      const before = await sandboxStats(sandbox);
+      await armFault(sandbox, 'submit-402');
+      await page.fill('Text', 'Refused for want of balance.');
+      await page.click('button', 'Generate');
+      const alert = await page.role('alert', null, await page.take(2));
+      assert.equal((await page.text(alert)).trim(), 'Insufficient balance: top up the wallet.');
+      assert.equal(await (await page.label('Text')).getAttribute('value'), 'Refused for want of balance.');
+      const after = await sandboxStats(sandbox);
+      assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
+    });
+
+    it('calls the gateway directly from a static host', async () => {
+      await session.browser.get(`${staticHost}/`);
+      await page.until('the page to say it calls the gateway directly', () =>
+        page.run("() => document.body.textContent.includes('This page calls the gateway directly')"),
+      );
+      await page.fill('Gateway URL', gateway);
+      await page.fill('Check status every (seconds)', '1');
+      await page.fill('Reference audio URL', `${gateway}/__sandbox/voices/basil.wav`);
+      await page.fill('API key', 'my-own-key');
+      await page.fill('Text', `Straight to the gateway from ${engine}.`);
+      await page.click('button', 'Generate');
+      await page.expectPlayableTake(1);
+    });
+  });
+}

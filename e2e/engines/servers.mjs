@@ -1,0 +1,62 @@
+// The servers the Firefox and WebKit flows drive: the same roles as the Playwright suite's (see e2e/servers.ts),
+// on ports of their own, started here and stopped when the flows end.
+import { spawn } from 'node:child_process';
+
+const server = process.env.ZONOS_SERVER ?? 'target/debug/zonos-server';
+// Short stages, so that a job takes about a second.
+const stages = ['--queue-ms', '400', '--process-ms', '600'];
+
+export const studio = 'http://127.0.0.1:8281';
+export const staticHost = 'http://127.0.0.1:8282';
+export const gateway = 'http://127.0.0.1:8283';
+
+const roles = [
+  [studio, ['serve', '--dist', 'dist', '--sandbox', ...stages]],
+  [staticHost, ['serve', '--dist', 'dist']],
+  [gateway, ['sandbox', ...stages]],
+];
+
+async function healthy(url, deadline) {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer /healthz within 30 s`);
+}
+
+/** Starts every server and waits until each answers; returns a function that stops them all. */
+export async function startServers() {
+  const children = roles.map(([url, args]) => {
+    const child = spawn(server, [...args, '--addr', new URL(url).host], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code, signal) => {
+      if (code !== null && code !== 0) console.error(`${server} ${args.join(' ')} exited with ${code ?? signal}`);
+    });
+    return child;
+  });
+  const stop = () => children.forEach((child) => child.kill('SIGTERM'));
+  try {
+    await Promise.all(roles.map(([url]) => healthy(url, Date.now() + 30_000)));
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return stop;
+}
+
+/** The sandbox's test controls: arm a fault, read the counts. */
+export async function armFault(sandbox, fault) {
+  const response = await fetch(`${sandbox}/__sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fault }),
+  });
+  if (!response.ok) throw new Error(`arming ${fault}: HTTP ${response.status}`);
+}
+
+export async function sandboxStats(sandbox) {
+  return (await fetch(`${sandbox}/__sandbox/stats`)).json();
+}
