@@ -12,6 +12,14 @@ pub enum AudioFormat {
 }
 
 impl AudioFormat {
+    pub const ALL: [AudioFormat; 5] =
+        [AudioFormat::Wav, AudioFormat::Mp3, AudioFormat::Ogg, AudioFormat::M4a, AudioFormat::Aac];
+
+    /// The format whose file extension is `extension` (as [`AudioFormat::extension`] writes it).
+    pub fn from_extension(extension: &str) -> Option<AudioFormat> {
+        AudioFormat::ALL.into_iter().find(|format| format.extension() == extension)
+    }
+
     pub fn sniff(bytes: &[u8]) -> Option<AudioFormat> {
         match bytes {
             [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'A', b'V', b'E', ..] => Some(AudioFormat::Wav),
@@ -65,5 +73,14 @@ mod tests {
         for (bytes, format) in cases {
             assert_eq!(AudioFormat::sniff(bytes), format, "{bytes:?}");
         }
+    }
+
+    #[test]
+    fn each_format_is_found_by_its_extension() {
+        for format in AudioFormat::ALL {
+            assert_eq!(AudioFormat::from_extension(format.extension()), Some(format));
+        }
+        assert_eq!(AudioFormat::from_extension("flac"), None);
+        assert_eq!(AudioFormat::from_extension("WAV"), None);
     }
 }
