@@ -4,6 +4,7 @@
 pub mod proxy;
 pub mod sandbox;
 pub mod static_files;
+pub mod store;
 
 use std::future::Future;
 use std::io;
@@ -16,6 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{routing::get, serve::ListenerExt, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_util::task::TaskTracker;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
@@ -26,6 +29,48 @@ pub enum StartError {
     MissingApp { dist: PathBuf },
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+    #[error("cannot open the proxy's store: {0}")]
+    Store(#[from] store::StoreError),
+}
+
+/// The server's stop, as the parts that outlive a request see it: the event streams end when it begins (telling
+/// their browsers to reconnect), and the forwards in flight are waited for before the process exits.
+#[derive(Debug, Clone)]
+pub struct Shutdown {
+    begun: std::sync::Arc<watch::Sender<bool>>,
+    forwards: TaskTracker,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown { begun: std::sync::Arc::new(watch::channel(false).0), forwards: TaskTracker::new() }
+    }
+}
+
+impl Shutdown {
+    /// The server stops accepting from now on.
+    pub fn begin(&self) {
+        self.begun.send_replace(true);
+        self.forwards.close();
+    }
+
+    /// Resolves once the stop has begun.
+    pub async fn begun(&self) {
+        let _ = self.begun.subscribe().wait_for(|begun| *begun).await;
+    }
+
+    /// Runs a forward to the gateway on its own task, which the stop waits for.
+    pub fn track<T: Send + 'static>(
+        &self,
+        forward: impl Future<Output = T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<T> {
+        self.forwards.spawn(forward)
+    }
+
+    /// Resolves once every forward in flight has ended (after [`Shutdown::begin`]).
+    pub async fn forwards_done(&self) {
+        self.forwards.wait().await
+    }
 }
 
 /// What `serve` needs to know.
@@ -38,13 +83,14 @@ pub struct ServeConfig {
     /// The proxy to mount under [`proxy::API_PREFIX`]; without one (no key), the app is served alone and asks its
     /// user for a gateway.
     pub proxy: Option<proxy::ProxyConfig>,
+    pub shutdown: Shutdown,
 }
 
 /// Where `serve --sandbox` mounts the sandbox gateway.
 pub const SANDBOX_MOUNT: &str = "/sandbox";
 
-/// All routes of `serve`.
-pub fn router(config: &ServeConfig) -> Result<Router, StartError> {
+/// All routes of `serve` (opening the proxy's store).
+pub async fn router(config: &ServeConfig) -> Result<Router, StartError> {
     if !config.dist.join("index.html").is_file() {
         return Err(StartError::MissingApp { dist: config.dist.clone() });
     }
@@ -53,7 +99,7 @@ pub fn router(config: &ServeConfig) -> Result<Router, StartError> {
         router = router.nest(SANDBOX_MOUNT, sandbox::router(sandbox.clone(), SANDBOX_MOUNT));
     }
     if let Some(proxy) = &config.proxy {
-        router = router.merge(proxy::router(proxy.clone()));
+        router = router.merge(proxy::router(proxy.clone(), config.shutdown.clone()).await?);
     }
     Ok(with_common_layers(router.fallback_service(static_files::router(&config.dist))))
 }

@@ -4,16 +4,15 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use clap::{Args, Parser, Subcommand};
-use tokio::sync::Notify;
 use tracing_subscriber::EnvFilter;
 use zonos_server::proxy::{ApiKey, ProxyConfig};
 use zonos_server::sandbox::{SandboxConfig, Timings};
-use zonos_server::{ServeConfig, StartError};
+use zonos_server::store::StoreConfig;
+use zonos_server::{ServeConfig, Shutdown, StartError};
 
 #[derive(Parser)]
 #[command(version, about = "Zonos Studio's server")]
@@ -22,6 +21,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start-up: the size of a variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serve the built app (and, with --sandbox, the sandbox gateway under /sandbox).
@@ -89,13 +90,36 @@ struct ProxyFlags {
     /// At most this many submissions sent upstream per day (UTC), over all clients.
     #[arg(long)]
     daily_cap: Option<u32>,
+    /// Where the proxy keeps uploaded references, the daily cap's count, issued request ids and webhook tokens, so
+    /// that a restart loses none of them [default: $XDG_DATA_HOME/zonos-studio, else ~/.local/share/zonos-studio].
+    #[arg(long, value_name = "DIR", conflicts_with = "redis")]
+    data_dir: Option<PathBuf>,
+    /// Keep that state in Redis instead (redis://HOST:PORT), shared by every replica of the proxy: run several
+    /// behind one address, and a webhook received by any reaches the browser following the job on any other.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
 }
 
 impl ProxyFlags {
+    /// Where the proxy keeps its state, said once at start-up (never a Redis password).
+    fn store(&self) -> Result<StoreConfig, RunError> {
+        if let Some(url) = &self.redis {
+            let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, host)| host);
+            println!("The proxy's state is kept in Redis at {shown}");
+            return Ok(StoreConfig::Redis { url: url.clone() });
+        }
+        let data_dir = match &self.data_dir {
+            Some(dir) => dir.clone(),
+            None => default_data_dir().ok_or(RunError::NoDataDir)?,
+        };
+        println!("The proxy's state is kept in {}", data_dir.display());
+        Ok(StoreConfig::Embedded { data_dir })
+    }
+
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
     fn config(self, local: SocketAddr, sandbox: Option<&SandboxConfig>) -> Result<Option<ProxyConfig>, RunError> {
         let mut config = match sandbox {
-            Some(sandbox) => ProxyConfig::for_sandbox(local, sandbox),
+            Some(sandbox) => ProxyConfig::for_sandbox(local, sandbox, self.store()?),
             None => {
                 let Some(key) = self.key()? else {
                     println!("No gateway key (ZONOS_API_KEY or --key-file): serving the app alone, without /api.");
@@ -111,6 +135,7 @@ impl ProxyFlags {
                     daily_cap: None,
                     voices: Vec::new(),
                     sandbox: false,
+                    store: self.store()?,
                 }
             }
         };
@@ -142,6 +167,15 @@ impl ProxyFlags {
     }
 }
 
+/// The per-user place for the proxy's state, as the XDG base directories have it.
+fn default_data_dir() -> Option<PathBuf> {
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))?;
+    Some(data_home.join("zonos-studio"))
+}
+
 impl SandboxFlags {
     fn config(self) -> SandboxConfig {
         let timings =
@@ -158,14 +192,17 @@ async fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Serve { addr, dist, sandbox, sandbox_flags, proxy_flags } => {
             let sandbox = sandbox.then(|| sandbox_flags.config());
-            run(addr, "Zonos Studio", move |local| {
+            run(addr, "Zonos Studio", move |local, shutdown| async move {
                 let proxy = proxy_flags.config(local, sandbox.as_ref())?;
-                Ok(zonos_server::router(&ServeConfig { dist, sandbox, proxy })?)
+                Ok(zonos_server::router(&ServeConfig { dist, sandbox, proxy, shutdown }).await?)
             })
             .await
         }
         Command::Sandbox { addr, sandbox_flags } => {
-            run(addr, "The Zonos 2 sandbox gateway", |_| Ok(zonos_server::sandbox_router(sandbox_flags.config()))).await
+            run(addr, "The Zonos 2 sandbox gateway", |_, _| async {
+                Ok(zonos_server::sandbox_router(sandbox_flags.config()))
+            })
+            .await
         }
     };
     match outcome {
@@ -190,30 +227,43 @@ enum RunError {
     KeyFile { path: PathBuf, source: std::io::Error },
     #[error("the key file {0} is empty")]
     EmptyKeyFile(PathBuf),
+    #[error("no place for the proxy's state: give --data-dir (neither XDG_DATA_HOME nor HOME is set)")]
+    NoDataDir,
 }
 
-/// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them.
-async fn run(
+/// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them. On Ctrl-C
+/// or SIGTERM: stops accepting, ends the event streams (their browsers follow their jobs again elsewhere), lets
+/// requests and forwards to the gateway in flight end, then returns.
+async fn run<Routes>(
     addr: SocketAddr,
     what: &str,
-    routes: impl FnOnce(SocketAddr) -> Result<Router, RunError>,
-) -> Result<(), RunError> {
+    routes: impl FnOnce(SocketAddr, Shutdown) -> Routes,
+) -> Result<(), RunError>
+where
+    Routes: std::future::Future<Output = Result<Router, RunError>>,
+{
     let listener = zonos_server::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let router = routes(addr)?;
+    let shutdown = Shutdown::default();
+    let router = routes(addr, shutdown.clone()).await?;
     println!("{what} is ready at http://{addr}/  (Ctrl-C stops it)");
-    let stopping = Arc::new(Notify::new());
     let signal = {
-        let stopping = Arc::clone(&stopping);
+        let shutdown = shutdown.clone();
         async move {
             shutdown_signal().await;
-            stopping.notify_one();
+            println!("Stopping: no new connections; finishing what is in flight");
+            shutdown.begin();
         }
     };
+    let finished = async {
+        zonos_server::serve(listener, router, signal).await?;
+        shutdown.forwards_done().await;
+        Ok::<(), RunError>(())
+    };
     tokio::select! {
-        served = zonos_server::serve(listener, router, signal) => served?,
+        finished = finished => finished?,
         // A request that never ends (a sandbox `*-hang` fault, a stalled client) must not keep the server alive.
-        () = async { stopping.notified().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+        () = async { shutdown.begun().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
             eprintln!("zonos-server: requests still running after {SHUTDOWN_GRACE:?} were cut off");
         }
     }

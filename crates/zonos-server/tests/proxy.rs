@@ -254,15 +254,20 @@ async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
     let gateway = start(Some("the-real-key")).await;
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let studio = listener.local_addr().unwrap();
-    let mut proxy = ProxyConfig::for_sandbox(studio, &SandboxConfig::default());
+    let mut proxy = ProxyConfig::for_sandbox(studio, &SandboxConfig::default(), temporary_store());
     proxy.upstream = format!("http://{gateway}");
     proxy.key = ApiKey::new("the-real-key").unwrap();
     proxy.public_url = None;
     proxy.sandbox = false;
     proxy.voices.clear();
     proxy.media_hosts = vec![gateway.to_string()];
-    let config = zonos_server::ServeConfig { dist: fake_dist().keep(), sandbox: None, proxy: Some(proxy) };
-    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).unwrap(), std::future::pending()));
+    let config = zonos_server::ServeConfig {
+        dist: fake_dist().keep(),
+        sandbox: None,
+        proxy: Some(proxy),
+        shutdown: Default::default(),
+    };
+    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).await.unwrap(), std::future::pending()));
 
     let offer: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
     assert_eq!(offer, json!({ "proxy": true, "sandbox": false, "events": false, "uploads": false, "voices": [] }));

@@ -244,8 +244,9 @@ async fn mounted_under_serve_its_urls_carry_the_mount() {
         dist: dist.path().to_owned(),
         sandbox: Some(SandboxConfig { timings, key: None }),
         proxy: None,
+        shutdown: Default::default(),
     };
-    let addr = serve(zonos_server::router(&config).unwrap()).await;
+    let addr = serve(zonos_server::router(&config).await.unwrap()).await;
 
     let voices: Vec<Value> =
         reqwest::get(format!("http://{addr}/sandbox/__sandbox/voices")).await.unwrap().json().await.unwrap();

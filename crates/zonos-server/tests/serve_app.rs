@@ -24,7 +24,14 @@ fn fake_build() -> tempfile::TempDir {
 }
 
 async fn start(dist: &Path) -> SocketAddr {
-    let router = zonos_server::router(&ServeConfig { dist: dist.to_owned(), sandbox: None, proxy: None }).unwrap();
+    let router = zonos_server::router(&ServeConfig {
+        dist: dist.to_owned(),
+        sandbox: None,
+        proxy: None,
+        shutdown: Default::default(),
+    })
+    .await
+    .unwrap();
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(zonos_server::serve(listener, router, std::future::pending()));
@@ -121,8 +128,14 @@ async fn paths_that_leave_the_build_are_refused() {
 #[tokio::test]
 async fn refuses_to_start_without_a_build() {
     let empty = tempfile::tempdir().unwrap();
-    let error =
-        zonos_server::router(&ServeConfig { dist: empty.path().to_owned(), sandbox: None, proxy: None }).unwrap_err();
+    let error = zonos_server::router(&ServeConfig {
+        dist: empty.path().to_owned(),
+        sandbox: None,
+        proxy: None,
+        shutdown: Default::default(),
+    })
+    .await
+    .unwrap_err();
     assert!(matches!(error, StartError::MissingApp { .. }));
     assert!(error.to_string().contains("cargo xtask demo"), "{error}");
 }

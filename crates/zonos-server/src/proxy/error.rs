@@ -44,6 +44,8 @@ pub enum ProxyError {
     TooLarge(usize),
     #[error("no stored reference {0}; references expire after a day")]
     UnknownReference(String),
+    #[error("the proxy's store is unavailable: try again in a moment")]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// A wait as `Retry-After` writes it: whole seconds, rounded up, at least one.
@@ -70,12 +72,17 @@ impl ProxyError {
             ProxyError::NoEvents(_) | ProxyError::UnknownReference(_) => (StatusCode::NOT_FOUND, "Not Found"),
             ProxyError::NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+            ProxyError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
         }
     }
 }
 
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
+        // What the store said stays in the log: a caller learns only that it is unavailable.
+        if let ProxyError::Store(error) = &self {
+            tracing::error!(%error, "the proxy's store failed");
+        }
         let (status, error) = self.status();
         let retry_after = match &self {
             ProxyError::RateLimited(wait) | ProxyError::DailyCap(wait) => Some(whole_seconds(*wait)),

@@ -77,9 +77,10 @@ pub async fn submit(
     let body = read_body(body, JSON_LIMIT).await?;
     let json: Value = serde_json::from_slice(&body).map_err(ProxyError::NotJson)?;
     GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
-    let reservation = proxy.limits.admit(client.ip())?;
-    // On its own task: a browser that goes away must not cut off a submission already on its way (and counted).
-    let forwarding = tokio::spawn(forward_submission(Arc::clone(&proxy), body, reservation));
+    let reservation = proxy.limits.admit(client.ip()).await?;
+    // On its own task, which a stopping server waits for: a browser that goes away must not cut off a submission
+    // already on its way (and counted).
+    let forwarding = proxy.shutdown.track(forward_submission(Arc::clone(&proxy), body, reservation));
     forwarding.await.unwrap_or_else(|error| Err(ProxyError::CutOff(error.to_string())))
 }
 
@@ -91,23 +92,34 @@ async fn forward_submission(proxy: Arc<Proxy>, body: Bytes, reservation: Reserva
         .header(header::CACHE_CONTROL, "no-cache")
         .header(API_KEY_HEADER, proxy.key.expose())
         .body(body);
-    let callback = proxy.callback_base.as_ref().map(|base| (base, proxy.hub.open()));
-    if let Some((base, token)) = &callback {
-        request = request.header(WEBHOOK_HEADER, format!("{base}{API_PREFIX}/webhooks/{token}"));
-    }
+    let token = match &proxy.callback_base {
+        Some(base) => {
+            let token = super::push::open_callback(&proxy).await?;
+            request = request.header(WEBHOOK_HEADER, format!("{base}{API_PREFIX}/webhooks/{token}"));
+            Some(token)
+        }
+        None => None,
+    };
     let answer = Answer::of(request, SUBMIT_TIMEOUT).await;
     let accepted = answer.as_ref().ok().and_then(accepted_request_id);
-    match (&callback, &accepted) {
-        (Some((_, token)), Some(request_id)) => proxy.hub.bind(token, request_id),
-        (Some((_, token)), None) => proxy.hub.close(token),
-        (None, _) => {}
+    // What the store can't keep now is said in the log; the browser still gets the gateway's answer, which it
+    // paid for (it then polls, or its stream says it can't follow).
+    let kept = match (&accepted, &token) {
+        (Some(request_id), token) => proxy.store.issue(request_id, token.as_deref()).await,
+        (None, Some(token)) => proxy.store.close_callback(token).await,
+        (None, None) => Ok(()),
+    };
+    if let Err(error) = kept {
+        tracing::error!(%error, "the store could not note a submission's request id");
     }
     // Only a plain refusal (4xx) or no connection at all proves it was not accepted; anything else counts.
     let refused = match &answer {
         Ok(answer) => answer.status.is_client_error(),
         Err(error) => matches!(error, ProxyError::Unreachable(_)),
     };
-    if !refused {
+    if refused {
+        reservation.give_back().await;
+    } else {
         reservation.keep();
     }
     let mut answer = answer?;

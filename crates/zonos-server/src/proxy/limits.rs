@@ -1,104 +1,114 @@
-//! What keeps a page left open on the internet from draining the wallet: a per-client rate limit on submissions
-//! (governor) and an optional daily cap on submissions sent upstream.
+//! What keeps a page left open on the internet from draining the wallet: a per-client rate limit on submissions and
+//! an optional daily cap on submissions sent upstream. Both are counted in the store, so that a restart doesn't
+//! reset them and replicas share them.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::time::Duration;
 
 use super::error::ProxyError;
+use crate::store::{now_secs, Store};
 
 const DAY: u64 = 24 * 60 * 60;
+/// The rate limit's window.
+const MINUTE: Duration = Duration::from_secs(60);
 
 pub struct Limits {
-    per_client: DefaultKeyedRateLimiter<IpAddr>,
+    store: Store,
+    per_minute: NonZeroU32,
     daily_cap: Option<u32>,
-    /// The UTC day number and how many submissions were sent upstream on it.
-    today: Mutex<(u64, u32)>,
 }
 
 /// A place reserved under the daily cap; given back unless kept (the gateway may have accepted the submission).
 #[must_use]
 pub struct Reservation {
-    limits: Arc<Limits>,
-    day: u64,
-    kept: bool,
+    counted: Option<(Store, u64)>,
 }
 
 impl Reservation {
-    /// The gateway accepted it: it counts.
+    /// The gateway accepted it, or may have: it counts.
     pub fn keep(mut self) {
-        self.kept = true;
+        self.counted = None;
     }
-}
 
-impl Drop for Reservation {
-    fn drop(&mut self) {
-        if !self.kept {
-            let mut today = self.limits.today.lock().expect("cap lock");
-            if today.0 == self.day {
-                today.1 = today.1.saturating_sub(1);
+    /// The gateway refused it: the place is free again before the refusal is answered.
+    pub async fn give_back(mut self) {
+        if let Some((store, day)) = self.counted.take() {
+            if let Err(error) = store.release_submission(day).await {
+                tracing::warn!(%error, "a refused submission could not be given back to the daily cap");
             }
         }
     }
 }
 
+/// Dropped unsettled (the submission never left): given back on a task of its own.
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if let Some((store, day)) = self.counted.take() {
+            tokio::spawn(async move {
+                if let Err(error) = store.release_submission(day).await {
+                    tracing::warn!(%error, "a refused submission could not be given back to the daily cap");
+                }
+            });
+        }
+    }
+}
+
 impl Limits {
-    /// `per_minute` submissions a minute per client address, in bursts of up to that many; `daily_cap` in all.
-    pub fn new(per_minute: NonZeroU32, daily_cap: Option<u32>) -> Limits {
-        Limits { per_client: RateLimiter::keyed(Quota::per_minute(per_minute)), daily_cap, today: Mutex::new((0, 0)) }
+    /// `per_minute` submissions a minute per client address; `daily_cap` in all.
+    pub fn new(store: Store, per_minute: NonZeroU32, daily_cap: Option<u32>) -> Limits {
+        Limits { store, per_minute, daily_cap }
     }
 
     /// Admits one submission from `client`, or says how long to wait.
-    pub fn admit(self: &Arc<Self>, client: IpAddr) -> Result<Reservation, ProxyError> {
-        // Addresses that have not called for a while are forgotten, so the map does not grow without end.
-        if self.per_client.len() > 10_000 {
-            self.per_client.retain_recent();
+    pub async fn admit(&self, client: IpAddr) -> Result<Reservation, ProxyError> {
+        let key = format!("submit:{client}");
+        if let Some(wait) = self.store.hit(&key, self.per_minute.get(), MINUTE).await? {
+            return Err(ProxyError::RateLimited(wait));
         }
-        self.per_client
-            .check_key(&client)
-            .map_err(|not_until| ProxyError::RateLimited(not_until.wait_time_from(DefaultClock::default().now())))?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let Some(cap) = self.daily_cap else { return Ok(Reservation { counted: None }) };
+        let now = now_secs();
         let day = now / DAY;
-        let mut today = self.today.lock().expect("cap lock");
-        if today.0 != day {
-            *today = (day, 0);
-        }
-        if self.daily_cap.is_some_and(|cap| today.1 >= cap) {
+        if !self.store.reserve_submission(day, cap).await? {
             return Err(ProxyError::DailyCap(Duration::from_secs((day + 1) * DAY - now)));
         }
-        today.1 += 1;
-        Ok(Reservation { limits: Arc::clone(self), day, kept: false })
+        Ok(Reservation { counted: Some((self.store.clone(), day)) })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::StoreConfig;
 
     const CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
-    #[test]
-    fn the_cap_counts_only_kept_submissions() {
-        let limits = Arc::new(Limits::new(NonZeroU32::new(100).unwrap(), Some(2)));
-        limits.admit(CLIENT).unwrap().keep();
-        drop(limits.admit(CLIENT).unwrap()); // refused upstream: given back
-        limits.admit(CLIENT).unwrap().keep();
-        let Err(ProxyError::DailyCap(wait)) = limits.admit(CLIENT) else { panic!("the cap holds") };
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (Store::open(&StoreConfig::Embedded { data_dir: dir.path().to_owned() }).await.unwrap(), dir)
+    }
+
+    #[tokio::test]
+    async fn the_cap_counts_only_kept_submissions() {
+        let (store, _dir) = store().await;
+        let limits = Limits::new(store.clone(), NonZeroU32::new(100).unwrap(), Some(2));
+        limits.admit(CLIENT).await.unwrap().keep();
+        limits.admit(CLIENT).await.unwrap().give_back().await; // refused upstream
+        assert_eq!(store.submissions_on(now_secs() / DAY).await.unwrap(), 1);
+        limits.admit(CLIENT).await.unwrap().keep();
+        let Err(ProxyError::DailyCap(wait)) = limits.admit(CLIENT).await else { panic!("the cap holds") };
         assert!(wait <= Duration::from_secs(DAY) && wait > Duration::ZERO, "{wait:?}");
     }
 
-    #[test]
-    fn each_client_has_its_own_rate() {
-        let limits = Arc::new(Limits::new(NonZeroU32::new(2).unwrap(), None));
+    #[tokio::test]
+    async fn each_client_has_its_own_rate() {
+        let (store, _dir) = store().await;
+        let limits = Limits::new(store, NonZeroU32::new(2).unwrap(), None);
         let other = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
-        limits.admit(CLIENT).unwrap().keep();
-        limits.admit(CLIENT).unwrap().keep();
-        let Err(ProxyError::RateLimited(wait)) = limits.admit(CLIENT) else { panic!("the rate holds") };
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30), "{wait:?}");
-        limits.admit(other).unwrap().keep();
+        limits.admit(CLIENT).await.unwrap().keep();
+        limits.admit(CLIENT).await.unwrap().keep();
+        let Err(ProxyError::RateLimited(wait)) = limits.admit(CLIENT).await else { panic!("the rate holds") };
+        assert!(wait > Duration::ZERO && wait <= MINUTE / 2, "{wait:?}");
+        limits.admit(other).await.unwrap().keep();
     }
 }

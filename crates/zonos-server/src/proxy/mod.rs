@@ -23,7 +23,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{GENERATE_PATH, STATUS_PATH_PREFIX};
 
 use crate::sandbox::SandboxConfig;
-use crate::SANDBOX_MOUNT;
+use crate::store::{Store, StoreConfig};
+use crate::{Shutdown, StartError, SANDBOX_MOUNT};
 
 pub use error::ProxyError;
 pub use key::ApiKey;
@@ -54,12 +55,14 @@ pub struct ProxyConfig {
     /// Sample voices to offer (the sandbox's), with URLs the gateway can fetch.
     pub voices: Vec<crate::sandbox::Voice>,
     pub sandbox: bool,
+    /// Where the proxy keeps what must outlive a restart, and be shared by replicas.
+    pub store: StoreConfig,
 }
 
 impl ProxyConfig {
     /// The proxy in front of the sandbox mounted in the same server, listening at `local`: the sandbox is its
     /// upstream, its media host and its webhook caller, and its sample voices are offered.
-    pub fn for_sandbox(local: SocketAddr, sandbox: &SandboxConfig) -> ProxyConfig {
+    pub fn for_sandbox(local: SocketAddr, sandbox: &SandboxConfig, store: StoreConfig) -> ProxyConfig {
         // Listening on every interface: the loopback one is where this process reaches itself.
         let local = if local.ip().is_unspecified() {
             SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, local.port()))
@@ -79,6 +82,7 @@ impl ProxyConfig {
             daily_cap: None,
             voices,
             sandbox: true,
+            store,
         }
     }
 }
@@ -92,18 +96,21 @@ struct Proxy {
     callback_base: Option<String>,
     config: ProxyConfig,
     client: reqwest::Client,
-    limits: Arc<limits::Limits>,
-    hub: push::Hub,
-    references: references::References,
+    limits: limits::Limits,
+    store: Store,
+    shutdown: Shutdown,
 }
 
-/// The proxy's routes: the API under [`API_PREFIX`], and the app's `config.json`.
-pub fn router(config: ProxyConfig) -> Router {
+/// The proxy's routes: the API under [`API_PREFIX`], and the app's `config.json`. Opens the store.
+pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, StartError> {
     let cors = cross_origin(&config.allow_origins);
     let callback_base = config.public_url.as_ref().map(|url| url.trim_end_matches('/').to_owned());
+    let store = Store::open(&config.store).await?;
     let proxy = Arc::new(Proxy {
         key: config.key.clone(),
-        limits: Arc::new(limits::Limits::new(config.submissions_per_minute, config.daily_cap)),
+        limits: limits::Limits::new(store.clone(), config.submissions_per_minute, config.daily_cap),
+        store,
+        shutdown,
         callback_base,
         // No redirects: the proxy talks to the configured hosts only, never to where they point.
         client: reqwest::Client::builder()
@@ -111,8 +118,6 @@ pub fn router(config: ProxyConfig) -> Router {
             .connect_timeout(std::time::Duration::from_secs(10))
             .build()
             .expect("a client"),
-        hub: push::Hub::default(),
-        references: references::References::default(),
         config,
     });
     let mut api = Router::new()
@@ -132,10 +137,10 @@ pub fn router(config: ProxyConfig) -> Router {
         // The app reads `config.json` beside its page, as on a static host: one request finds either.
         .route("/config.json", get(app_config::config))
         .with_state(proxy);
-    match cors {
+    Ok(match cors {
         Some(cors) => router.layer(cors),
         None => router,
-    }
+    })
 }
 
 fn cross_origin(origins: &[String]) -> Option<CorsLayer> {

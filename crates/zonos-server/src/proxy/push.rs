@@ -1,91 +1,37 @@
 //! Webhooks instead of polling: each submission gets an unguessable callback token; the gateway's callback is
-//! accepted only with it, and its final status is pushed to the browser over Server-Sent Events.
+//! accepted only with it, and its final status is pushed to the browser over Server-Sent Events. Tokens and final
+//! statuses live in the store: a callback that arrives after a restart, or at another replica than the one holding
+//! the browser's stream, still reaches it.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::Stream;
-use tokio::sync::watch;
+use axum::response::{IntoResponse, Response};
 use zonos_api::JobStatusResponse;
 
 use super::error::ProxyError;
 use super::{read_body, Proxy, JSON_LIMIT};
+use crate::store::Callback;
 
-/// How long a callback token stays valid: longer than any job runs.
-const TOKEN_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
+/// The event that carries the final status.
+pub const STATUS_EVENT: &str = "status";
+/// The event that tells the browser this server is stopping: follow the job again (another replica, or polling).
+pub const RECONNECT_EVENT: &str = "reconnect";
+/// How long a stream waits for its job's end: as long as the app follows a job. Then the app polls.
+const STREAM_LIFE: Duration = Duration::from_secs(15 * 60);
+/// How often a waiting stream looks in the store too, in case a publication was missed (Redis went away a moment).
+const LOOK_AGAIN: Duration = Duration::from_secs(5);
 
-struct Slot {
-    request_id: Option<String>,
-    opened: Instant,
-    status: watch::Sender<Option<JobStatusResponse>>,
-}
-
-#[derive(Default)]
-struct Slots {
-    by_token: HashMap<String, Slot>,
-    token_of: HashMap<String, String>,
-}
-
-/// The callbacks the proxy is waiting for, and the browsers waiting on them.
-#[derive(Default)]
-pub struct Hub(Mutex<Slots>);
-
-impl Hub {
-    /// A new callback token, before the submission is sent.
-    pub fn open(&self) -> String {
-        let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-        let mut slots = self.0.lock().expect("hub lock");
-        slots.by_token.retain(|_, slot| slot.opened.elapsed() < TOKEN_LIFETIME);
-        let Slots { by_token, token_of } = &mut *slots;
-        token_of.retain(|_, token| by_token.contains_key(token));
-        let (status, _) = watch::channel(None);
-        slots.by_token.insert(token.clone(), Slot { request_id: None, opened: Instant::now(), status });
-        token
-    }
-
-    /// The gateway accepted the submission as `request_id`.
-    pub fn bind(&self, token: &str, request_id: &str) {
-        let mut slots = self.0.lock().expect("hub lock");
-        if let Some(slot) = slots.by_token.get_mut(token) {
-            slot.request_id = Some(request_id.to_owned());
-            // A callback that came before the 202 was read, for another job, is not this job's end.
-            if slot.status.borrow().as_ref().is_some_and(|status| status.request_id != request_id) {
-                slot.status.send_replace(None);
-            }
-            slots.token_of.insert(request_id.to_owned(), token.to_owned());
-        }
-    }
-
-    /// The submission was not accepted: no callback will come.
-    pub fn close(&self, token: &str) {
-        self.0.lock().expect("hub lock").by_token.remove(token);
-    }
-
-    fn deliver(&self, token: &str, status: JobStatusResponse) -> Result<(), ProxyError> {
-        let slots = self.0.lock().expect("hub lock");
-        let slot = slots.by_token.get(token).ok_or(ProxyError::UnknownCallback)?;
-        let for_this_job = slot.request_id.as_ref().is_none_or(|id| *id == status.request_id);
-        if !for_this_job {
-            return Err(ProxyError::BadCallback);
-        }
-        // Only the end is pushed; a gateway that also reports progress is thanked and otherwise ignored.
-        if status.status.is_final() {
-            slot.status.send_replace(Some(status));
-        }
-        Ok(())
-    }
-
-    fn subscribe(&self, request_id: &str) -> Option<watch::Receiver<Option<JobStatusResponse>>> {
-        let slots = self.0.lock().expect("hub lock");
-        let token = slots.token_of.get(request_id)?;
-        Some(slots.by_token.get(token)?.status.subscribe())
-    }
+/// A new callback token, kept before the submission that carries it is sent.
+pub async fn open_callback(proxy: &Proxy) -> Result<String, ProxyError> {
+    let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    proxy.store.open_callback(&token).await?;
+    Ok(token)
 }
 
 /// `POST /api/webhooks/{token}`: the gateway's callback.
@@ -96,21 +42,62 @@ pub async fn callback(
 ) -> Result<StatusCode, ProxyError> {
     let body = read_body(body, JSON_LIMIT).await?;
     let status: JobStatusResponse = serde_json::from_slice(&body).map_err(|_| ProxyError::BadCallback)?;
-    proxy.hub.deliver(&token, status)?;
+    let for_this_job = match proxy.store.callback(&token).await?.ok_or(ProxyError::UnknownCallback)? {
+        // It came before the gateway's 202 was read: the body says which job, and the token is the proof.
+        Callback::Pending => zonos_api::is_request_id(&status.request_id),
+        Callback::For(request_id) => request_id == status.request_id,
+    };
+    if !for_this_job {
+        return Err(ProxyError::BadCallback);
+    }
+    // Only the end is pushed; a gateway that also reports progress is thanked and otherwise ignored.
+    if status.status.is_final() {
+        proxy.store.publish_final(&status).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v2/requests/events/{request_id}`: one `status` event with the final status, then the stream ends.
-pub async fn events(
-    State(proxy): State<Arc<Proxy>>,
-    Path(request_id): Path<String>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ProxyError> {
+/// `GET /api/v2/requests/events/{request_id}`: one `status` event with the final status, then the stream ends; or,
+/// if the server stops first, one `reconnect` event.
+pub async fn events(State(proxy): State<Arc<Proxy>>, Path(request_id): Path<String>) -> Result<Response, ProxyError> {
     super::forward::check_request_id(&request_id)?;
-    let mut receiver = proxy.hub.subscribe(&request_id).ok_or(ProxyError::NoEvents(request_id))?;
-    let final_status = async move {
-        let status = receiver.wait_for(Option::is_some).await.ok()?.clone()?;
-        Some(Ok(Event::default().event("status").json_data(status).expect("a status serializes")))
+    if !proxy.store.is_issued(&request_id).await? {
+        return Err(ProxyError::NoEvents(request_id));
+    }
+    // Listening before looking: an end published in between is heard.
+    let mut finals = proxy.store.finals();
+    let (store, shutdown) = (proxy.store.clone(), proxy.shutdown.clone());
+    let ending = async move {
+        let wait = async {
+            loop {
+                if let Ok(Some(status)) = store.final_status(&request_id).await {
+                    return Some(status);
+                }
+                let heard = tokio::time::timeout(LOOK_AGAIN, async {
+                    loop {
+                        match finals.recv().await {
+                            Ok(status) if status.request_id == request_id => return Some((*status).clone()),
+                            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        }
+                    }
+                })
+                .await;
+                if let Ok(status) = heard {
+                    return status;
+                }
+            }
+        };
+        let event = tokio::select! {
+            status = wait => status.map(|status| Event::default().event(STATUS_EVENT).json_data(status).expect("a status serializes")),
+            () = shutdown.begun() => Some(Event::default().event(RECONNECT_EVENT).data("the server is stopping")),
+            () = tokio::time::sleep(STREAM_LIFE) => None,
+        };
+        event.map(Ok::<_, Infallible>)
     };
-    let stream = futures_util::StreamExt::filter_map(futures_util::stream::once(final_status), std::future::ready);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    let stream = futures_util::StreamExt::filter_map(futures_util::stream::once(ending), std::future::ready);
+    let mut response = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();
+    // A reverse proxy such as nginx would otherwise hold the event back in its buffer.
+    response.headers_mut().insert(HeaderName::from_static("x-accel-buffering"), HeaderValue::from_static("no"));
+    Ok(response)
 }

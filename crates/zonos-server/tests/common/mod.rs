@@ -1,6 +1,8 @@
 //! What the sandbox's tests share: a sandbox on a free port, the documented calls, and audio measurement.
 #![allow(dead_code)] // each test binary uses its own part of these helpers
 
+pub mod redis;
+
 use std::io::Cursor;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -145,13 +147,19 @@ pub async fn start_studio(adjust: impl FnOnce(&mut zonos_server::proxy::ProxyCon
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let local = listener.local_addr().unwrap();
     let sandbox = SandboxConfig { timings: quick(), key: Some(KEY.to_owned()) };
-    let mut proxy = zonos_server::proxy::ProxyConfig::for_sandbox(local, &sandbox);
+    let mut proxy = zonos_server::proxy::ProxyConfig::for_sandbox(local, &sandbox, temporary_store());
     adjust(&mut proxy);
     // The build directory must outlive the server: it is left for the OS to clean up.
     let dist = fake_dist().keep();
-    let config = zonos_server::ServeConfig { dist, sandbox: Some(sandbox), proxy: Some(proxy) };
-    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).unwrap(), std::future::pending()));
+    let config =
+        zonos_server::ServeConfig { dist, sandbox: Some(sandbox), proxy: Some(proxy), shutdown: Default::default() };
+    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).await.unwrap(), std::future::pending()));
     local
+}
+
+/// An embedded store of the test's own, in a directory left for the OS to clean up (it outlives the server).
+pub fn temporary_store() -> zonos_server::store::StoreConfig {
+    zonos_server::store::StoreConfig::Embedded { data_dir: tempfile::tempdir().unwrap().keep() }
 }
 
 /// A submission through the proxy, as the browser sends it: no key.

@@ -1,0 +1,389 @@
+//! The embedded store, for one instance: reference bytes as files named by their hash, everything else in redb
+//! (pure Rust, ACID: a commit returns once it is on disk, and a crash never leaves half a transaction). Every call
+//! runs off the async runtime: writes wait for the disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use zonos_api::AudioFormat;
+
+use super::{now_ms, now_secs, rate_step, reference_format, StoreError};
+
+/// When a reference expires; its bytes are the file of the same name, whose extension says its format.
+const REFERENCES: TableDefinition<&str, u64> = TableDefinition::new("references");
+/// Submissions counted per UTC day.
+const CAP: TableDefinition<u64, u32> = TableDefinition::new("daily_cap");
+/// Webhook tokens: the request id they were bound to ("" until the gateway accepted), and their expiry.
+const CALLBACKS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("callbacks");
+/// Request ids this proxy issued, and their expiry.
+const ISSUED: TableDefinition<&str, u64> = TableDefinition::new("issued");
+/// Final statuses (JSON), and their expiry.
+const FINALS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("finals");
+/// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
+const RATES: TableDefinition<&str, u64> = TableDefinition::new("rates");
+
+/// A reference file being written is named with this prefix until it is complete.
+const PARTIAL: &str = ".partial-";
+
+pub struct Embedded {
+    db: Database,
+    references: PathBuf,
+}
+
+fn database(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(error.to_string())
+}
+
+/// Runs `work` on a thread where blocking is allowed.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work).await.map_err(database)?
+}
+
+/// Writes `bytes` to `path` so that it is either absent or whole, even after a crash: a partial file, synced,
+/// renamed into place, and the folder synced.
+fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let partial = folder.join(format!("{PARTIAL}{name}-{}", uuid::Uuid::new_v4().simple()));
+    let mut file = std::fs::File::create(&partial)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&partial, folder.join(name))?;
+    std::fs::File::open(folder)?.sync_all()
+}
+
+impl Embedded {
+    pub async fn open(data_dir: PathBuf) -> Result<Embedded, StoreError> {
+        blocking(move || {
+            let references = data_dir.join("references");
+            std::fs::create_dir_all(&references)
+                .map_err(|source| StoreError::DataDir { dir: data_dir.clone(), source })?;
+            let db = Database::create(data_dir.join("state.redb")).map_err(database)?;
+            // Every table exists from the start, so that reading one never fails for want of it.
+            let transaction = db.begin_write().map_err(database)?;
+            transaction.open_table(REFERENCES).map_err(database)?;
+            transaction.open_table(CAP).map_err(database)?;
+            transaction.open_table(CALLBACKS).map_err(database)?;
+            transaction.open_table(ISSUED).map_err(database)?;
+            transaction.open_table(FINALS).map_err(database)?;
+            transaction.open_table(RATES).map_err(database)?;
+            transaction.commit().map_err(database)?;
+            Ok(Embedded { db, references })
+        })
+        .await
+    }
+
+    /// One write transaction, committed durably unless `durable` is false (rate counters: losing the last few in a
+    /// crash costs nothing, and they are written on every call).
+    fn write<T>(
+        &self,
+        durable: bool,
+        work: impl FnOnce(&redb::WriteTransaction) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut transaction = self.db.begin_write().map_err(database)?;
+        if !durable {
+            transaction.set_durability(Durability::None).map_err(database)?;
+        }
+        let result = work(&transaction)?;
+        transaction.commit().map_err(database)?;
+        Ok(result)
+    }
+
+    fn read<T>(&self, work: impl FnOnce(&redb::ReadTransaction) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        work(&self.db.begin_read().map_err(database)?)
+    }
+
+    pub async fn put_reference(self: &Arc<Self>, name: &str, bytes: Bytes, expires: u64) -> Result<(), StoreError> {
+        if reference_format(name).is_none() {
+            return Err(StoreError::Corrupt(format!("{name:?} is not a reference's name")));
+        }
+        let (store, name) = (Arc::clone(self), name.to_owned());
+        blocking(move || {
+            // The file first: a reference listed in the database always has its bytes.
+            write_atomically(&store.references, &name, &bytes)?;
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(REFERENCES).map_err(database)?;
+                table.insert(name.as_str(), expires).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn reference(self: &Arc<Self>, name: &str) -> Result<Option<(Bytes, AudioFormat)>, StoreError> {
+        let Some(format) = reference_format(name) else { return Ok(None) };
+        let (store, name) = (Arc::clone(self), name.to_owned());
+        blocking(move || {
+            let expires = store.read(|transaction| {
+                let table = transaction.open_table(REFERENCES).map_err(database)?;
+                Ok(table.get(name.as_str()).map_err(database)?.map(|expires| expires.value()))
+            })?;
+            if expires.is_none_or(|expires| expires <= now_secs()) {
+                return Ok(None);
+            }
+            match std::fs::read(store.references.join(&name)) {
+                Ok(bytes) => Ok(Some((Bytes::from(bytes), format))),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    pub async fn reserve_submission(self: &Arc<Self>, day: u64, cap: u32) -> Result<bool, StoreError> {
+        let store = Arc::clone(self);
+        // One write transaction at a time: the check and the count can't be split by another submission.
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(CAP).map_err(database)?;
+                let count = table.get(day).map_err(database)?.map(|count| count.value()).unwrap_or(0);
+                if count >= cap {
+                    return Ok(false);
+                }
+                table.insert(day, count + 1).map_err(database)?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
+    pub async fn release_submission(self: &Arc<Self>, day: u64) -> Result<(), StoreError> {
+        let store = Arc::clone(self);
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(CAP).map_err(database)?;
+                let count = table.get(day).map_err(database)?.map(|count| count.value()).unwrap_or(0);
+                table.insert(day, count.saturating_sub(1)).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn submissions_on(self: &Arc<Self>, day: u64) -> Result<u32, StoreError> {
+        let store = Arc::clone(self);
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(CAP).map_err(database)?;
+                Ok(table.get(day).map_err(database)?.map(|count| count.value()).unwrap_or(0))
+            })
+        })
+        .await
+    }
+
+    pub async fn set_callback(self: &Arc<Self>, token: &str, request_id: &str, expires: u64) -> Result<(), StoreError> {
+        let (store, token, request_id) = (Arc::clone(self), token.to_owned(), request_id.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(CALLBACKS).map_err(database)?;
+                table.insert(token.as_str(), (request_id.as_str(), expires)).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn close_callback(self: &Arc<Self>, token: &str) -> Result<(), StoreError> {
+        let (store, token) = (Arc::clone(self), token.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                transaction.open_table(CALLBACKS).map_err(database)?.remove(token.as_str()).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn callback(self: &Arc<Self>, token: &str) -> Result<Option<String>, StoreError> {
+        let (store, token) = (Arc::clone(self), token.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(CALLBACKS).map_err(database)?;
+                let entry = table.get(token.as_str()).map_err(database)?;
+                Ok(entry.and_then(|entry| {
+                    let (request_id, expires) = entry.value();
+                    (expires > now_secs()).then(|| request_id.to_owned())
+                }))
+            })
+        })
+        .await
+    }
+
+    pub async fn issue(self: &Arc<Self>, request_id: &str, expires: u64) -> Result<(), StoreError> {
+        let (store, request_id) = (Arc::clone(self), request_id.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                transaction
+                    .open_table(ISSUED)
+                    .map_err(database)?
+                    .insert(request_id.as_str(), expires)
+                    .map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn is_issued(self: &Arc<Self>, request_id: &str) -> Result<bool, StoreError> {
+        let (store, request_id) = (Arc::clone(self), request_id.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(ISSUED).map_err(database)?;
+                let expires = table.get(request_id.as_str()).map_err(database)?.map(|expires| expires.value());
+                Ok(expires.is_some_and(|expires| expires > now_secs()))
+            })
+        })
+        .await
+    }
+
+    pub async fn put_final(self: &Arc<Self>, request_id: &str, json: &str, expires: u64) -> Result<(), StoreError> {
+        let (store, request_id, json) = (Arc::clone(self), request_id.to_owned(), json.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(FINALS).map_err(database)?;
+                table.insert(request_id.as_str(), (json.as_str(), expires)).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn final_status(self: &Arc<Self>, request_id: &str) -> Result<Option<String>, StoreError> {
+        let (store, request_id) = (Arc::clone(self), request_id.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(FINALS).map_err(database)?;
+                let entry = table.get(request_id.as_str()).map_err(database)?;
+                Ok(entry.and_then(|entry| {
+                    let (json, expires) = entry.value();
+                    (expires > now_secs()).then(|| json.to_owned())
+                }))
+            })
+        })
+        .await
+    }
+
+    /// Counts a call of `key` (see [`super::Store::hit`]): 0 if allowed, else the wait in milliseconds.
+    pub async fn hit(self: &Arc<Self>, key: &str, interval_ms: u64, window_ms: u64) -> Result<u64, StoreError> {
+        let (store, key) = (Arc::clone(self), key.to_owned());
+        blocking(move || {
+            store.write(false, |transaction| {
+                let mut table = transaction.open_table(RATES).map_err(database)?;
+                let tat = table.get(key.as_str()).map_err(database)?.map(|tat| tat.value());
+                let (next, wait) = rate_step(tat, now_ms(), interval_ms, window_ms);
+                if let Some(next) = next {
+                    table.insert(key.as_str(), next).map_err(database)?;
+                }
+                Ok(wait)
+            })
+        })
+        .await
+    }
+
+    /// Removes what has expired: entries, reference files, and files a crash left half-written or unlisted.
+    fn sweep(&self) -> Result<(), StoreError> {
+        let now = now_secs();
+        let listed = self.write(true, |transaction| {
+            let mut references = transaction.open_table(REFERENCES).map_err(database)?;
+            references.retain(|_, expires| expires > now).map_err(database)?;
+            let listed: std::collections::HashSet<String> = references
+                .iter()
+                .map_err(database)?
+                .filter_map(|entry| entry.ok().map(|(name, _)| name.value().to_owned()))
+                .collect();
+            let today = now / (24 * 60 * 60);
+            transaction.open_table(CAP).map_err(database)?.retain(|day, _| day + 2 > today).map_err(database)?;
+            transaction
+                .open_table(CALLBACKS)
+                .map_err(database)?
+                .retain(|_, (_, expires)| expires > now)
+                .map_err(database)?;
+            transaction.open_table(ISSUED).map_err(database)?.retain(|_, expires| expires > now).map_err(database)?;
+            transaction
+                .open_table(FINALS)
+                .map_err(database)?
+                .retain(|_, (_, expires)| expires > now)
+                .map_err(database)?;
+            // A time past: the key has its whole burst again, as if never seen.
+            let now_ms = now * 1000;
+            transaction.open_table(RATES).map_err(database)?.retain(|_, tat| tat > now_ms).map_err(database)?;
+            Ok(listed)
+        })?;
+        for entry in std::fs::read_dir(&self.references)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // A file being written now is young; one a crash left behind, or no longer listed, is not.
+            let old = entry.metadata()?.modified()?.elapsed().unwrap_or_default() > Duration::from_secs(60);
+            if old && !listed.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sweeps the store once a minute, for as long as it is open.
+pub async fn sweep_every_minute(store: Weak<Embedded>) {
+    let minute = Duration::from_secs(60);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
+    loop {
+        ticks.tick().await;
+        let Some(store) = store.upgrade() else { return };
+        if let Err(error) = blocking(move || store.sweep()).await {
+            tracing::warn!(%error, "sweeping the store failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use redb::ReadableTableMetadata;
+
+    use super::*;
+
+    const NAME: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.wav";
+
+    #[tokio::test]
+    async fn a_sweep_removes_what_expired_and_files_a_crash_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Embedded::open(dir.path().to_owned()).await.unwrap());
+        let (past, future) = (now_secs() - 1, now_secs() + 3600);
+        store.put_reference(NAME, Bytes::from_static(b"RIFF"), past).await.unwrap();
+        store.set_callback("expired", "", past).await.unwrap();
+        store.set_callback("live", "", future).await.unwrap();
+        store.issue("zonos-2_old", past).await.unwrap();
+        store.put_final("zonos-2_old", "{}", past).await.unwrap();
+        // Half-written before a crash, an hour ago.
+        let partial = store.references.join(format!("{PARTIAL}{NAME}-1"));
+        std::fs::write(&partial, b"RI").unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&partial).unwrap().set_modified(an_hour_ago).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(store.references.join(NAME))
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+
+        // Expired entries already read as absent; the sweep removes them, and the files.
+        assert_eq!(store.reference(NAME).await.unwrap(), None);
+        assert_eq!(store.callback("expired").await.unwrap(), None);
+        store.sweep().unwrap();
+        let files: Vec<_> = std::fs::read_dir(&store.references).unwrap().collect();
+        assert!(files.is_empty(), "{files:?}");
+        let rows = store.read(|transaction| {
+            Ok((
+                transaction.open_table(REFERENCES).map_err(database)?.len().map_err(database)?,
+                transaction.open_table(CALLBACKS).map_err(database)?.len().map_err(database)?,
+                transaction.open_table(ISSUED).map_err(database)?.len().map_err(database)?,
+                transaction.open_table(FINALS).map_err(database)?.len().map_err(database)?,
+            ))
+        });
+        assert_eq!(rows.unwrap(), (0, 1, 0, 0), "only the live callback is left");
+        assert_eq!(store.callback("live").await.unwrap(), Some(String::new()));
+    }
+}

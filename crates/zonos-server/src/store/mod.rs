@@ -1,0 +1,277 @@
+//! The proxy's state, kept where a restart, or another replica, finds it: uploaded references, the daily cap's
+//! count, the request ids the proxy issued with their webhook tokens, the final statuses pushed to browsers, and
+//! the rate limits' counters. One interface, two backends: an embedded one in a data directory (one instance, the
+//! default), and Redis (several replicas, which also carries a webhook received by one replica to the browser
+//! following that job on another).
+
+mod embedded;
+mod redis;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use tokio::sync::broadcast;
+use zonos_api::{AudioFormat, JobStatusResponse};
+
+/// How long an uploaded reference is served.
+pub const REFERENCE_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long a webhook token waits for its callback, and a final status waits for its browser: longer than any job.
+pub const CALLBACK_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
+/// How long the proxy answers for a request id it issued: a kept take is checked again when its page is reopened.
+pub const ISSUED_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// How long a day's cap count is kept: past its day, nobody asks for it.
+const CAP_LIFETIME: Duration = Duration::from_secs(2 * 24 * 60 * 60);
+
+/// Where the state is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// Files and an embedded database in this directory: one instance.
+    Embedded { data_dir: PathBuf },
+    /// A Redis server (`redis://HOST:PORT`), shared by every replica.
+    Redis { url: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the data directory {dir}: {source}")]
+    DataDir { dir: PathBuf, source: std::io::Error },
+    #[error("the embedded database: {0}")]
+    Database(String),
+    #[error("a reference file: {0}")]
+    File(#[from] std::io::Error),
+    #[error("Redis: {0}")]
+    Redis(#[from] ::redis::RedisError),
+    #[error("a stored value could not be read: {0}")]
+    Corrupt(String),
+}
+
+/// A callback the proxy asked for, by its token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// The submission is on its way: its request id is not known yet.
+    Pending,
+    /// The gateway accepted it as this request id.
+    For(String),
+}
+
+/// A reference's name is its content's SHA-256 and its format's extension: nothing else is stored, or becomes a
+/// file's name.
+fn reference_format(name: &str) -> Option<AudioFormat> {
+    let (hash, extension) = name.split_once('.')?;
+    let hashed = hash.len() == 64 && hash.bytes().all(|byte| byte.is_ascii_hexdigit() && !byte.is_ascii_uppercase());
+    AudioFormat::from_extension(extension).filter(|_| hashed)
+}
+
+/// Seconds since the epoch: what expiries are written in, the same on every replica.
+pub fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+}
+
+#[derive(Clone)]
+enum Backend {
+    Embedded(Arc<embedded::Embedded>),
+    Redis(redis::Shared),
+}
+
+/// The proxy's state. Cheap to clone: every clone is the same store.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    /// Final statuses as they arrive, at this replica or (through Redis) at any: each browser's event stream picks
+    /// its own job's.
+    finals: broadcast::Sender<Arc<JobStatusResponse>>,
+}
+
+impl Store {
+    /// Opens the store (creating the data directory, or connecting to Redis) and starts its upkeep: expired
+    /// entries removed, and with Redis the final statuses of other replicas listened to.
+    pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
+        let (finals, _) = broadcast::channel(256);
+        let backend = match config {
+            StoreConfig::Embedded { data_dir } => {
+                let store = Arc::new(embedded::Embedded::open(data_dir.clone()).await?);
+                tokio::spawn(embedded::sweep_every_minute(Arc::downgrade(&store)));
+                Backend::Embedded(store)
+            }
+            StoreConfig::Redis { url } => Backend::Redis(redis::Shared::connect(url, finals.clone()).await?),
+        };
+        Ok(Store { backend, finals })
+    }
+
+    /// Keeps a reference's `bytes` under `name` (its hash and its format's extension) for [`REFERENCE_LIFETIME`];
+    /// again, if already there, which renews it.
+    pub async fn put_reference(&self, name: &str, bytes: Bytes) -> Result<(), StoreError> {
+        let expires = now_secs() + REFERENCE_LIFETIME.as_secs();
+        match &self.backend {
+            Backend::Embedded(store) => store.put_reference(name, bytes, expires).await,
+            Backend::Redis(store) => store.put_reference(name, bytes, REFERENCE_LIFETIME).await,
+        }
+    }
+
+    /// A reference's bytes and format, unless it expired or was never stored.
+    pub async fn reference(&self, name: &str) -> Result<Option<(Bytes, AudioFormat)>, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.reference(name).await,
+            Backend::Redis(store) => store.reference(name).await,
+        }
+    }
+
+    /// Counts one more submission on UTC day `day` if fewer than `cap` were counted: atomically, whatever the
+    /// number of replicas. Whether it was counted.
+    pub async fn reserve_submission(&self, day: u64, cap: u32) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.reserve_submission(day, cap).await,
+            Backend::Redis(store) => store.reserve_submission(day, cap, CAP_LIFETIME).await,
+        }
+    }
+
+    /// Gives back a place counted on `day` (the gateway refused the submission).
+    pub async fn release_submission(&self, day: u64) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.release_submission(day).await,
+            Backend::Redis(store) => store.release_submission(day).await,
+        }
+    }
+
+    /// How many submissions were counted on `day`.
+    pub async fn submissions_on(&self, day: u64) -> Result<u32, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.submissions_on(day).await,
+            Backend::Redis(store) => store.submissions_on(day).await,
+        }
+    }
+
+    /// A webhook token, before the submission that carries it is sent.
+    pub async fn open_callback(&self, token: &str) -> Result<(), StoreError> {
+        self.set_callback(token, &Callback::Pending).await
+    }
+
+    async fn set_callback(&self, token: &str, callback: &Callback) -> Result<(), StoreError> {
+        let request_id = match callback {
+            Callback::Pending => "",
+            Callback::For(request_id) => request_id,
+        };
+        let expires = now_secs() + CALLBACK_LIFETIME.as_secs();
+        match &self.backend {
+            Backend::Embedded(store) => store.set_callback(token, request_id, expires).await,
+            Backend::Redis(store) => store.set_callback(token, request_id, CALLBACK_LIFETIME).await,
+        }
+    }
+
+    /// The submission carrying `token` (if any) was not accepted: no callback will come.
+    pub async fn close_callback(&self, token: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.close_callback(token).await,
+            Backend::Redis(store) => store.close_callback(token).await,
+        }
+    }
+
+    /// What the proxy knows of a callback token; `None` when it never issued it, or it expired.
+    pub async fn callback(&self, token: &str) -> Result<Option<Callback>, StoreError> {
+        let request_id = match &self.backend {
+            Backend::Embedded(store) => store.callback(token).await?,
+            Backend::Redis(store) => store.callback(token).await?,
+        };
+        Ok(request_id.map(|id| if id.is_empty() { Callback::Pending } else { Callback::For(id) }))
+    }
+
+    /// The gateway accepted a submission sent by this proxy as `request_id` (with the webhook `token`, if any).
+    pub async fn issue(&self, request_id: &str, token: Option<&str>) -> Result<(), StoreError> {
+        if let Some(token) = token {
+            self.set_callback(token, &Callback::For(request_id.to_owned())).await?;
+        }
+        let expires = now_secs() + ISSUED_LIFETIME.as_secs();
+        match &self.backend {
+            Backend::Embedded(store) => store.issue(request_id, expires).await,
+            Backend::Redis(store) => store.issue(request_id, ISSUED_LIFETIME).await,
+        }
+    }
+
+    /// Whether this proxy (any replica) issued `request_id`.
+    pub async fn is_issued(&self, request_id: &str) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.is_issued(request_id).await,
+            Backend::Redis(store) => store.is_issued(request_id).await,
+        }
+    }
+
+    /// Keeps a job's final status and tells every replica's event streams.
+    pub async fn publish_final(&self, status: &JobStatusResponse) -> Result<(), StoreError> {
+        let json = serde_json::to_string(status).expect("a status serializes");
+        match &self.backend {
+            Backend::Embedded(store) => {
+                store.put_final(&status.request_id, &json, now_secs() + CALLBACK_LIFETIME.as_secs()).await?;
+                // One instance: its own streams are all there are.
+                let _ = self.finals.send(Arc::new(status.clone()));
+                Ok(())
+            }
+            // Every replica hears it from Redis, this one too.
+            Backend::Redis(store) => store.publish_final(&status.request_id, &json, CALLBACK_LIFETIME).await,
+        }
+    }
+
+    /// A job's final status, if it came.
+    pub async fn final_status(&self, request_id: &str) -> Result<Option<JobStatusResponse>, StoreError> {
+        let json = match &self.backend {
+            Backend::Embedded(store) => store.final_status(request_id).await?,
+            Backend::Redis(store) => store.final_status(request_id).await?,
+        };
+        json.map(|json| serde_json::from_str(&json).map_err(|error| StoreError::Corrupt(error.to_string()))).transpose()
+    }
+
+    /// Final statuses from now on, as they arrive anywhere.
+    pub fn finals(&self) -> broadcast::Receiver<Arc<JobStatusResponse>> {
+        self.finals.subscribe()
+    }
+
+    /// Counts a call of `key`, allowed `limit` times per `window` (in bursts of up to `limit`, then evenly, as
+    /// a generic cell rate algorithm has it): `None` if allowed, else how long until the next one is. Counted
+    /// atomically across replicas.
+    pub async fn hit(&self, key: &str, limit: u32, window: Duration) -> Result<Option<Duration>, StoreError> {
+        let window_ms = window.as_millis().max(1) as u64;
+        let interval_ms = (window_ms / u64::from(limit.max(1))).max(1);
+        let wait_ms = match &self.backend {
+            Backend::Embedded(store) => store.hit(key, interval_ms, window_ms).await?,
+            Backend::Redis(store) => store.hit(key, interval_ms, window_ms).await?,
+        };
+        Ok((wait_ms > 0).then(|| Duration::from_millis(wait_ms)))
+    }
+}
+
+/// The cell rate algorithm's step: with the key's theoretical arrival time `tat_ms` (none yet: `now_ms`), a call now
+/// either moves it on by `interval_ms` (returns the new time, and 0) or is refused (returns how long to wait).
+fn rate_step(tat_ms: Option<u64>, now_ms: u64, interval_ms: u64, window_ms: u64) -> (Option<u64>, u64) {
+    let next = tat_ms.unwrap_or(now_ms).max(now_ms) + interval_ms;
+    if next - now_ms > window_ms {
+        (None, next - now_ms - window_ms)
+    } else {
+        (Some(next), 0)
+    }
+}
+
+/// Milliseconds since the epoch.
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_allows_a_burst_of_the_limit_then_one_per_interval() {
+        // Two a minute: two at once, then one every 30 s.
+        let (interval, window) = (30_000, 60_000);
+        let (first, wait) = rate_step(None, 1_000, interval, window);
+        assert_eq!((first, wait), (Some(31_000), 0));
+        let (second, wait) = rate_step(first, 1_000, interval, window);
+        assert_eq!((second, wait), (Some(61_000), 0));
+        assert_eq!(rate_step(second, 1_000, interval, window), (None, 30_000));
+        assert_eq!(rate_step(second, 20_000, interval, window), (None, 11_000));
+        assert_eq!(rate_step(second, 31_000, interval, window), (Some(91_000), 0));
+        // Long quiet: a full burst again.
+        assert_eq!(rate_step(second, 500_000, interval, window), (Some(530_000), 0));
+    }
+}

@@ -1,0 +1,182 @@
+//! The shared store, for several replicas: everything in one Redis, under keys that expire by themselves, counts
+//! changed by scripts (atomic however many replicas race), and final statuses published to every replica.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ::redis::aio::ConnectionManager;
+use ::redis::{AsyncCommands, Client, Script};
+use axum::body::Bytes;
+use futures_util::StreamExt;
+use tokio::sync::broadcast;
+use zonos_api::{AudioFormat, JobStatusResponse};
+
+use super::{reference_format, StoreError};
+
+/// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
+const PREFIX: &str = "zonos-studio";
+/// Where final statuses are published.
+const FINALS_CHANNEL: &str = "zonos-studio:finals";
+
+/// Counts one more if fewer than the cap were counted: KEYS[1] the day's count, ARGV[1] the cap, ARGV[2] its life.
+const RESERVE: &str = r"
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1";
+/// Gives one back, never below zero.
+const RELEASE: &str = r"
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 1";
+/// A call of KEYS[1] as `rate_step` counts it, with Redis's clock (one clock for every replica): ARGV[1] the interval,
+/// ARGV[2] the window, in milliseconds. Returns 0 if allowed, else the wait in milliseconds.
+const HIT: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local next = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now) + interval
+if next - now > window then return next - now - window end
+redis.call('SET', KEYS[1], next, 'PX', next - now)
+return 0";
+
+fn key(kind: &str, name: impl std::fmt::Display) -> String {
+    format!("{PREFIX}:{kind}:{name}")
+}
+
+#[derive(Clone)]
+pub struct Shared {
+    connection: ConnectionManager,
+}
+
+impl Shared {
+    /// Connects, and listens to the final statuses every replica publishes, passing them to `finals`.
+    pub async fn connect(url: &str, finals: broadcast::Sender<Arc<JobStatusResponse>>) -> Result<Shared, StoreError> {
+        let client = Client::open(url)?;
+        let connection = client.get_connection_manager().await?;
+        // Subscribed before the first request is served: no final status published from now on is missed.
+        let subscription = subscribe(&client).await?;
+        tokio::spawn(listen(client, subscription, finals));
+        Ok(Shared { connection })
+    }
+
+    fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+
+    pub async fn put_reference(&self, name: &str, bytes: Bytes, lifetime: Duration) -> Result<(), StoreError> {
+        if reference_format(name).is_none() {
+            return Err(StoreError::Corrupt(format!("{name:?} is not a reference's name")));
+        }
+        let () = self.connection().set_ex(key("reference", name), bytes.as_ref(), lifetime.as_secs()).await?;
+        Ok(())
+    }
+
+    pub async fn reference(&self, name: &str) -> Result<Option<(Bytes, AudioFormat)>, StoreError> {
+        let Some(format) = reference_format(name) else { return Ok(None) };
+        let bytes: Option<Vec<u8>> = self.connection().get(key("reference", name)).await?;
+        Ok(bytes.map(|bytes| (Bytes::from(bytes), format)))
+    }
+
+    pub async fn reserve_submission(&self, day: u64, cap: u32, lifetime: Duration) -> Result<bool, StoreError> {
+        let counted: i64 = Script::new(RESERVE)
+            .key(key("cap", day))
+            .arg(cap)
+            .arg(lifetime.as_secs())
+            .invoke_async(&mut self.connection())
+            .await?;
+        Ok(counted == 1)
+    }
+
+    pub async fn release_submission(&self, day: u64) -> Result<(), StoreError> {
+        let _: i64 = Script::new(RELEASE).key(key("cap", day)).invoke_async(&mut self.connection()).await?;
+        Ok(())
+    }
+
+    pub async fn submissions_on(&self, day: u64) -> Result<u32, StoreError> {
+        let count: Option<u32> = self.connection().get(key("cap", day)).await?;
+        Ok(count.unwrap_or(0))
+    }
+
+    pub async fn set_callback(&self, token: &str, request_id: &str, lifetime: Duration) -> Result<(), StoreError> {
+        let () = self.connection().set_ex(key("callback", token), request_id, lifetime.as_secs()).await?;
+        Ok(())
+    }
+
+    pub async fn close_callback(&self, token: &str) -> Result<(), StoreError> {
+        let _: i64 = self.connection().del(key("callback", token)).await?;
+        Ok(())
+    }
+
+    pub async fn callback(&self, token: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.connection().get(key("callback", token)).await?)
+    }
+
+    pub async fn issue(&self, request_id: &str, lifetime: Duration) -> Result<(), StoreError> {
+        let () = self.connection().set_ex(key("issued", request_id), 1, lifetime.as_secs()).await?;
+        Ok(())
+    }
+
+    pub async fn is_issued(&self, request_id: &str) -> Result<bool, StoreError> {
+        Ok(self.connection().exists(key("issued", request_id)).await?)
+    }
+
+    /// Keeps the final status, then publishes it: a browser that asks after the publication finds it kept.
+    pub async fn publish_final(&self, request_id: &str, json: &str, lifetime: Duration) -> Result<(), StoreError> {
+        let mut connection = self.connection();
+        let () = connection.set_ex(key("final", request_id), json, lifetime.as_secs()).await?;
+        let _: i64 = connection.publish(FINALS_CHANNEL, json).await?;
+        Ok(())
+    }
+
+    pub async fn final_status(&self, request_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.connection().get(key("final", request_id)).await?)
+    }
+
+    pub async fn hit(&self, name: &str, interval_ms: u64, window_ms: u64) -> Result<u64, StoreError> {
+        let wait: u64 = Script::new(HIT)
+            .key(key("rate", name))
+            .arg(interval_ms)
+            .arg(window_ms)
+            .invoke_async(&mut self.connection())
+            .await?;
+        Ok(wait)
+    }
+}
+
+async fn subscribe(client: &Client) -> Result<::redis::aio::PubSub, StoreError> {
+    let mut subscription = client.get_async_pubsub().await?;
+    subscription.subscribe(FINALS_CHANNEL).await?;
+    Ok(subscription)
+}
+
+/// Passes every published final status on to this replica's event streams; subscribes again if Redis goes away
+/// (a status published meanwhile is still kept, and the streams look it up).
+async fn listen(
+    client: Client,
+    mut subscription: ::redis::aio::PubSub,
+    finals: broadcast::Sender<Arc<JobStatusResponse>>,
+) {
+    loop {
+        {
+            let mut messages = subscription.on_message();
+            while let Some(message) = messages.next().await {
+                let Ok(json) = message.get_payload::<String>() else { continue };
+                match serde_json::from_str::<JobStatusResponse>(&json) {
+                    Ok(status) => {
+                        let _ = finals.send(Arc::new(status));
+                    }
+                    Err(error) => tracing::warn!(%error, "an unreadable final status was published"),
+                }
+            }
+        }
+        tracing::warn!("the subscription to final statuses ended: subscribing again");
+        subscription = loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            match subscribe(&client).await {
+                Ok(subscription) => break subscription,
+                Err(error) => tracing::warn!(%error, "subscribing to final statuses failed"),
+            }
+        };
+    }
+}

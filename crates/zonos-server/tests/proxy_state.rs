@@ -1,0 +1,228 @@
+//! The proxy's state over real sockets, with the real binary: nothing is lost when the server restarts on the same
+//! data directory (or Redis), and two replicas sharing one Redis act as one proxy. The gateway is a sandbox of the
+//! test's own; a restart is a kill (as a crash is) and a new process on the same port.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::redis::RedisServer;
+use common::{accepted, request_body, serve, voice_url, KEY};
+use serde_json::Value;
+use zonos_api::{JobStatus, JobStatusResponse, GENERATE_PATH};
+use zonos_server::sandbox::{SandboxConfig, Timings};
+
+/// The sandbox gateway, its jobs taking `process_ms` to process.
+async fn gateway(process_ms: u64) -> SocketAddr {
+    let timings = Timings { queue: Duration::from_millis(50), process: Duration::from_millis(process_ms) };
+    serve(zonos_server::sandbox_router(SandboxConfig { timings, key: Some(KEY.to_owned()) })).await
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Where a proxy keeps its state.
+enum Kept {
+    DataDir(tempfile::TempDir),
+    Redis(RedisServer),
+}
+
+impl Kept {
+    fn both() -> [Kept; 2] {
+        [Kept::DataDir(tempfile::tempdir().unwrap()), Kept::Redis(RedisServer::start())]
+    }
+
+    fn args(&self) -> Vec<String> {
+        match self {
+            Kept::DataDir(dir) => vec!["--data-dir".into(), dir.path().display().to_string()],
+            Kept::Redis(server) => vec!["--redis".into(), server.url.clone()],
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Kept::DataDir(_) => "data dir",
+            Kept::Redis(_) => "redis",
+        }
+    }
+}
+
+/// `zonos-server serve` in front of `gateway`, on `port`, reachable by the gateway at its own address.
+struct Proxy {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Proxy {
+    async fn start(port: u16, gateway: SocketAddr, kept: &Kept, daily_cap: u32) -> Proxy {
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let dist = common::fake_dist();
+        let child = Command::new(env!("CARGO_BIN_EXE_zonos-server"))
+            .args(["serve", "--addr", &addr.to_string(), "--dist"])
+            .arg(dist.path())
+            .args(["--upstream", &format!("http://{gateway}"), "--public-url", &format!("http://{addr}")])
+            .args(["--media-host", &gateway.to_string(), "--daily-cap", &daily_cap.to_string()])
+            .args(["--rate-per-minute", "1000"])
+            .args(kept.args())
+            .env("ZONOS_API_KEY", KEY)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while reqwest::get(format!("http://{addr}/healthz")).await.is_err() {
+            assert!(Instant::now() < deadline, "the proxy did not start on {addr}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The build directory is read at start-up only.
+        drop(dist);
+        Proxy { child, addr }
+    }
+
+    /// Killed, as by a crash: nothing is flushed on the way out.
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    async fn submit(&self, gateway: SocketAddr) -> reqwest::Response {
+        let body = request_body(&voice_url(gateway, "basil.wav"));
+        let url = format!("http://{}/api{GENERATE_PATH}", self.addr);
+        reqwest::Client::new().post(url).json(&body).send().await.unwrap()
+    }
+
+    async fn upload(&self, bytes: &[u8]) -> String {
+        let url = format!("http://{}/api/references", self.addr);
+        let response = reqwest::Client::new().post(url).body(bytes.to_vec()).send().await.unwrap();
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_owned()
+    }
+
+    /// The final status pushed over the job's event stream at this proxy.
+    async fn pushed_final(&self, request_id: &str) -> JobStatusResponse {
+        let url = format!("http://{}/api/v2/requests/events/{request_id}", self.addr);
+        let response = reqwest::get(url).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body =
+            tokio::time::timeout(Duration::from_secs(30), response.text()).await.expect("pushed in time").unwrap();
+        let data = body
+            .split("\n\n")
+            .find(|event| event.contains("event: status"))
+            .and_then(|event| event.lines().find_map(|line| line.strip_prefix("data: ")))
+            .unwrap_or_else(|| panic!("no status event in {body:?}"));
+        serde_json::from_str(data).unwrap()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn reference_bytes() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.mp3")).unwrap()
+}
+
+#[tokio::test]
+async fn a_restart_loses_no_reference_no_count_and_no_webhook() {
+    // Long enough for the proxy to be killed and started again before the job ends.
+    let gateway = gateway(3_000).await;
+    for kept in Kept::both() {
+        let port = free_port();
+        let first = Proxy::start(port, gateway, &kept, 3).await;
+        let reference = first.upload(&reference_bytes()).await;
+        let job = accepted(first.submit(gateway).await).await;
+        assert_eq!(first.submit(gateway).await.status(), 202, "{}", kept.name());
+        first.kill();
+
+        let second = Proxy::start(port, gateway, &kept, 3).await;
+        let served = reqwest::get(&reference).await.unwrap();
+        assert_eq!(served.status(), 200, "{}", kept.name());
+        assert_eq!(served.bytes().await.unwrap().to_vec(), reference_bytes(), "{}: byte for byte", kept.name());
+        // The webhook token was issued before the restart; the gateway calls back after it.
+        let pushed = second.pushed_final(&job.request_id).await;
+        assert_eq!((pushed.request_id.as_str(), pushed.status), (job.request_id.as_str(), JobStatus::Completed));
+        // Two were sent before the restart: one more fits under the cap of three.
+        assert_eq!(second.submit(gateway).await.status(), 202, "{}", kept.name());
+        assert_eq!(second.submit(gateway).await.status(), 429, "{}: the cap counts across the restart", kept.name());
+    }
+}
+
+#[tokio::test]
+async fn two_replicas_sharing_redis_act_as_one_proxy() {
+    let gateway = gateway(1_000).await;
+    let redis = Kept::Redis(RedisServer::start());
+    let cap = 4;
+    let (a, b) =
+        tokio::join!(Proxy::start(free_port(), gateway, &redis, cap), Proxy::start(free_port(), gateway, &redis, cap));
+
+    let reference = a.upload(&reference_bytes()).await;
+    let name = reference.rsplit('/').next().unwrap();
+    let from_b = reqwest::get(format!("http://{}/api/references/{name}", b.addr)).await.unwrap();
+    assert_eq!(from_b.bytes().await.unwrap().to_vec(), reference_bytes(), "uploaded on A, served by B");
+
+    // Submitted through A (whose webhook the gateway calls), followed on B.
+    let job = accepted(a.submit(gateway).await).await;
+    let pushed = b.pushed_final(&job.request_id).await;
+    assert_eq!((pushed.request_id, pushed.status), (job.request_id, JobStatus::Completed));
+
+    // The cap over both: one was sent, and of ten racing through both replicas, exactly three more are.
+    let racing = (0..10).map(|index| if index % 2 == 0 { a.submit(gateway) } else { b.submit(gateway) });
+    let statuses: Vec<u16> = futures_util::future::join_all(racing).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses.iter().filter(|status| **status == 202).count(), cap as usize - 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|status| **status == 429).count(), 11 - cap as usize, "{statuses:?}");
+}
+
+/// A gateway that accepts every submission, each after `delay`, and never calls back.
+async fn slow_gateway(delay: Duration) -> SocketAddr {
+    use axum::routing::post;
+    let accept = move || async move {
+        tokio::time::sleep(delay).await;
+        let request_id = format!("zonos-2_{}", uuid::Uuid::now_v7());
+        (
+            axum::http::StatusCode::ACCEPTED,
+            axum::Json(serde_json::json!({ "request_id": request_id, "status": "QUEUED" })),
+        )
+    };
+    serve(axum::Router::new().route(GENERATE_PATH, post(accept))).await
+}
+
+#[tokio::test]
+async fn a_stop_finishes_the_forwards_in_flight_and_tells_event_streams_to_reconnect() {
+    let gateway = slow_gateway(Duration::from_millis(1_500)).await;
+    let kept = Kept::DataDir(tempfile::tempdir().unwrap());
+    let mut proxy = Proxy::start(free_port(), gateway, &kept, 100).await;
+    let job = accepted(proxy.submit(gateway).await).await;
+    let stream =
+        reqwest::get(format!("http://{}/api/v2/requests/events/{}", proxy.addr, job.request_id)).await.unwrap();
+    assert_eq!(stream.status(), 200);
+
+    let in_flight = tokio::spawn({
+        let url = format!("http://{}/api{GENERATE_PATH}", proxy.addr);
+        async move { reqwest::Client::new().post(url).json(&request_body("http://127.0.0.1:9/a.wav")).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopped = Command::new("kill").args(["-TERM", &proxy.child.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+
+    let said = tokio::time::timeout(Duration::from_secs(5), stream.text()).await.expect("the stream ends").unwrap();
+    assert!(said.contains("event: reconnect"), "{said:?}");
+    let answer = in_flight.await.unwrap().expect("the forward in flight is answered");
+    assert_eq!(answer.status(), 202, "the submission sent before the stop was finished, not cut off");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(status) = proxy.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit after its forwards ended");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+    // Stopped: no longer accepting.
+    assert!(reqwest::get(format!("http://{}/healthz", proxy.addr)).await.is_err());
+}

@@ -1,0 +1,171 @@
+//! The proxy's store, through its one interface, against both backends: the embedded one in a data directory and
+//! Redis (a server of the test's own). What one handle writes, a reopened store (a restart) or another handle (a
+//! replica) reads.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use common::redis::RedisServer;
+use zonos_api::{AudioFormat, JobStatus, JobStatusResponse};
+use zonos_server::store::{now_secs, Callback, Store, StoreConfig};
+
+/// A store's configuration and what keeps it alive (a temporary directory, a Redis server).
+enum Backend {
+    Embedded(tempfile::TempDir),
+    Redis(RedisServer),
+}
+
+impl Backend {
+    fn all() -> [Backend; 2] {
+        [Backend::Embedded(tempfile::tempdir().unwrap()), Backend::Redis(RedisServer::start())]
+    }
+
+    fn config(&self) -> StoreConfig {
+        match self {
+            Backend::Embedded(dir) => StoreConfig::Embedded { data_dir: dir.path().to_owned() },
+            Backend::Redis(server) => StoreConfig::Redis { url: server.url.clone() },
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Embedded(_) => "embedded",
+            Backend::Redis(_) => "redis",
+        }
+    }
+
+    async fn open(&self) -> Store {
+        Store::open(&self.config()).await.unwrap()
+    }
+
+    /// Two handles on the same state: with Redis, two connections, as two replicas have; embedded (one instance
+    /// per data directory), two clones of one.
+    async fn two_handles(&self) -> (Store, Store) {
+        let first = self.open().await;
+        let second = match self {
+            Backend::Embedded(_) => first.clone(),
+            Backend::Redis(_) => self.open().await,
+        };
+        (first, second)
+    }
+}
+
+fn wav_name(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("{}.wav", hex::encode(sha2::Sha256::digest(bytes)))
+}
+
+fn completed(request_id: &str) -> JobStatusResponse {
+    serde_json::from_value(serde_json::json!({
+        "request_id": request_id,
+        "status": "COMPLETED",
+        "output": {"media_url": ["http://127.0.0.1:9/media/output.wav"], "media_type": "audio/wav"}
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_reference_is_served_byte_for_byte_after_a_restart() {
+    for backend in Backend::all() {
+        let bytes = Bytes::from([b"RIFF\x24\0\0\0WAVEfmt ".as_slice(), &[7u8; 5000]].concat());
+        let name = wav_name(&bytes);
+        let store = backend.open().await;
+        store.put_reference(&name, bytes.clone()).await.unwrap();
+        drop(store);
+        let reopened = backend.open().await;
+        assert_eq!(reopened.reference(&name).await.unwrap(), Some((bytes, AudioFormat::Wav)), "{}", backend.name());
+        let unknown = wav_name(b"never stored");
+        assert_eq!(reopened.reference(&unknown).await.unwrap(), None, "{}", backend.name());
+        for bad in ["../state.redb", "references", &name.replace(".wav", ".exe"), &name.to_uppercase()] {
+            assert_eq!(reopened.reference(bad).await.unwrap(), None, "{} {bad}", backend.name());
+            assert!(reopened.put_reference(bad, Bytes::from_static(b"x")).await.is_err(), "{} {bad}", backend.name());
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_daily_cap_counts_exactly_across_handles_and_restarts() {
+    for backend in Backend::all() {
+        let day = now_secs() / 86_400;
+        let (first, second) = backend.two_handles().await;
+        let attempts = (0..20).map(|index| {
+            let store = if index % 2 == 0 { first.clone() } else { second.clone() };
+            tokio::spawn(async move { store.reserve_submission(day, 7).await.unwrap() })
+        });
+        let outcomes = futures_util::future::join_all(attempts).await;
+        let counted = outcomes.into_iter().filter(|counted| *counted.as_ref().unwrap()).count();
+        assert_eq!(counted, 7, "{}: racing handles never pass the cap", backend.name());
+        first.release_submission(day).await.unwrap();
+        drop((first, second));
+        let reopened = backend.open().await;
+        assert_eq!(reopened.submissions_on(day).await.unwrap(), 6, "{}: counted before the restart", backend.name());
+        assert!(reopened.reserve_submission(day, 7).await.unwrap());
+        assert!(!reopened.reserve_submission(day, 7).await.unwrap(), "{}", backend.name());
+        assert_eq!(reopened.submissions_on(day + 1).await.unwrap(), 0, "{}: each day its own", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn webhook_tokens_and_issued_ids_outlive_a_restart() {
+    for backend in Backend::all() {
+        let request_id = "zonos-2_019d0000-0000-7000-8000-000000000001";
+        let store = backend.open().await;
+        store.open_callback("token-pending").await.unwrap();
+        store.open_callback("token-accepted").await.unwrap();
+        store.issue(request_id, Some("token-accepted")).await.unwrap();
+        store.open_callback("token-refused").await.unwrap();
+        store.close_callback("token-refused").await.unwrap();
+        drop(store);
+        let reopened = backend.open().await;
+        let name = backend.name();
+        assert_eq!(reopened.callback("token-pending").await.unwrap(), Some(Callback::Pending), "{name}");
+        assert_eq!(
+            reopened.callback("token-accepted").await.unwrap(),
+            Some(Callback::For(request_id.into())),
+            "{name}"
+        );
+        assert_eq!(reopened.callback("token-refused").await.unwrap(), None, "{name}");
+        assert_eq!(reopened.callback("never-issued").await.unwrap(), None, "{name}");
+        assert!(reopened.is_issued(request_id).await.unwrap(), "{name}");
+        assert!(!reopened.is_issued("zonos-2_019d0000-0000-7000-8000-000000000002").await.unwrap(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_final_status_published_by_one_handle_reaches_the_other_and_is_kept() {
+    for backend in Backend::all() {
+        let request_id = "zonos-2_019d0000-0000-7000-8000-000000000003";
+        let (publisher, follower) = backend.two_handles().await;
+        let mut finals = follower.finals();
+        publisher.publish_final(&completed(request_id)).await.unwrap();
+        let heard = tokio::time::timeout(Duration::from_secs(5), finals.recv()).await.expect("heard in time").unwrap();
+        assert_eq!((heard.request_id.as_str(), heard.status), (request_id, JobStatus::Completed), "{}", backend.name());
+        // A browser that asks only now finds it kept, on any handle, and after a restart.
+        assert_eq!(follower.final_status(request_id).await.unwrap(), Some(completed(request_id)), "{}", backend.name());
+        drop((publisher, follower, finals));
+        let reopened = backend.open().await;
+        assert_eq!(reopened.final_status(request_id).await.unwrap(), Some(completed(request_id)), "{}", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_allow_a_burst_then_refuse_until_the_next_turn() {
+    for backend in Backend::all() {
+        let (first, second) = backend.two_handles().await;
+        let window = Duration::from_secs(3600);
+        for store in [&first, &second, &first] {
+            assert_eq!(store.hit("submit:198.51.100.7", 3, window).await.unwrap(), None, "{}", backend.name());
+        }
+        let wait = second.hit("submit:198.51.100.7", 3, window).await.unwrap().expect("the fourth is refused");
+        // Three an hour: a turn every 20 minutes once the burst is spent.
+        assert!(wait > Duration::from_secs(19 * 60) && wait <= window / 3, "{}: {wait:?}", backend.name());
+        assert_eq!(
+            first.hit("submit:198.51.100.8", 3, window).await.unwrap(),
+            None,
+            "{}: each key its own",
+            backend.name()
+        );
+    }
+}
