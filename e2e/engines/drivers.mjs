@@ -58,6 +58,7 @@ export async function startBrowser(name) {
       // Already gone.
     }
   };
+  process.once('exit', stopDriver);
   try {
     await listening(engine.port, Date.now() + 30_000);
     const browser = await new Builder()

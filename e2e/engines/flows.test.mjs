@@ -24,17 +24,15 @@ for (const engine of ['firefox', 'webkit']) {
     after(async () => session?.quit());
 
     it('generates a take through the proxy and plays it', async () => {
-      await session.browser.get(`${studio}/`);
-      await page.until('a sample voice to be chosen', async () =>
-        (await (await page.label('Sample voice')).getAttribute('value'))?.endsWith('ada.wav'),
-      );
+      await page.open(`${studio}/`);
+      await page.until('a sample voice to be chosen', async () => (await page.value('Sample voice'))?.endsWith('ada.wav'));
       await page.fill('Text', `Spoken for ${engine}, through the proxy.`);
       await page.click('button', 'Generate');
       await page.expectPlayableTake(1);
     });
 
     it('keeps the take across a reload', async () => {
-      await session.browser.navigate().refresh();
+      await page.reload();
       const take = await page.take(1);
       await page.until('the kept take to show its text', async () =>
         (await page.text(take)).includes(`Spoken for ${engine}, through the proxy.`),
@@ -50,13 +48,13 @@ for (const engine of ['firefox', 'webkit']) {
       await page.click('button', 'Generate');
       const alert = await page.role('alert', null, await page.take(2));
       assert.equal((await page.text(alert)).trim(), 'Insufficient balance: top up the wallet.');
-      assert.equal(await (await page.label('Text')).getAttribute('value'), 'Refused for want of balance.');
+      assert.equal(await page.value('Text'), 'Refused for want of balance.');
       const after = await sandboxStats(sandbox);
       assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
     });
 
     it('calls the gateway directly from a static host', async () => {
-      await session.browser.get(`${staticHost}/`);
+      await page.open(`${staticHost}/`);
       await page.until('the page to say it calls the gateway directly', () =>
         page.run("() => document.body.textContent.includes('This page calls the gateway directly')"),
       );

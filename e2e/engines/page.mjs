@@ -29,12 +29,29 @@ export class Page {
     return this.browser.executeScript(`${finders}\nreturn (${body})(...arguments);`, ...args);
   }
 
-  /** Waits until `check` returns something other than null, false or undefined; returns it. */
+  /** Opens `url` and waits for the app to take its prerendered page over (the first screen's elements go then). */
+  async open(url) {
+    await this.browser.get(url);
+    await this.until('the app to start', () => this.run("() => window.zonosStarted !== undefined"));
+  }
+
+  async reload() {
+    await this.browser.navigate().refresh();
+    await this.until('the app to start', () => this.run("() => window.zonosStarted !== undefined"));
+  }
+
+  /** Waits until `check` returns something other than null, false or undefined; returns it. An element redrawn
+   * while it was being read is read again. */
   async until(what, check, timeout = 30_000) {
     let last;
     try {
       return await this.browser.wait(async () => {
-        last = await check();
+        try {
+          last = await check();
+        } catch (error) {
+          if (error.name !== 'StaleElementReferenceError') throw error;
+          last = undefined;
+        }
         return last === null || last === false || last === undefined ? false : last;
       }, timeout);
     } catch (error) {
@@ -52,6 +69,11 @@ export class Page {
 
   label(text) {
     return this.until(`the control labelled "${text}"`, () => this.run('(text) => byLabel(text)', text));
+  }
+
+  /** The value of the control labelled `label`, read in the page. */
+  value(label) {
+    return this.run('(text) => byLabel(text)?.value', label);
   }
 
   async fill(label, text) {

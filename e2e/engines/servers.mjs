@@ -1,6 +1,9 @@
 // The servers the Firefox and WebKit flows drive: the same roles as the Playwright suite's (see e2e/servers.ts),
 // on ports of their own, started here and stopped when the flows end.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const server = process.env.ZONOS_SERVER ?? 'target/debug/zonos-server';
 // Short stages, so that a job takes about a second.
@@ -11,7 +14,7 @@ export const staticHost = 'http://127.0.0.1:8282';
 export const gateway = 'http://127.0.0.1:8283';
 
 const roles = [
-  [studio, ['serve', '--dist', 'dist', '--sandbox', ...stages]],
+  [studio, ['serve', '--dist', 'dist', '--sandbox', ...stages, '--data-dir', join(mkdtempSync(join(tmpdir(), 'zonos-engines-')), 'studio')]],
   [staticHost, ['serve', '--dist', 'dist']],
   [gateway, ['sandbox', ...stages]],
 ];
@@ -38,6 +41,9 @@ export async function startServers() {
     return child;
   });
   const stop = () => children.forEach((child) => child.kill('SIGTERM'));
+  // Stopped with the flows, however they end.
+  process.once('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
   try {
     await Promise.all(roles.map(([url]) => healthy(url, Date.now() + 30_000)));
   } catch (error) {
