@@ -1,5 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import { faultyStudio, gateway, nestedHost, slowStudio, staticHost, studio } from './servers';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { faultyStudio, gateway, nestedHost, slowStudio, staticHost, studio, topology } from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
 // this network refuses; autoplay is allowed as it is after a person's click; the microphone is Chromium's fake
@@ -25,6 +28,10 @@ const stages = '--queue-ms 400 --process-ms 600';
 function port(url: string): string {
   return new URL(url).port;
 }
+
+// Each proxy keeps its state in a directory of its own, new for every run.
+const dataDirs = mkdtempSync(join(tmpdir(), 'zonos-e2e-'));
+const dataDir = (name: string) => `--data-dir ${join(dataDirs, name)}`;
 
 function start(args: string, url: string) {
   return {
@@ -53,15 +60,25 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: [
-    start(`serve --addr 127.0.0.1:${port(studio)} --dist dist --sandbox ${stages}`, studio),
-    start(`serve --addr 127.0.0.1:${port(faultyStudio)} --dist dist --sandbox ${stages}`, faultyStudio),
-    start(`serve --addr 127.0.0.1:${port(slowStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500`, slowStudio),
+    start(`serve --addr 127.0.0.1:${port(studio)} --dist dist --sandbox ${stages} ${dataDir('studio')}`, studio),
+    start(`serve --addr 127.0.0.1:${port(faultyStudio)} --dist dist --sandbox ${stages} ${dataDir('faulty')}`, faultyStudio),
+    start(
+      `serve --addr 127.0.0.1:${port(slowStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500 ${dataDir('slow')}`,
+      slowStudio,
+    ),
     start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
     start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),
     {
       command: `node e2e/nested-host.mjs ${port(nestedHost)} ${gateway}`,
       cwd: '..',
       url: `${nestedHost}/team/zonos-studio/config.json`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `node e2e/topology.mjs ${topology.nginx} ${topology.replicas.join(' ')} ${topology.gateway} ${topology.redis}`,
+      cwd: '..',
+      url: `${topology.nginx}/studio/healthz`,
       reuseExistingServer: false,
       timeout: 30_000,
     },

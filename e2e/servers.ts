@@ -13,6 +13,14 @@ export const nestedHost = 'http://127.0.0.1:8186';
 /** `sandbox`: a gateway on another origin, for the static page to call directly. */
 export const gateway = 'http://127.0.0.1:8183';
 
+/** A deployment (e2e/topology.mjs): nginx with the app at `/studio/`, two replicas sharing one Redis, a gateway. */
+export const topology = {
+  nginx: 'http://127.0.0.1:8190',
+  replicas: ['http://127.0.0.1:8191', 'http://127.0.0.1:8192'],
+  gateway: 'http://127.0.0.1:8193',
+  redis: 'redis://127.0.0.1:8194',
+};
+
 export type Stats = {
   submissions_received: number;
   submissions_accepted: number;

@@ -26,9 +26,12 @@ pub fn run(args: &[String]) -> Result<()> {
     announce("Starting zonos-server");
     // Ctrl-C reaches the server too (same process group): it stops gracefully, and xtask waits for it.
     ctrlc::set_handler(|| {}).map_err(|error| XtaskError::Check(format!("cannot handle Ctrl-C: {error}")))?;
+    // The demo's state (uploaded and recorded voices, issued request ids) is its own, beside its build.
     let status = Command::new(&server)
         .args(["serve", "--sandbox", "--addr", &addr, "--dist"])
         .arg(app_build::dist())
+        .arg("--data-dir")
+        .arg(crate::root().join("target").join("demo-data"))
         .status()
         .map_err(io_error(format!("starting {}", server.display())))?;
     if status.success() {

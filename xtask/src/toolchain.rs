@@ -81,12 +81,12 @@ fn apt_installed(package: &str) -> bool {
         .is_some_and(|output| String::from_utf8_lossy(&output.stdout) == "install ok installed")
 }
 
-/// Installs the Debian packages that are missing.
-fn apt_packages(packages: &[&str]) -> Result<()> {
+/// Installs the Debian packages that are missing; returns those it installed.
+fn apt_packages<'a>(packages: &[&'a str]) -> Result<Vec<&'a str>> {
     let missing: Vec<&str> = packages.iter().copied().filter(|package| !apt_installed(package)).collect();
     if missing.is_empty() {
         println!("    apt packages installed: {}", packages.join(", "));
-        return Ok(());
+        return Ok(missing);
     }
     announce(&format!("Installing {} with apt-get (first run only: a minute or two)", missing.join(", ")));
     let as_root = is_root();
@@ -104,7 +104,8 @@ fn apt_packages(packages: &[&str]) -> Result<()> {
         execute(&mut apt(&["update"]))?;
         let _ = UPDATED.set(());
     }
-    execute(apt(&["install", "-y"]).args(&missing))
+    execute(apt(&["install", "-y"]).args(&missing))?;
+    Ok(missing)
 }
 
 /// npm's packages (wasm-opt from binaryen, terser, Playwright, axe, selenium-webdriver), exactly as
@@ -146,7 +147,19 @@ pub fn ensure_build_tools() -> Result<()> {
 
 /// espeak-ng, the sandbox gateway's voice.
 pub fn ensure_speech() -> Result<()> {
-    apt_packages(&["espeak-ng"])
+    apt_packages(&["espeak-ng"]).map(drop)
+}
+
+/// Packages that apt may start as system services as it installs them.
+const SERVICES: [&str; 2] = ["nginx", "redis-server"];
+
+/// Stops a service apt just started (where the machine lets it start services at all): the tests run their own, and
+/// nothing of theirs is left running.
+fn stop_service(service: &str) {
+    let stopped = output("service", &[service, "stop"]).is_some_and(|output| output.status.success());
+    if stopped {
+        println!("    stopped the {service} system service apt started: the tests run their own");
+    }
 }
 
 /// geckodriver's version: the newest that builds on Rust 1.95 and drives Debian's Firefox ESR.
@@ -154,8 +167,10 @@ pub const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// The browsers the tests run in, never downloaded ones: Debian's Chromium (see [`ensure_build_tools`]) and its
 /// driver, for wasm-bindgen-test and Playwright; Firefox ESR with geckodriver (from crates.io), and WebKitGTK's
-/// driver in a virtual display (Xvfb), for the same flows in the other two engines. Also curl and Python's
-/// requests, which run the docs' own examples against the sandbox (node, for the JavaScript one, comes with npm).
+/// driver in a virtual display (Xvfb), for the same flows in the other two engines. The services of a deployment,
+/// nginx and Redis, which the tests start and stop themselves (apt may start them as system services where it can;
+/// the tests use ports of their own). Also curl and Python's requests, which run the docs' own examples against the
+/// sandbox (node, for the JavaScript one, comes with npm).
 pub fn ensure_test_tools() -> Result<()> {
     apt_packages(&[
         "chromium",
@@ -163,9 +178,14 @@ pub fn ensure_test_tools() -> Result<()> {
         "firefox-esr",
         "webkit2gtk-driver",
         "xvfb",
+        "nginx",
+        "redis-server",
         "curl",
         "python3-requests",
-    ])?;
+    ])?
+    .into_iter()
+    .filter(|package| SERVICES.contains(package))
+    .for_each(stop_service);
     CargoTool {
         krate: "geckodriver",
         version: GECKODRIVER_VERSION.to_owned(),
