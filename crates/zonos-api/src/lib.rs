@@ -6,6 +6,7 @@
 
 mod audio_format;
 mod decimal;
+mod duplicate_keys;
 mod error_body;
 mod field;
 mod language;
@@ -17,6 +18,7 @@ mod validation;
 
 pub use audio_format::AudioFormat;
 pub use decimal::Decimal;
+pub use duplicate_keys::first_duplicate_key;
 pub use error_body::ErrorBody;
 pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
