@@ -1,6 +1,7 @@
 //! Zonos Studio's server: serves the built app and proxies the gateway under `/api`; and the sandbox gateway
 //! (alone, or mounted under `/sandbox` as the proxy's upstream).
 
+pub mod net;
 pub mod proxy;
 pub mod sandbox;
 pub mod static_files;
@@ -10,17 +11,24 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::{header, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::{routing::get, serve::ListenerExt, Json, Router};
+use axum::{routing::get, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_util::task::TaskTracker;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+use net::host::host_of;
+pub use net::host::AllowedHosts;
+pub use net::serve::Bounds;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +39,8 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: io::Error },
     #[error("cannot open the proxy's store: {0}")]
     Store(#[from] store::StoreError),
+    #[error("cannot read the built app's page in {dist}: {source}")]
+    ReadApp { dist: PathBuf, source: io::Error },
 }
 
 /// The server's stop, as the parts that outlive a request see it: the event streams end when it begins (telling
@@ -84,6 +94,8 @@ pub struct ServeConfig {
     /// user for a gateway.
     pub proxy: Option<proxy::ProxyConfig>,
     pub shutdown: Shutdown,
+    /// The names this server answers to; a request for any other gets 421 (see [`net::host`]).
+    pub allowed_hosts: AllowedHosts,
 }
 
 /// Where `serve --sandbox` mounts the sandbox gateway.
@@ -101,7 +113,33 @@ pub async fn router(config: &ServeConfig) -> Result<Router, StartError> {
     if let Some(proxy) = &config.proxy {
         router = router.merge(proxy::router(proxy.clone(), config.shutdown.clone()).await?);
     }
-    Ok(with_common_layers(router.fallback_service(static_files::router(&config.dist))))
+    let policy = static_files::content_security_policy(&config.dist, config.proxy.is_none())
+        .map_err(|source| StartError::ReadApp { dist: config.dist.clone(), source })?;
+    let router = with_security_headers(router.fallback_service(static_files::router(&config.dist)), policy)
+        .layer(middleware::from_fn_with_state(Arc::new(config.allowed_hosts.clone()), check_host));
+    Ok(with_common_layers(router))
+}
+
+/// What every answer of `serve` says about itself, the page and the API alike: what the page may load and run
+/// (`policy`), that nothing may frame it (a click on Generate can't be stolen), that types are as labelled, and that
+/// the page's address goes nowhere with its requests.
+fn with_security_headers(router: Router, policy: HeaderValue) -> Router {
+    let set = |name: header::HeaderName, value: HeaderValue| SetResponseHeaderLayer::if_not_present(name, value);
+    router
+        .layer(set(header::CONTENT_SECURITY_POLICY, policy))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(set(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(set(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+/// Answers 421 to a request that names another host than this server's (see [`net::host`]).
+async fn check_host(State(allowed): State<Arc<AllowedHosts>>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if allowed.allows(host) {
+        return next.run(request).await;
+    }
+    let message = format!("This server does not answer for the host {:?}: give it with --allow-host", host_of(host));
+    error_response(StatusCode::MISDIRECTED_REQUEST, "Misdirected Request", message, None)
 }
 
 /// The sandbox gateway alone, as `zonos-server sandbox` serves it.
@@ -150,20 +188,12 @@ pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
     TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })
 }
 
-/// Serves until `shutdown` resolves, then lets requests in flight finish.
+/// Serves until `shutdown` resolves, then lets requests in flight finish; connections within `bounds`.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    bounds: Bounds,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    // Without TCP_NODELAY, a response written in parts can wait for the client's delayed ACK (up to 40 ms).
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::warn!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    // The client's address keys the proxy's rate limit.
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    net::serve::serve(listener, router, bounds, shutdown).await
 }

@@ -8,11 +8,14 @@ use std::time::Duration;
 
 use axum::Router;
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
+use zonos_server::net::addresses::Reach;
+use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, ProxyConfig};
 use zonos_server::sandbox::{SandboxConfig, Timings};
 use zonos_server::store::StoreConfig;
-use zonos_server::{ServeConfig, Shutdown, StartError};
+use zonos_server::{AllowedHosts, Bounds, ServeConfig, Shutdown, StartError};
 
 #[derive(Parser)]
 #[command(version, about = "Zonos Studio's server")]
@@ -40,6 +43,12 @@ enum Command {
         sandbox_flags: SandboxFlags,
         #[command(flatten)]
         proxy_flags: ProxyFlags,
+        #[command(flatten)]
+        host_flags: HostFlags,
+        /// A reverse proxy in front of this server (an address or a CIDR block): only from it are
+        /// X-Forwarded-For and Forwarded believed, to tell which client a request is from; repeat for more.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxies: Vec<IpNet>,
     },
     /// Run the sandbox gateway alone: a local stand-in for the Zonos 2 gateway.
     Sandbox {
@@ -48,7 +57,26 @@ enum Command {
         addr: SocketAddr,
         #[command(flatten)]
         sandbox_flags: SandboxFlags,
+        #[command(flatten)]
+        host_flags: HostFlags,
     },
+}
+
+/// Hosts named on the command line, for both roles.
+#[derive(Args)]
+struct HostFlags {
+    /// A host this server also answers to (besides its own address, localhost names and --public-url's host), and
+    /// that its sandbox may fetch references from and call webhooks at (besides public addresses); repeat for more.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    allow_hosts: Vec<String>,
+}
+
+impl HostFlags {
+    /// Where a sandbox listening at `local` may fetch from: public addresses, the allowed hosts, and loopback when
+    /// it listens there itself.
+    fn reach(&self, local: SocketAddr) -> Reach {
+        Reach { loopback: local.ip().is_loopback(), allowed_hosts: self.allow_hosts.clone() }
+    }
 }
 
 #[derive(Args)]
@@ -117,7 +145,12 @@ impl ProxyFlags {
     }
 
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
-    fn config(self, local: SocketAddr, sandbox: Option<&SandboxConfig>) -> Result<Option<ProxyConfig>, RunError> {
+    fn config(
+        self,
+        local: SocketAddr,
+        sandbox: Option<&SandboxConfig>,
+        trusted_proxies: TrustedProxies,
+    ) -> Result<Option<ProxyConfig>, RunError> {
         let mut config = match sandbox {
             Some(sandbox) => ProxyConfig::for_sandbox(local, sandbox, self.store()?),
             None => {
@@ -136,6 +169,7 @@ impl ProxyFlags {
                     voices: Vec::new(),
                     sandbox: false,
                     store: self.store()?,
+                    trusted_proxies: TrustedProxies::default(),
                 }
             }
         };
@@ -150,6 +184,7 @@ impl ProxyFlags {
             config.media_hosts.extend(self.media_hosts);
         }
         config.allow_origins = self.allow_origins;
+        config.trusted_proxies = trusted_proxies;
         config.submissions_per_minute = self.rate_per_minute;
         config.daily_cap = self.daily_cap;
         Ok(Some(config))
@@ -177,10 +212,10 @@ fn default_data_dir() -> Option<PathBuf> {
 }
 
 impl SandboxFlags {
-    fn config(self) -> SandboxConfig {
+    fn config(self, reach: Reach) -> SandboxConfig {
         let timings =
             Timings { queue: Duration::from_millis(self.queue_ms), process: Duration::from_millis(self.process_ms) };
-        SandboxConfig { timings, key: self.key }
+        SandboxConfig { timings, key: self.key, reach }
     }
 }
 
@@ -190,17 +225,22 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let outcome = match Cli::parse().command {
-        Command::Serve { addr, dist, sandbox, sandbox_flags, proxy_flags } => {
-            let sandbox = sandbox.then(|| sandbox_flags.config());
+        Command::Serve { addr, dist, sandbox, sandbox_flags, proxy_flags, host_flags, trusted_proxies } => {
             run(addr, "Zonos Studio", move |local, shutdown| async move {
-                let proxy = proxy_flags.config(local, sandbox.as_ref())?;
-                Ok(zonos_server::router(&ServeConfig { dist, sandbox, proxy, shutdown }).await?)
+                let sandbox = sandbox.then(|| sandbox_flags.config(host_flags.reach(local)));
+                let trusted_proxies = TrustedProxies(trusted_proxies);
+                let proxy = proxy_flags.config(local, sandbox.as_ref(), trusted_proxies.clone())?;
+                let public_url = proxy.as_ref().and_then(|proxy| proxy.public_url.as_deref());
+                let allowed_hosts = AllowedHosts::new(local, public_url, &host_flags.allow_hosts);
+                let config = ServeConfig { dist, sandbox, proxy, shutdown, allowed_hosts };
+                Ok((zonos_server::router(&config).await?, Bounds { trusted_proxies, ..Bounds::default() }))
             })
             .await
         }
-        Command::Sandbox { addr, sandbox_flags } => {
-            run(addr, "The Zonos 2 sandbox gateway", |_, _| async {
-                Ok(zonos_server::sandbox_router(sandbox_flags.config()))
+        Command::Sandbox { addr, sandbox_flags, host_flags } => {
+            run(addr, "The Zonos 2 sandbox gateway", |local, _| async move {
+                let sandbox = sandbox_flags.config(host_flags.reach(local));
+                Ok((zonos_server::sandbox_router(sandbox), Bounds::default()))
             })
             .await
         }
@@ -240,12 +280,12 @@ async fn run<Routes>(
     routes: impl FnOnce(SocketAddr, Shutdown) -> Routes,
 ) -> Result<(), RunError>
 where
-    Routes: std::future::Future<Output = Result<Router, RunError>>,
+    Routes: std::future::Future<Output = Result<(Router, Bounds), RunError>>,
 {
     let listener = zonos_server::bind(addr).await?;
     let addr = listener.local_addr()?;
     let shutdown = Shutdown::default();
-    let router = routes(addr, shutdown.clone()).await?;
+    let (router, bounds) = routes(addr, shutdown.clone()).await?;
     println!("{what} is ready at http://{addr}/  (Ctrl-C stops it)");
     let signal = {
         let shutdown = shutdown.clone();
@@ -256,7 +296,7 @@ where
         }
     };
     let finished = async {
-        zonos_server::serve(listener, router, signal).await?;
+        zonos_server::serve(listener, router, bounds, signal).await?;
         shutdown.forwards_done().await;
         Ok::<(), RunError>(())
     };

@@ -10,7 +10,6 @@ use common::*;
 use serde_json::{json, Value};
 use zonos_api::{ErrorBody, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
 use zonos_server::proxy::{ApiKey, ProxyConfig};
-use zonos_server::sandbox::SandboxConfig;
 
 fn voice(studio: SocketAddr) -> String {
     format!("http://{studio}/sandbox/__sandbox/voices/ada.wav")
@@ -20,7 +19,7 @@ fn voice(studio: SocketAddr) -> String {
 async fn generate(studio: SocketAddr) -> (SubmitAccepted, JobStatusResponse) {
     let accepted = accepted(submit_via_proxy(studio, &request_body(&voice(studio))).await).await;
     let polling_url = accepted.polling_url.clone().unwrap();
-    let status = follow_with(&format!("http://{studio}{polling_url}"), None).await;
+    let status = follow_with(&polling_url, None).await;
     (accepted, status)
 }
 
@@ -29,7 +28,11 @@ async fn a_generation_goes_through_the_proxy_with_the_key_added_there() {
     // The sandbox accepts only `KEY`, which the browser never sends: the proxy adds it.
     let studio = start_studio(|_| {}).await;
     let (accepted, status) = generate(studio).await;
-    assert_eq!(accepted.polling_url.unwrap(), format!("/api/v2/requests/status/{}", accepted.request_id));
+    // Absolute, as the contract has it, and at the proxy: the browser never polls upstream.
+    assert_eq!(
+        accepted.polling_url.unwrap(),
+        format!("http://{studio}/api/v2/requests/status/{}", accepted.request_id)
+    );
     assert_eq!(status.status, JobStatus::Completed, "{:?}", status.error);
     assert!(measure(&audio_of(status).await).0 > 1.0);
     let stats = upstream_stats(studio).await;
@@ -74,7 +77,7 @@ async fn upstream_errors_pass_through_unchanged() {
 
     let accepted = accepted(submit_via_proxy(studio, &body).await).await;
     arm_upstream(studio, json!({ "fault": "poll-malformed" })).await;
-    let url = format!("http://{studio}{}", accepted.polling_url.unwrap());
+    let url = accepted.polling_url.unwrap();
     let malformed = reqwest::get(&url).await.unwrap();
     assert_eq!(malformed.status(), 200);
     assert!(serde_json::from_str::<Value>(&malformed.text().await.unwrap()).is_err(), "passed on as it came");
@@ -213,7 +216,7 @@ async fn an_uploaded_reference_is_stored_by_content_and_cloned() {
 
     let response = submit_via_proxy(studio, &request_body(url)).await;
     let polling_url = accepted(response).await.polling_url.unwrap();
-    let status = follow_with(&format!("http://{studio}{polling_url}"), None).await;
+    let status = follow_with(&polling_url, None).await;
     let pitch = pitch_of(&audio_of(status).await);
     assert!((70.0..110.0).contains(&pitch), "Basil's voice, not {pitch} Hz");
 }
@@ -251,29 +254,24 @@ async fn the_config_says_what_the_proxy_offers() {
 /// The proxy in front of a separate gateway, with no public URL: it forwards and polls, nothing more.
 #[tokio::test]
 async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
-    let gateway = start(Some("the-real-key")).await;
+    let gateway = start(Some(KEY)).await;
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let studio = listener.local_addr().unwrap();
-    let mut proxy = ProxyConfig::for_sandbox(studio, &SandboxConfig::default(), temporary_store());
+    let mut proxy = ProxyConfig::for_sandbox(studio, &local_sandbox(quick(), None), temporary_store());
     proxy.upstream = format!("http://{gateway}");
-    proxy.key = ApiKey::new("the-real-key").unwrap();
+    proxy.key = ApiKey::new(KEY).unwrap();
     proxy.public_url = None;
     proxy.sandbox = false;
     proxy.voices.clear();
     proxy.media_hosts = vec![gateway.to_string()];
-    let config = zonos_server::ServeConfig {
-        dist: fake_dist().keep(),
-        sandbox: None,
-        proxy: Some(proxy),
-        shutdown: Default::default(),
-    };
-    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).await.unwrap(), std::future::pending()));
+    let config = serve_config(studio, fake_dist().keep(), None, Some(proxy));
+    serve_on(listener, zonos_server::router(&config).await.unwrap());
 
     let offer: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
     assert_eq!(offer, json!({ "proxy": true, "sandbox": false, "events": false, "uploads": false, "voices": [] }));
     let body = request_body(&voice_url(gateway, "basil.wav"));
     let accepted = accepted(submit_via_proxy(studio, &body).await).await;
-    let status = follow_with(&format!("http://{studio}{}", accepted.polling_url.unwrap()), None).await;
+    let status = follow_with(&accepted.polling_url.unwrap(), None).await;
     assert_eq!(status.status, JobStatus::Completed, "{:?}", status.error);
     let upload = reqwest::Client::new().post(format!("http://{studio}/api/references")).body("x").send().await;
     assert!(matches!(upload.unwrap().status().as_u16(), 404 | 405), "no uploads the gateway could not fetch");
@@ -281,7 +279,7 @@ async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
     assert_eq!((stats.submissions_accepted, stats.webhooks_delivered), (1, 0));
     let direct = reqwest::Client::new()
         .get(format!("http://{gateway}{}", zonos_api::status_path(&status.request_id)))
-        .header(API_KEY_HEADER, "the-real-key")
+        .header(API_KEY_HEADER, KEY)
         .send()
         .await
         .unwrap();

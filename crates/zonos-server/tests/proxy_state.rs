@@ -9,15 +9,15 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::redis::RedisServer;
-use common::{accepted, request_body, serve, voice_url, KEY};
+use common::{accepted, local_sandbox, request_body, serve, voice_url, KEY};
 use serde_json::Value;
 use zonos_api::{JobStatus, JobStatusResponse, GENERATE_PATH};
-use zonos_server::sandbox::{SandboxConfig, Timings};
+use zonos_server::sandbox::Timings;
 
 /// The sandbox gateway, its jobs taking `process_ms` to process.
 async fn gateway(process_ms: u64) -> SocketAddr {
     let timings = Timings { queue: Duration::from_millis(50), process: Duration::from_millis(process_ms) };
-    serve(zonos_server::sandbox_router(SandboxConfig { timings, key: Some(KEY.to_owned()) })).await
+    serve(zonos_server::sandbox_router(local_sandbox(timings, Some(KEY)))).await
 }
 
 fn free_port() -> u16 {

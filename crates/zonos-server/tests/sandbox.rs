@@ -7,7 +7,7 @@ use std::time::Duration;
 use common::*;
 use serde_json::{json, Value};
 use zonos_api::{ErrorBody, JobStatus, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
-use zonos_server::sandbox::{SandboxConfig, Timings, FRAMES_PER_SECOND};
+use zonos_server::sandbox::{Timings, FRAMES_PER_SECOND};
 
 #[tokio::test]
 async fn a_job_goes_from_queued_to_completed_with_real_speech() {
@@ -240,13 +240,10 @@ async fn mounted_under_serve_its_urls_carry_the_mount() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
     let timings = Timings { queue: Duration::from_millis(10), process: Duration::from_millis(10) };
-    let config = zonos_server::ServeConfig {
-        dist: dist.path().to_owned(),
-        sandbox: Some(SandboxConfig { timings, key: None }),
-        proxy: None,
-        shutdown: Default::default(),
-    };
-    let addr = serve(zonos_server::router(&config).await.unwrap()).await;
+    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = serve_config(addr, dist.path().to_owned(), Some(local_sandbox(timings, None)), None);
+    serve_on(listener, zonos_server::router(&config).await.unwrap());
 
     let voices: Vec<Value> =
         reqwest::get(format!("http://{addr}/sandbox/__sandbox/voices")).await.unwrap().json().await.unwrap();

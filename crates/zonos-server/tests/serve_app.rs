@@ -6,7 +6,7 @@ use std::path::Path;
 
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use zonos_server::{ServeConfig, StartError};
+use zonos_server::{AllowedHosts, Bounds, ServeConfig, StartError};
 
 const WASM: &str = "zonos-studio-0123456789abcdef_bg.wasm";
 const SCRIPT: &str = "zonos-studio-0123456789abcdef.js";
@@ -24,18 +24,22 @@ fn fake_build() -> tempfile::TempDir {
 }
 
 async fn start(dist: &Path) -> SocketAddr {
-    let router = zonos_server::router(&ServeConfig {
+    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = zonos_server::router(&config(addr, dist)).await.unwrap();
+    tokio::spawn(zonos_server::serve(listener, router, Bounds::default(), std::future::pending()));
+    addr
+}
+
+/// The app alone (no key, no sandbox), as `serve` without a key serves it at `addr`.
+fn config(addr: SocketAddr, dist: &Path) -> ServeConfig {
+    ServeConfig {
         dist: dist.to_owned(),
         sandbox: None,
         proxy: None,
         shutdown: Default::default(),
-    })
-    .await
-    .unwrap();
-    let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(zonos_server::serve(listener, router, std::future::pending()));
-    addr
+        allowed_hosts: AllowedHosts::new(addr, None, &[]),
+    }
 }
 
 /// A client that shows bodies as sent, without decompressing them.
@@ -128,14 +132,7 @@ async fn paths_that_leave_the_build_are_refused() {
 #[tokio::test]
 async fn refuses_to_start_without_a_build() {
     let empty = tempfile::tempdir().unwrap();
-    let error = zonos_server::router(&ServeConfig {
-        dist: empty.path().to_owned(),
-        sandbox: None,
-        proxy: None,
-        shutdown: Default::default(),
-    })
-    .await
-    .unwrap_err();
+    let error = zonos_server::router(&config("127.0.0.1:0".parse().unwrap(), empty.path())).await.unwrap_err();
     assert!(matches!(error, StartError::MissingApp { .. }));
     assert!(error.to_string().contains("cargo xtask demo"), "{error}");
 }

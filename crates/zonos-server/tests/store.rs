@@ -169,3 +169,23 @@ async fn rate_limits_allow_a_burst_then_refuse_until_the_next_turn() {
         );
     }
 }
+
+#[tokio::test]
+async fn references_are_bounded_by_count_whatever_their_size() {
+    for backend in Backend::all() {
+        let store = backend.open().await;
+        let mut first = None;
+        for index in 0..zonos_server::store::MAX_REFERENCES {
+            let bytes = Bytes::from([b"RIFF\x24\0\0\0WAVEfmt ".as_slice(), &index.to_le_bytes()].concat());
+            let name = wav_name(&bytes);
+            store.put_reference(&name, bytes.clone()).await.unwrap();
+            first.get_or_insert((name, bytes));
+        }
+        let one_more = Bytes::from_static(b"RIFF\x24\0\0\0WAVEfmt one more");
+        let refused = store.put_reference(&wav_name(&one_more), one_more).await;
+        assert!(matches!(refused, Err(zonos_server::store::StoreError::Full)), "{}: {refused:?}", backend.name());
+        // One already kept may be kept again (its day renewed): it takes no more room.
+        let (name, bytes) = first.unwrap();
+        store.put_reference(&name, bytes).await.unwrap();
+    }
+}

@@ -14,8 +14,14 @@ pub enum ProxyError {
     NotJson(serde_json::Error),
     #[error("{0:?} is not a Zonos 2 request id (zonos-2_ followed by a UUID)")]
     BadRequestId(String),
-    #[error("Too many submissions from this address: try again in {} s", whole_seconds(*.0))]
+    #[error("Too many requests from this address: try again in {} s", whole_seconds(*.0))]
     RateLimited(Duration),
+    #[error("{0} is given more than once")]
+    DuplicateField(String),
+    #[error("no request {0} was sent through this proxy")]
+    NotIssued(String),
+    #[error("too many event streams are open: follow the job by polling its status")]
+    TooManyStreams,
     #[error("Today's submission cap is reached: try again in {} s, after midnight UTC", whole_seconds(*.0))]
     DailyCap(Duration),
     #[error("the gateway could not be reached: {0}")]
@@ -36,15 +42,18 @@ pub enum ProxyError {
     UnknownCallback,
     #[error("the callback's body is not a final status of its request")]
     BadCallback,
-    #[error("no push stream for {0}: poll its status instead")]
-    NoEvents(String),
     #[error("the file is not audio in a documented format (MP3, OGG, WAV, M4A, AAC)")]
     NotAudio,
     #[error("the file is larger than the {} MB limit", .0 / 1024 / 1024)]
     TooLarge(usize),
+    #[error("the request's body did not arrive in time")]
+    SlowBody,
     #[error("no stored reference {0}; references expire after a day")]
     UnknownReference(String),
-    #[error("the proxy's store is unavailable: try again in a moment")]
+    #[error("{}", match .0 {
+        crate::store::StoreError::Full => "the reference store is full: try again later",
+        _ => "the proxy's store is unavailable: try again in a moment",
+    })]
     Store(#[from] crate::store::StoreError),
 }
 
@@ -56,9 +65,13 @@ fn whole_seconds(wait: Duration) -> u64 {
 impl ProxyError {
     fn status(&self) -> (StatusCode, &'static str) {
         match self {
-            ProxyError::Invalid(_) | ProxyError::NotJson(_) | ProxyError::BadRequestId(_) | ProxyError::BadCallback => {
-                (StatusCode::BAD_REQUEST, "Bad Request")
-            }
+            ProxyError::Invalid(_)
+            | ProxyError::NotJson(_)
+            | ProxyError::BadRequestId(_)
+            | ProxyError::BadCallback
+            | ProxyError::DuplicateField(_) => (StatusCode::BAD_REQUEST, "Bad Request"),
+            ProxyError::NotIssued(_) => (StatusCode::NOT_FOUND, "Not Found"),
+            ProxyError::TooManyStreams => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             ProxyError::RateLimited(_) | ProxyError::DailyCap(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests")
             }
@@ -69,10 +82,25 @@ impl ProxyError {
             ProxyError::NotJsonContentType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"),
             ProxyError::MediaRefused { .. } | ProxyError::UnknownCallback => (StatusCode::FORBIDDEN, "Forbidden"),
-            ProxyError::NoEvents(_) | ProxyError::UnknownReference(_) => (StatusCode::NOT_FOUND, "Not Found"),
+            ProxyError::UnknownReference(_) => (StatusCode::NOT_FOUND, "Not Found"),
             ProxyError::NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
+            ProxyError::SlowBody => (StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
+            ProxyError::Store(crate::store::StoreError::Full) => {
+                (StatusCode::INSUFFICIENT_STORAGE, "Insufficient Storage")
+            }
             ProxyError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
+        }
+    }
+}
+
+impl ProxyError {
+    /// The store's own failure, if that is what this is (a full store is not a failure).
+    fn store_failure(&self) -> Option<&crate::store::StoreError> {
+        match self {
+            ProxyError::Store(crate::store::StoreError::Full) => None,
+            ProxyError::Store(error) => Some(error),
+            _ => None,
         }
     }
 }
@@ -80,7 +108,7 @@ impl ProxyError {
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
         // What the store said stays in the log: a caller learns only that it is unavailable.
-        if let ProxyError::Store(error) = &self {
+        if let Some(error) = self.store_failure() {
             tracing::error!(%error, "the proxy's store failed");
         }
         let (status, error) = self.status();

@@ -1,5 +1,7 @@
-//! The two documented calls, forwarded to the configured upstream with the key added on the server. Upstream
-//! status codes and bodies pass through unchanged, except that a `polling_url` points at the proxy.
+//! The two documented calls, forwarded to the configured upstream with the key added on the server. What goes
+//! upstream is the request as validated, written anew from the contract's type (no field twice, no unknown field);
+//! status calls go upstream only for request ids this proxy issued. Upstream status codes and bodies pass through
+//! unchanged, except that a `polling_url` points at the proxy (absolute, as the contract has it).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use serde_json::Value;
 use zonos_api::{GenerateRequest, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
 
 use super::error::ProxyError;
-use super::limits::Reservation;
+use super::limits::{Call, Reservation};
 use super::{check_caller, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 
 /// How long the gateway may take to queue a submission, and to answer a poll.
@@ -64,7 +66,7 @@ impl IntoResponse for Answer {
 /// `POST /api/zonos-2/v1/zonos-2-request`: validated here first, so that nothing invalid is paid for.
 pub async fn submit(
     State(proxy): State<Arc<Proxy>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Answer, ProxyError> {
@@ -75,16 +77,27 @@ pub async fn submit(
         return Err(ProxyError::NotJsonContentType);
     }
     let body = read_body(body, JSON_LIMIT).await?;
+    if let Some(field) = zonos_api::first_duplicate_key(&body) {
+        return Err(ProxyError::DuplicateField(field));
+    }
     let json: Value = serde_json::from_slice(&body).map_err(ProxyError::NotJson)?;
-    GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
-    let reservation = proxy.limits.admit(client.ip()).await?;
+    let request =
+        GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
+    let validated = Bytes::from(serde_json::to_vec(&request).expect("a request serializes"));
+    let reservation = proxy.limits.admit(&proxy.client(peer, &headers)).await?;
+    let polling_base = proxy.own_base(&headers);
     // On its own task, which a stopping server waits for: a browser that goes away must not cut off a submission
     // already on its way (and counted).
-    let forwarding = proxy.shutdown.track(forward_submission(Arc::clone(&proxy), body, reservation));
+    let forwarding = proxy.shutdown.track(forward_submission(Arc::clone(&proxy), validated, reservation, polling_base));
     forwarding.await.unwrap_or_else(|error| Err(ProxyError::CutOff(error.to_string())))
 }
 
-async fn forward_submission(proxy: Arc<Proxy>, body: Bytes, reservation: Reservation) -> Result<Answer, ProxyError> {
+async fn forward_submission(
+    proxy: Arc<Proxy>,
+    body: Bytes,
+    reservation: Reservation,
+    polling_base: String,
+) -> Result<Answer, ProxyError> {
     let mut request = proxy
         .client
         .post(format!("{}{GENERATE_PATH}", proxy.config.upstream))
@@ -124,7 +137,7 @@ async fn forward_submission(proxy: Arc<Proxy>, body: Bytes, reservation: Reserva
     }
     let mut answer = answer?;
     if let Some(request_id) = accepted {
-        answer.body = with_proxy_polling_url(&answer.body, &request_id);
+        answer.body = with_proxy_polling_url(&answer.body, &polling_base, &request_id);
     }
     Ok(answer)
 }
@@ -139,17 +152,27 @@ fn accepted_request_id(answer: &Answer) -> Option<String> {
     zonos_api::is_request_id(request_id).then(|| request_id.to_owned())
 }
 
-/// The 202 body with its `polling_url` on the proxy's own status path, so the browser never polls upstream.
-fn with_proxy_polling_url(body: &Bytes, request_id: &str) -> Bytes {
+/// The 202 body with its `polling_url` on the proxy's own status path (under `base`, this proxy's own address), so
+/// the browser never polls upstream.
+fn with_proxy_polling_url(body: &Bytes, base: &str, request_id: &str) -> Bytes {
     let Ok(Value::Object(mut accepted)) = serde_json::from_slice::<Value>(body) else { return body.clone() };
-    let path = format!("{API_PREFIX}{}", zonos_api::status_path(request_id));
-    accepted.insert("polling_url".to_owned(), Value::String(path));
+    let url = format!("{base}{API_PREFIX}{}", zonos_api::status_path(request_id));
+    accepted.insert("polling_url".to_owned(), Value::String(url));
     Bytes::from(serde_json::to_vec(&accepted).expect("JSON serializes"))
 }
 
-/// `GET /api/v2/requests/status/{request_id}`.
-pub async fn status(State(proxy): State<Arc<Proxy>>, Path(request_id): Path<String>) -> Result<Answer, ProxyError> {
+/// `GET /api/v2/requests/status/{request_id}`: for request ids this proxy issued, and no other.
+pub async fn status(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(request_id): Path<String>,
+) -> Result<Answer, ProxyError> {
     check_request_id(&request_id)?;
+    proxy.limits.allow(Call::Status, &proxy.client(peer, &headers)).await?;
+    if !proxy.store.is_issued(&request_id).await? {
+        return Err(ProxyError::NotIssued(request_id));
+    }
     let request = proxy
         .client
         .get(format!("{}{}", proxy.config.upstream, zonos_api::status_path(&request_id)))

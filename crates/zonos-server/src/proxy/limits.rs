@@ -1,8 +1,8 @@
-//! What keeps a page left open on the internet from draining the wallet: a per-client rate limit on submissions and
-//! an optional daily cap on submissions sent upstream. Both are counted in the store, so that a restart doesn't
-//! reset them and replicas share them.
+//! What keeps a page left open on the internet from draining the wallet, or the server: per-client rate limits on
+//! every call a client makes (submissions, status checks, media, uploads, event streams) and an optional daily cap
+//! on submissions sent upstream. All are counted in the store, so that a restart doesn't reset them and replicas
+//! share them.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -54,14 +54,55 @@ impl Drop for Reservation {
     }
 }
 
+/// A call a client makes, with how many a minute it may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    Status,
+    Media,
+    Upload,
+    Events,
+}
+
+impl Call {
+    fn per_minute(self) -> u32 {
+        match self {
+            // A page polls each job every few seconds, and a few jobs run at once.
+            Call::Status => 120,
+            // Each take's audio, and seeking in it.
+            Call::Media => 120,
+            // A person uploads a file, or records one, now and then.
+            Call::Upload => 10,
+            Call::Events => 60,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Call::Status => "status",
+            Call::Media => "media",
+            Call::Upload => "upload",
+            Call::Events => "events",
+        }
+    }
+}
+
 impl Limits {
     /// `per_minute` submissions a minute per client address; `daily_cap` in all.
     pub fn new(store: Store, per_minute: NonZeroU32, daily_cap: Option<u32>) -> Limits {
         Limits { store, per_minute, daily_cap }
     }
 
+    /// Admits a `call` from `client` (see [`crate::net::client::limit_key`]), or says how long to wait.
+    pub async fn allow(&self, call: Call, client: &str) -> Result<(), ProxyError> {
+        let key = format!("{}:{client}", call.name());
+        match self.store.hit(&key, call.per_minute(), MINUTE).await? {
+            Some(wait) => Err(ProxyError::RateLimited(wait)),
+            None => Ok(()),
+        }
+    }
+
     /// Admits one submission from `client`, or says how long to wait.
-    pub async fn admit(&self, client: IpAddr) -> Result<Reservation, ProxyError> {
+    pub async fn admit(&self, client: &str) -> Result<Reservation, ProxyError> {
         let key = format!("submit:{client}");
         if let Some(wait) = self.store.hit(&key, self.per_minute.get(), MINUTE).await? {
             return Err(ProxyError::RateLimited(wait));
@@ -81,7 +122,7 @@ mod tests {
     use super::*;
     use crate::store::StoreConfig;
 
-    const CLIENT: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    const CLIENT: &str = "127.0.0.1";
 
     async fn store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
@@ -104,7 +145,7 @@ mod tests {
     async fn each_client_has_its_own_rate() {
         let (store, _dir) = store().await;
         let limits = Limits::new(store, NonZeroU32::new(2).unwrap(), None);
-        let other = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+        let other = "10.0.0.2";
         limits.admit(CLIENT).await.unwrap().keep();
         limits.admit(CLIENT).await.unwrap().keep();
         let Err(ProxyError::RateLimited(wait)) = limits.admit(CLIENT).await else { panic!("the rate holds") };

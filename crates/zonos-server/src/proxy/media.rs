@@ -1,16 +1,19 @@
 //! `GET /api/media?url=…`: result audio fetched same-origin, so the app can draw, cache and download it; only from
-//! the allowed hosts, and only plain paths.
+//! the allowed hosts, only plain paths, and only the audio of a request this proxy issued (its id is in the path).
 
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use reqwest::Url;
 use serde::Deserialize;
 
 use super::error::ProxyError;
+use super::limits::Call;
 use super::{passed_on, Proxy};
 
 /// How long one download may take in all: a result is a few megabytes at most.
@@ -45,13 +48,25 @@ pub fn allowed_url(url: &str, hosts: &[String]) -> Result<Url, ProxyError> {
     }
 }
 
+/// The request id a media URL's path names (the docs' CDN: `…/v1/zonos-2_…/output.wav`), if any.
+fn request_id_in(url: &Url) -> Option<&str> {
+    url.path_segments()?.find(|segment| zonos_api::is_request_id(segment))
+}
+
 /// Forwards the download, with `Range` for seeking, and streams the answer back.
 pub async fn media(
     State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<MediaQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
+    proxy.limits.allow(Call::Media, &proxy.client(peer, &headers)).await?;
     let url = allowed_url(&query.url, &proxy.config.media_hosts)?;
+    let request_id = request_id_in(&url)
+        .ok_or_else(|| ProxyError::MediaRefused { url: query.url.clone(), allowed: "a request's audio".to_owned() })?;
+    if !proxy.store.is_issued(request_id).await? {
+        return Err(ProxyError::NotIssued(request_id.to_owned()));
+    }
     let mut request = proxy.client.get(url).timeout(MEDIA_TIMEOUT);
     if let Some(range) = headers.get(header::RANGE) {
         request = request.header(header::RANGE, range);
@@ -91,5 +106,13 @@ mod tests {
         ] {
             assert!(matches!(allowed_url(url, &hosts), Err(ProxyError::MediaRefused { .. })), "{url}");
         }
+    }
+
+    #[test]
+    fn a_media_url_names_its_request() {
+        let id = "zonos-2_019d0000-0000-7000-8000-000000000001";
+        let documented: Url = format!("https://cdn.example/v1/{id}/output.wav").parse().unwrap();
+        assert_eq!(request_id_in(&documented), Some(id));
+        assert_eq!(request_id_in(&"https://cdn.example/v1/output.wav".parse().unwrap()), None);
     }
 }

@@ -22,6 +22,7 @@ use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{GENERATE_PATH, STATUS_PATH_PREFIX};
 
+use crate::net::client::{limit_key, TrustedProxies};
 use crate::sandbox::SandboxConfig;
 use crate::store::{Store, StoreConfig};
 use crate::{Shutdown, StartError, SANDBOX_MOUNT};
@@ -57,6 +58,8 @@ pub struct ProxyConfig {
     pub sandbox: bool,
     /// Where the proxy keeps what must outlive a restart, and be shared by replicas.
     pub store: StoreConfig,
+    /// Reverse proxies whose forwarding headers name the client (see [`crate::net::client`]).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl ProxyConfig {
@@ -83,6 +86,7 @@ impl ProxyConfig {
             voices,
             sandbox: true,
             store,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -99,6 +103,7 @@ struct Proxy {
     limits: limits::Limits,
     store: Store,
     shutdown: Shutdown,
+    streams: push::OpenStreams,
 }
 
 /// The proxy's routes: the API under [`API_PREFIX`], and the app's `config.json`. Opens the store.
@@ -111,6 +116,7 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         limits: limits::Limits::new(store.clone(), config.submissions_per_minute, config.daily_cap),
         store,
         shutdown,
+        streams: push::OpenStreams::default(),
         callback_base,
         // No redirects: the proxy talks to the configured hosts only, never to where they point.
         client: reqwest::Client::builder()
@@ -178,7 +184,35 @@ fn passed_on(upstream: &reqwest::Response, names: &[header::HeaderName]) -> Head
     names.iter().filter_map(|name| upstream.headers().get(name).map(|value| (name.clone(), value.clone()))).collect()
 }
 
+impl Proxy {
+    /// The client a request comes from, as its limits count it (see [`crate::net::client`]).
+    fn client(&self, peer: SocketAddr, headers: &HeaderMap) -> String {
+        limit_key(self.config.trusted_proxies.client(peer.ip(), headers))
+    }
+
+    /// This proxy's own address, for absolute URLs: `--public-url`, else the host the request named (one the server
+    /// answers to: see [`crate::net::host`]).
+    fn own_base(&self, headers: &HeaderMap) -> String {
+        match &self.callback_base {
+            Some(base) => base.clone(),
+            None => {
+                let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or("localhost");
+                format!("http://{host}")
+            }
+        }
+    }
+}
+
 /// Reads a body of at most `limit` bytes.
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, ProxyError> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| ProxyError::TooLarge(limit))
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        // The timeout comes wrapped in the body's own errors: it is somewhere down the chain.
+        let slow = std::iter::successors(std::error::Error::source(&error), |source| source.source())
+            .any(|source| source.is::<tower_http::timeout::TimeoutError>());
+        if slow {
+            ProxyError::SlowBody
+        } else {
+            ProxyError::TooLarge(limit)
+        }
+    })
 }

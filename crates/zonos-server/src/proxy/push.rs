@@ -3,18 +3,21 @@
 //! statuses live in the store: a callback that arrives after a restart, or at another replica than the one holding
 //! the browser's stream, still reaches it.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use zonos_api::JobStatusResponse;
 
 use super::error::ProxyError;
+use super::limits::Call;
 use super::{read_body, Proxy, JSON_LIMIT};
 use crate::store::Callback;
 
@@ -26,6 +29,44 @@ pub const RECONNECT_EVENT: &str = "reconnect";
 const STREAM_LIFE: Duration = Duration::from_secs(15 * 60);
 /// How often a waiting stream looks in the store too, in case a publication was missed (Redis went away a moment).
 const LOOK_AGAIN: Duration = Duration::from_secs(5);
+/// Event streams open at once at this replica, in all and per client: each holds a connection.
+const STREAMS: usize = 512;
+const STREAMS_PER_CLIENT: usize = 16;
+
+/// The event streams open now, per client.
+#[derive(Default)]
+pub struct OpenStreams(Mutex<HashMap<String, usize>>);
+
+/// One open stream; closes with it.
+struct StreamSlot {
+    streams: Arc<Proxy>,
+    client: String,
+}
+
+impl OpenStreams {
+    fn open(proxy: &Arc<Proxy>, client: String) -> Result<StreamSlot, ProxyError> {
+        let mut open = proxy.streams.0.lock().expect("streams lock");
+        let in_all: usize = open.values().sum();
+        let mine = open.entry(client.clone()).or_default();
+        if in_all >= STREAMS || *mine >= STREAMS_PER_CLIENT {
+            return Err(ProxyError::TooManyStreams);
+        }
+        *mine += 1;
+        Ok(StreamSlot { streams: Arc::clone(proxy), client })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.streams.streams.0.lock().expect("streams lock");
+        if let Some(count) = open.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.client);
+            }
+        }
+    }
+}
 
 /// A new callback token, kept before the submission that carries it is sent.
 pub async fn open_callback(proxy: &Proxy) -> Result<String, ProxyError> {
@@ -59,11 +100,19 @@ pub async fn callback(
 
 /// `GET /api/v2/requests/events/{request_id}`: one `status` event with the final status, then the stream ends; or,
 /// if the server stops first, one `reconnect` event.
-pub async fn events(State(proxy): State<Arc<Proxy>>, Path(request_id): Path<String>) -> Result<Response, ProxyError> {
+pub async fn events(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(request_id): Path<String>,
+) -> Result<Response, ProxyError> {
     super::forward::check_request_id(&request_id)?;
+    let client = proxy.client(peer, &headers);
+    proxy.limits.allow(Call::Events, &client).await?;
     if !proxy.store.is_issued(&request_id).await? {
-        return Err(ProxyError::NoEvents(request_id));
+        return Err(ProxyError::NotIssued(request_id));
     }
+    let slot = OpenStreams::open(&proxy, client)?;
     // Listening before looking: an end published in between is heard.
     let mut finals = proxy.store.finals();
     let (store, shutdown) = (proxy.store.clone(), proxy.shutdown.clone());
@@ -93,6 +142,7 @@ pub async fn events(State(proxy): State<Arc<Proxy>>, Path(request_id): Path<Stri
             () = shutdown.begun() => Some(Event::default().event(RECONNECT_EVENT).data("the server is stopping")),
             () = tokio::time::sleep(STREAM_LIFE) => None,
         };
+        drop(slot);
         event.map(Ok::<_, Infallible>)
     };
     let stream = futures_util::StreamExt::filter_map(futures_util::stream::once(ending), std::future::ready);

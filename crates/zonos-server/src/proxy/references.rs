@@ -2,10 +2,11 @@
 //! format, kept in the store under its content hash for a day, and served at a URL the gateway can fetch (from any
 //! replica, after any restart).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,6 +16,7 @@ use sha2::{Digest, Sha256};
 use zonos_api::AudioFormat;
 
 use super::error::ProxyError;
+use super::limits::Call;
 use super::{check_caller, read_body, Proxy};
 
 /// The largest reference accepted: minutes of WAV, far more than a voice needs.
@@ -37,8 +39,14 @@ async fn name_of(bytes: Bytes, format: AudioFormat) -> String {
 }
 
 /// `POST /api/references`: the body is the audio file itself.
-pub async fn upload(State(proxy): State<Arc<Proxy>>, headers: HeaderMap, body: Body) -> Result<Response, ProxyError> {
+pub async fn upload(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ProxyError> {
     check_caller(&proxy.config, &headers)?;
+    proxy.limits.allow(Call::Upload, &proxy.client(peer, &headers)).await?;
     let bytes = read_body(body, MAX_REFERENCE_BYTES).await?;
     let format = AudioFormat::sniff(&bytes).ok_or(ProxyError::NotAudio)?;
     let size = bytes.len();

@@ -19,6 +19,8 @@ use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 use zonos_api::{API_KEY_HEADER, GENERATE_PATH, STATUS_PATH_PREFIX, WEBHOOK_HEADER};
 
+use crate::net::addresses::{Reach, Resolver};
+
 pub use faults::{Armed, Fault};
 pub use jobs::Timings;
 pub use speech::{FRAMES_PER_SECOND, SAMPLE_RATE};
@@ -29,19 +31,25 @@ pub use voices::{listed as listed_voices, Voice, SAMPLE_VOICES};
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     pub timings: Timings,
-    /// When set, only this key is accepted; otherwise any non-empty key is.
+    /// When set, only this key is accepted (the test controls under `/__sandbox` too); otherwise any non-empty key.
     pub key: Option<String>,
+    /// Where it may fetch references from and deliver webhooks to.
+    pub reach: Reach,
 }
 
 impl Default for SandboxConfig {
-    /// A few seconds in all, near a real gateway's feel.
+    /// A few seconds in all, near a real gateway's feel; public addresses only.
     fn default() -> Self {
         SandboxConfig {
             timings: Timings { queue: Duration::from_millis(1500), process: Duration::from_millis(2500) },
             key: None,
+            reach: Reach::default(),
         }
     }
 }
+
+/// How many jobs speak at once; the others stay QUEUED, as on a real gateway.
+const SPEAKING_AT_ONCE: usize = 4;
 
 struct Sandbox {
     config: SandboxConfig,
@@ -50,19 +58,29 @@ struct Sandbox {
     jobs: Arc<jobs::Jobs>,
     faults: faults::Faults,
     stats: Arc<stats::Stats>,
-    /// Fetches references and delivers webhooks.
+    /// Fetches references and delivers webhooks: never following a redirect, and only to addresses within reach.
     client: reqwest::Client,
+    speaking: Arc<tokio::sync::Semaphore>,
 }
 
 /// The sandbox's routes, for a server that mounts it at `mount`.
 pub fn router(config: SandboxConfig, mount: &str) -> Router {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(Resolver::new(config.reach.clone())))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("a client");
+    let jobs: Arc<jobs::Jobs> = Arc::default();
+    tokio::spawn(jobs::expire_every_minute(Arc::downgrade(&jobs)));
     let sandbox = Arc::new(Sandbox {
         config,
         mount: mount.to_owned(),
-        jobs: Arc::default(),
+        jobs,
         faults: faults::Faults::default(),
         stats: Arc::default(),
-        client: reqwest::Client::new(),
+        client,
+        speaking: Arc::new(tokio::sync::Semaphore::new(SPEAKING_AT_ONCE)),
     });
     Router::new()
         .route(GENERATE_PATH, post(routes::submit))

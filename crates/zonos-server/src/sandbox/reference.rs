@@ -1,5 +1,6 @@
-//! The reference voice: fetched from `reference_audio_url` within limits, decoded from any documented format
-//! (WAV, MP3, OGG, M4A, AAC) with symphonia, and reduced to what the sandbox's voice can imitate: its pitch.
+//! The reference voice: fetched from `reference_audio_url` within limits (size, time, and only from addresses within
+//! reach, never following a redirect), decoded from the documented formats only (WAV, MP3, OGG, M4A, AAC) with
+//! symphonia, and reduced to what the sandbox's voice can imitate: its pitch.
 
 use std::io::Cursor;
 use std::time::Duration;
@@ -13,28 +14,32 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
+use crate::net::addresses::Reach;
+
 /// The largest reference the sandbox downloads.
 pub const MAX_REFERENCE_BYTES: usize = 20 * 1024 * 1024;
 /// How long the whole download may take.
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(15);
 /// How much of the reference is analysed: a voice's pitch shows in seconds.
 const MAX_ANALYSED_SECONDS: usize = 30;
+/// The sample rates a reference may have: anything else is not speech a gateway would take.
+pub const SAMPLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=192_000;
 
 /// Why a reference could not be used; the text becomes the FAILED job's `error`.
 #[derive(Debug, thiserror::Error)]
 pub enum ReferenceError {
-    #[error("reference_audio_url must be an http or https URL, not {0:?}")]
-    NotHttp(String),
-    #[error("the reference audio could not be fetched from {url}: {reason}")]
-    Unreachable { url: String, reason: String },
-    #[error("the reference audio could not be fetched from {url}: the server answered {status}")]
-    Refused { url: String, status: reqwest::StatusCode },
+    /// Whatever went wrong (an address out of reach, a refused connection, an error status, a redirect, no answer
+    /// in time): one answer for all, so that a caller learns nothing of what lies behind the sandbox.
+    #[error("the reference audio could not be fetched from its URL")]
+    Unreachable,
     #[error("the reference audio is larger than the {} MB limit", MAX_REFERENCE_BYTES / 1024 / 1024)]
     TooLarge,
     #[error("the reference audio could not be decoded (supported formats: MP3, OGG, WAV, M4A, AAC): {0}")]
     Undecodable(String),
     #[error("the reference audio holds no sound")]
     Silent,
+    #[error("the reference audio's sample rate, {0} Hz, is outside 8–192 kHz")]
+    SampleRate(u32),
 }
 
 /// A decoded reference: mono samples in −1..1 and their rate.
@@ -44,17 +49,17 @@ pub struct Reference {
     pub sample_rate: u32,
 }
 
-/// Downloads the reference, refusing anything but http(s), anything too large and anything too slow.
-pub async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, ReferenceError> {
-    if !zonos_api::is_http_url(url) {
-        return Err(ReferenceError::NotHttp(url.to_owned()));
-    }
-    let unreachable =
-        |error: reqwest::Error| ReferenceError::Unreachable { url: url.to_owned(), reason: error.to_string() };
+/// Downloads the reference, refusing anything but http(s) within `reach`, anything too large and anything too slow.
+pub async fn fetch(client: &reqwest::Client, reach: &Reach, url: &str) -> Result<Vec<u8>, ReferenceError> {
+    let url = reqwest::Url::parse(url).ok().filter(|url| reach.allows_url(url)).ok_or(ReferenceError::Unreachable)?;
+    let unreachable = |why: &dyn std::fmt::Display| {
+        tracing::info!(%why, "a reference could not be fetched");
+        ReferenceError::Unreachable
+    };
     let download = async {
-        let response = client.get(url).send().await.map_err(unreachable)?;
+        let response = client.get(url).send().await.map_err(|error| unreachable(&error.without_url()))?;
         if !response.status().is_success() {
-            return Err(ReferenceError::Refused { url: url.to_owned(), status: response.status() });
+            return Err(unreachable(&response.status()));
         }
         if response.content_length().is_some_and(|length| length > MAX_REFERENCE_BYTES as u64) {
             return Err(ReferenceError::TooLarge);
@@ -62,16 +67,14 @@ pub async fn fetch(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, Refer
         let mut bytes = Vec::new();
         let mut body = response.bytes_stream();
         while let Some(chunk) = body.next().await {
-            bytes.extend_from_slice(&chunk.map_err(unreachable)?);
+            bytes.extend_from_slice(&chunk.map_err(|error| unreachable(&error.without_url()))?);
             if bytes.len() > MAX_REFERENCE_BYTES {
                 return Err(ReferenceError::TooLarge);
             }
         }
         Ok(bytes)
     };
-    tokio::time::timeout(FETCH_TIMEOUT, download).await.unwrap_or_else(|_| {
-        Err(ReferenceError::Unreachable { url: url.to_owned(), reason: format!("no answer within {FETCH_TIMEOUT:?}") })
-    })
+    tokio::time::timeout(FETCH_TIMEOUT, download).await.unwrap_or_else(|_| Err(unreachable(&"no answer in time")))
 }
 
 /// Decodes the first channel-mixed seconds of any documented format; the container is recognised by content.
@@ -88,6 +91,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<Reference, ReferenceError> {
         .find(|track| track.codec_params.codec != CODEC_TYPE_NULL)
         .ok_or_else(|| ReferenceError::Undecodable("no audio track".to_owned()))?;
     let track_id = track.id;
+    if let Some(rate) = track.codec_params.sample_rate.filter(|rate| !SAMPLE_RATES.contains(rate)) {
+        return Err(ReferenceError::SampleRate(rate));
+    }
     let mut decoder =
         symphonia::default::get_codecs().make(&track.codec_params, &DecoderOptions::default()).map_err(undecodable)?;
     let mut samples = Vec::new();
@@ -108,6 +114,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<Reference, ReferenceError> {
             Err(error) => return Err(undecodable(error)),
         };
         let spec = *decoded.spec();
+        if !SAMPLE_RATES.contains(&spec.rate) {
+            return Err(ReferenceError::SampleRate(spec.rate));
+        }
         sample_rate = spec.rate;
         let channels = spec.channels.count().max(1);
         let mut buffer = SampleBuffer::<f32>::new(decoded.capacity() as u64, spec);
@@ -214,6 +223,41 @@ mod tests {
     fn silence_has_no_pitch() {
         let silence = Reference { samples: vec![0.0; 44_100], sample_rate: 44_100 };
         assert!(matches!(silence.pitch_hz(), Err(ReferenceError::Silent)));
+    }
+
+    /// A mono 16-bit WAV at `rate`, a second of a tone (or as many samples as there are, at very low rates).
+    fn wav_at(rate: u32) -> Vec<u8> {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut bytes = Cursor::new(Vec::new());
+        let mut writer = hound::WavWriter::new(&mut bytes, spec).unwrap();
+        for index in 0..rate.max(64) {
+            writer.write_sample(((index as f32 * 0.3).sin() * 8000.0) as i16).unwrap();
+        }
+        writer.finalize().unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn sample_rates_outside_8_to_192_khz_are_refused() {
+        for rate in [1, 24, 7_999, 192_001, 384_000] {
+            let error = decode(wav_at(rate)).unwrap_err();
+            assert!(matches!(error, ReferenceError::SampleRate(refused) if refused == rate), "{rate}: {error}");
+        }
+        for rate in [8_000, 44_100, 192_000] {
+            assert_eq!(decode(wav_at(rate)).unwrap().sample_rate, rate);
+        }
+    }
+
+    #[test]
+    fn undocumented_formats_are_not_decoded() {
+        let flac = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.flac")).unwrap();
+        let error = decode(flac).unwrap_err();
+        assert!(matches!(error, ReferenceError::Undecodable(_)), "FLAC: {error}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub(super) enum Refusal {
     NotJson(serde_json::Error),
     #[error("{0}")]
     Invalid(String),
-    #[error("X-Webhook-URL must be an http or https URL")]
+    #[error("X-Webhook-URL must be an http or https URL at an address this gateway may call")]
     BadWebhook,
     #[error("No request {0}")]
     UnknownRequest(String),
@@ -133,10 +133,13 @@ pub(super) async fn submit(
         GenerateRequest::from_json(&body).map_err(|errors| Refusal::Invalid(zonos_api::summarize(&errors)))?;
     let webhook_url = match headers.get(zonos_api::WEBHOOK_HEADER) {
         None => None,
-        Some(value) => match value.to_str() {
-            Ok(url) if zonos_api::is_http_url(url) => Some(url.to_owned()),
-            _ => return Err(Refusal::BadWebhook),
-        },
+        Some(value) => {
+            let url = value.to_str().ok().and_then(|url| reqwest::Url::parse(url).ok());
+            match url.filter(|url| sandbox.config.reach.allows_url(url)) {
+                Some(url) => Some(url.to_string()),
+                None => return Err(Refusal::BadWebhook),
+            }
+        }
     };
     let id = sandbox.jobs.accept();
     sandbox.stats.count(Counter::SubmissionAccepted);
@@ -148,12 +151,7 @@ pub(super) async fn submit(
         webhook_url,
         injected: sandbox.faults.take(Call::Job).map(|armed| armed.fault),
     };
-    tokio::spawn(Arc::clone(&sandbox.jobs).run(
-        job,
-        sandbox.config.timings,
-        sandbox.client.clone(),
-        Arc::clone(&sandbox.stats),
-    ));
+    tokio::spawn(Arc::clone(&sandbox.jobs).run(job, Arc::clone(&sandbox)));
     let accepted = SubmitAccepted {
         polling_url: Some(format!("{base}{}", zonos_api::status_path(&id))),
         request_id: id,
@@ -206,21 +204,44 @@ pub(super) async fn voice_audio(Path(file): Path<String>) -> Result<Response, Re
     Ok(([(header::CONTENT_TYPE, "audio/wav")], Bytes::from_static(voice.wav)).into_response())
 }
 
+/// The test controls answer only with the key, when the sandbox was given one: exposed on a network, nobody else
+/// may make it misbehave.
+fn check_controls(sandbox: &Sandbox, headers: &HeaderMap) -> Result<(), Refusal> {
+    match sandbox.config.key {
+        Some(_) => check_key(sandbox, headers),
+        None => Ok(()),
+    }
+}
+
 /// What tests count to prove that nothing was sent twice.
-pub(super) async fn stats(State(sandbox): State<Arc<Sandbox>>) -> Json<Snapshot> {
-    Json(sandbox.stats.snapshot())
+pub(super) async fn stats(State(sandbox): State<Arc<Sandbox>>, headers: HeaderMap) -> Result<Json<Snapshot>, Refusal> {
+    check_controls(&sandbox, &headers)?;
+    Ok(Json(sandbox.stats.snapshot()))
 }
 
-pub(super) async fn arm_fault(State(sandbox): State<Arc<Sandbox>>, Json(armed): Json<Armed>) -> Json<Vec<Armed>> {
+pub(super) async fn arm_fault(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    Json(armed): Json<Armed>,
+) -> Result<Json<Vec<Armed>>, Refusal> {
+    check_controls(&sandbox, &headers)?;
     sandbox.faults.arm(armed);
-    Json(sandbox.faults.armed())
+    Ok(Json(sandbox.faults.armed()))
 }
 
-pub(super) async fn armed_faults(State(sandbox): State<Arc<Sandbox>>) -> Json<Vec<Armed>> {
-    Json(sandbox.faults.armed())
+pub(super) async fn armed_faults(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<Armed>>, Refusal> {
+    check_controls(&sandbox, &headers)?;
+    Ok(Json(sandbox.faults.armed()))
 }
 
-pub(super) async fn clear_faults(State(sandbox): State<Arc<Sandbox>>) -> StatusCode {
+pub(super) async fn clear_faults(
+    State(sandbox): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+) -> Result<StatusCode, Refusal> {
+    check_controls(&sandbox, &headers)?;
     sandbox.faults.clear();
-    StatusCode::NO_CONTENT
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -2,8 +2,9 @@
 //! as a 44.1 kHz mono WAV.
 
 use std::io::Cursor;
+use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 use zonos_api::{GenerateRequest, Language};
 
@@ -74,45 +75,123 @@ impl Delivery {
     }
 }
 
-/// Speaks the request's text with `delivery`. The same inputs always give the same bytes: espeak-ng is
-/// deterministic.
+/// The longest take: the documented most frames (`max_tokens` up to 6144), about 71 seconds.
+pub const MAX_FRAMES: u32 = 6144;
+/// How long espeak-ng may take before it is stopped.
+const SPEAKING_TIMEOUT: Duration = Duration::from_secs(30);
+/// Faster than anyone speaks: a take of some seconds can't carry more text than this many characters a second.
+const MOST_CHARACTERS_PER_SECOND: f64 = 30.0;
+
+/// The beginning of `text` that a take of `frames` can carry: the rest would be spoken only to be cut off.
+pub fn speakable(text: &str, frames: u32) -> &str {
+    let characters = (f64::from(frames) / FRAMES_PER_SECOND * MOST_CHARACTERS_PER_SECOND).ceil() as usize + 40;
+    text.char_indices().nth(characters).map_or(text, |(end, _)| &text[..end])
+}
+
+/// Speaks the request's text with `delivery`, within bounds: the text a take of `max_tokens` frames (at most
+/// [`MAX_FRAMES`]) can carry, read from espeak-ng as it speaks and stopped once the take is long enough, or after
+/// [`SPEAKING_TIMEOUT`]. The same inputs always give the same bytes: espeak-ng is deterministic.
 pub async fn speak(request: &GenerateRequest, delivery: Delivery) -> Result<Vec<u8>, SpeechError> {
+    let frames = request.max_tokens.unwrap_or(MAX_FRAMES).min(MAX_FRAMES);
+    let seconds = f64::from(frames) / FRAMES_PER_SECOND;
     let voice = voice(request.language);
     let voice = if delivery.high_voice { format!("{voice}+f3") } else { voice.to_owned() };
-    // espeak-ng fixes the WAV header only when it writes to a seekable file, not to a pipe.
-    let file = tempfile::Builder::new().suffix(".wav").tempfile()?;
     let mut child = Command::new("espeak-ng")
-        .args(["--stdin", "-v", &voice, "-p", &delivery.pitch.to_string()])
-        .args(["-s", &delivery.words_per_minute.to_string(), "-w"])
-        .arg(file.path())
+        .args(["--stdin", "--stdout", "-v", &voice, "-p", &delivery.pitch.to_string()])
+        .args(["-s", &delivery.words_per_minute.to_string()])
         .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .map_err(SpeechError::Unavailable)?;
+    // Written on its own task: espeak-ng speaks as it reads, and its output is read meanwhile.
     let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin.write_all(request.text_or_default().as_bytes()).await?;
-    drop(stdin);
-    let output = child.wait_with_output().await?;
-    if !output.status.success() {
+    let text = speakable(request.text_or_default(), frames).to_owned();
+    tokio::spawn(async move {
+        let _ = stdin.write_all(text.as_bytes()).await;
+    });
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let listening = async {
+        let mut spoken = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            let read = stdout.read(&mut chunk).await?;
+            if read == 0 {
+                return Ok::<_, SpeechError>(spoken);
+            }
+            spoken.extend_from_slice(&chunk[..read]);
+            if let Some(layout) = WavLayout::of(&spoken)? {
+                let enough = layout.data + (seconds * f64::from(layout.rate)).ceil() as usize * 2 * layout.channels;
+                if spoken.len() >= enough {
+                    spoken.truncate(enough);
+                    return Ok(spoken);
+                }
+            }
+        }
+    };
+    let spoken = tokio::time::timeout(SPEAKING_TIMEOUT, listening)
+        .await
+        .map_err(|_| SpeechError::Failed(format!("it did not finish within {SPEAKING_TIMEOUT:?}")))??;
+    // Enough was heard, or it ended: either way it has nothing more to say.
+    let _ = child.start_kill();
+    let Some(layout) = WavLayout::of(&spoken)? else {
+        let output = child.wait_with_output().await?;
         return Err(SpeechError::Failed(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
-    }
-    let spoken = tokio::fs::read(file.path()).await?;
-    let (samples, rate) = read_mono(&spoken)?;
-    let mut samples = resample(&samples, rate, SAMPLE_RATE);
-    if let Some(frames) = request.max_tokens {
-        samples.truncate((f64::from(frames) / FRAMES_PER_SECOND * f64::from(SAMPLE_RATE)).ceil() as usize);
-    }
+    };
+    let samples: Vec<i16> = spoken[layout.data..]
+        .chunks_exact(2 * layout.channels)
+        .map(|frame| i16::from_le_bytes([frame[0], frame[1]]))
+        .collect();
+    let mut samples = resample(&samples, layout.rate, SAMPLE_RATE);
+    samples.truncate((seconds * f64::from(SAMPLE_RATE)).ceil() as usize);
     write_wav(&samples)
 }
 
-/// The first channel of a 16-bit WAV, and its sample rate.
-fn read_mono(wav: &[u8]) -> Result<(Vec<i16>, u32), hound::Error> {
-    let mut reader = hound::WavReader::new(Cursor::new(wav))?;
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels.max(1));
-    let samples = reader.samples::<i16>().step_by(channels).collect::<Result<Vec<_>, _>>()?;
-    Ok((samples, spec.sample_rate))
+/// Where a 16-bit WAV written to a pipe keeps its samples: its chunks' sizes are unknown as it is written, so they
+/// are not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WavLayout {
+    rate: u32,
+    channels: usize,
+    /// Where the samples start.
+    data: usize,
+}
+
+impl WavLayout {
+    /// The layout, once `head` holds the whole header; `None` until then.
+    fn of(head: &[u8]) -> Result<Option<WavLayout>, SpeechError> {
+        let unreadable = || SpeechError::Failed("it wrote something other than a WAV".to_owned());
+        if head.len() < 12 {
+            return Ok(None);
+        }
+        if &head[..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+            return Err(unreadable());
+        }
+        let (mut at, mut format) = (12, None);
+        while head.len() >= at + 8 {
+            let size = u32::from_le_bytes(head[at + 4..at + 8].try_into().expect("four bytes")) as usize;
+            match &head[at..at + 4] {
+                b"data" => {
+                    let (rate, channels) = format.ok_or_else(unreadable)?;
+                    return Ok(Some(WavLayout { rate, channels, data: at + 8 }));
+                }
+                b"fmt " if head.len() >= at + 24 => {
+                    let channels = usize::from(u16::from_le_bytes([head[at + 10], head[at + 11]]));
+                    let rate = u32::from_le_bytes(head[at + 12..at + 16].try_into().expect("four bytes"));
+                    let bits = u16::from_le_bytes([head[at + 22], head[at + 23]]);
+                    if bits != 16 || channels == 0 || rate == 0 {
+                        return Err(unreadable());
+                    }
+                    format = Some((rate, channels));
+                }
+                b"fmt " => return Ok(None),
+                _ => {}
+            }
+            at += 8 + size.min(head.len());
+        }
+        Ok(None)
+    }
 }
 
 /// Linear interpolation from one rate to another: enough for speech from espeak-ng's 22.05 kHz.
@@ -152,6 +231,28 @@ fn write_wav(samples: &[i16]) -> Result<Vec<u8>, SpeechError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_text_a_take_can_carry_is_spoken() {
+        let long = "word ".repeat(12_000);
+        // 50 frames: about 0.6 s, some 17 characters at most and a margin.
+        assert_eq!(speakable(&long, 50).chars().count(), 58);
+        assert_eq!(speakable("Short.", 50), "Short.");
+        // Never cut inside a character.
+        assert_eq!(speakable(&"é".repeat(1000), 50).chars().count(), 58);
+        assert!(speakable(&long, MAX_FRAMES).len() < 2_200);
+    }
+
+    #[test]
+    fn a_wav_header_from_a_pipe_is_read_as_it_arrives() {
+        let mut header =
+            b"RIFF\xff\xff\xff\xffWAVEfmt \x10\0\0\0\x01\0\x01\0\x22\x56\0\0\x44\xac\0\0\x02\0\x10\0".to_vec();
+        assert_eq!(WavLayout::of(&header[..20]).unwrap(), None);
+        assert_eq!(WavLayout::of(&header).unwrap(), None, "no data chunk yet");
+        header.extend_from_slice(b"data\xff\xff\xff\xff");
+        assert_eq!(WavLayout::of(&header).unwrap(), Some(WavLayout { rate: 22_050, channels: 1, data: 44 }));
+        assert!(WavLayout::of(b"<html><body>nope</body>").is_err());
+    }
 
     #[test]
     fn resampling_doubles_the_rate_between_the_samples() {

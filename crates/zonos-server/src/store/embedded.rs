@@ -10,10 +10,13 @@ use axum::body::Bytes;
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 use zonos_api::AudioFormat;
 
-use super::{now_ms, now_secs, rate_step, reference_format, StoreError};
+use super::{
+    now_ms, now_secs, rate_step, reference_cost, reference_format, StoreError, MAX_REFERENCES, REFERENCE_BUDGET,
+};
 
-/// When a reference expires; its bytes are the file of the same name, whose extension says its format.
-const REFERENCES: TableDefinition<&str, u64> = TableDefinition::new("references");
+/// When a reference expires, and what it costs against the budget; its bytes are the file of the same name, whose
+/// extension says its format.
+const REFERENCES: TableDefinition<&str, (u64, u64)> = TableDefinition::new("references");
 /// Submissions counted per UTC day.
 const CAP: TableDefinition<u64, u32> = TableDefinition::new("daily_cap");
 /// Webhook tokens: the request id they were bound to ("" until the gateway accepted), and their expiry.
@@ -98,18 +101,34 @@ impl Embedded {
     }
 
     pub async fn put_reference(self: &Arc<Self>, name: &str, bytes: Bytes, expires: u64) -> Result<(), StoreError> {
-        if reference_format(name).is_none() {
-            return Err(StoreError::Corrupt(format!("{name:?} is not a reference's name")));
-        }
         let (store, name) = (Arc::clone(self), name.to_owned());
         blocking(move || {
+            let cost = reference_cost(bytes.len());
             // The file first: a reference listed in the database always has its bytes.
             write_atomically(&store.references, &name, &bytes)?;
-            store.write(true, |transaction| {
+            let listed = store.write(true, |transaction| {
                 let mut table = transaction.open_table(REFERENCES).map_err(database)?;
-                table.insert(name.as_str(), expires).map_err(database)?;
-                Ok(())
-            })
+                let known = table.get(name.as_str()).map_err(database)?.is_some();
+                if !known {
+                    // Bounded by MAX_REFERENCES rows: cheap to add up.
+                    let (mut count, mut total) = (0, 0);
+                    for entry in table.iter().map_err(database)? {
+                        let (_, cost) = entry.map_err(database)?.1.value();
+                        count += 1;
+                        total += cost;
+                    }
+                    if count + 1 > MAX_REFERENCES || total + cost > REFERENCE_BUDGET {
+                        return Ok(false);
+                    }
+                }
+                table.insert(name.as_str(), (expires, cost)).map_err(database)?;
+                Ok(true)
+            })?;
+            if !listed {
+                let _ = std::fs::remove_file(store.references.join(&name));
+                return Err(StoreError::Full);
+            }
+            Ok(())
         })
         .await
     }
@@ -120,7 +139,7 @@ impl Embedded {
         blocking(move || {
             let expires = store.read(|transaction| {
                 let table = transaction.open_table(REFERENCES).map_err(database)?;
-                Ok(table.get(name.as_str()).map_err(database)?.map(|expires| expires.value()))
+                Ok(table.get(name.as_str()).map_err(database)?.map(|entry| entry.value().0))
             })?;
             if expires.is_none_or(|expires| expires <= now_secs()) {
                 return Ok(None);
@@ -289,7 +308,7 @@ impl Embedded {
         let now = now_secs();
         let listed = self.write(true, |transaction| {
             let mut references = transaction.open_table(REFERENCES).map_err(database)?;
-            references.retain(|_, expires| expires > now).map_err(database)?;
+            references.retain(|_, (expires, _)| expires > now).map_err(database)?;
             let listed: std::collections::HashSet<String> = references
                 .iter()
                 .map_err(database)?

@@ -23,6 +23,16 @@ pub const CALLBACK_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
 pub const ISSUED_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// How long a day's cap count is kept: past its day, nobody asks for it.
 const CAP_LIFETIME: Duration = Duration::from_secs(2 * 24 * 60 * 60);
+/// How many references may be kept at once, and what they may take in all, each counted with what keeping it
+/// costs besides its bytes: a flood of tiny uploads fills the count, not the disk or Redis's memory.
+pub const MAX_REFERENCES: u64 = 1_000;
+pub const REFERENCE_BUDGET: u64 = 1024 * 1024 * 1024;
+const REFERENCE_OVERHEAD: u64 = 1024;
+
+/// What a reference of `size` bytes counts for against [`REFERENCE_BUDGET`].
+fn reference_cost(size: usize) -> u64 {
+    size as u64 + REFERENCE_OVERHEAD
+}
 
 /// Where the state is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +55,9 @@ pub enum StoreError {
     Redis(#[from] ::redis::RedisError),
     #[error("a stored value could not be read: {0}")]
     Corrupt(String),
+    /// Not a failure: the references already stored fill the store's budget.
+    #[error("the reference store is full")]
+    Full,
 }
 
 /// A callback the proxy asked for, by its token.
@@ -101,11 +114,16 @@ impl Store {
     }
 
     /// Keeps a reference's `bytes` under `name` (its hash and its format's extension) for [`REFERENCE_LIFETIME`];
-    /// again, if already there, which renews it.
+    /// again, if already there, which renews it. [`StoreError::Full`] when a new one would pass [`MAX_REFERENCES`]
+    /// or [`REFERENCE_BUDGET`].
     pub async fn put_reference(&self, name: &str, bytes: Bytes) -> Result<(), StoreError> {
-        let expires = now_secs() + REFERENCE_LIFETIME.as_secs();
+        if reference_format(name).is_none() {
+            return Err(StoreError::Corrupt(format!("{name:?} is not a reference's name")));
+        }
         match &self.backend {
-            Backend::Embedded(store) => store.put_reference(name, bytes, expires).await,
+            Backend::Embedded(store) => {
+                store.put_reference(name, bytes, now_secs() + REFERENCE_LIFETIME.as_secs()).await
+            }
             Backend::Redis(store) => store.put_reference(name, bytes, REFERENCE_LIFETIME).await,
         }
     }

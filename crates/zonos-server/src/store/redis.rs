@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use tokio::sync::broadcast;
 use zonos_api::{AudioFormat, JobStatusResponse};
 
-use super::{reference_format, StoreError};
+use super::{reference_cost, reference_format, StoreError, MAX_REFERENCES, REFERENCE_BUDGET};
 
 /// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
 const PREFIX: &str = "zonos-studio";
@@ -40,6 +40,25 @@ if next - now > window then return next - now - window end
 redis.call('SET', KEYS[1], next, 'PX', next - now)
 return 0";
 
+/// Keeps a reference within the store's bounds: KEYS[1] its bytes, KEYS[2] the references by expiry (a sorted
+/// set), KEYS[3] what each costs (a hash); ARGV[1] its name, ARGV[2] its bytes, ARGV[3] its lifetime in seconds,
+/// ARGV[4] its cost, ARGV[5] the most references, ARGV[6] the budget. Forgets the expired first. 1 if kept, 0 if full.
+const PUT_REFERENCE: &str = r"
+local now = tonumber(redis.call('TIME')[1])
+for _, name in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do redis.call('HDEL', KEYS[3], name) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  local total = 0
+  for _, cost in ipairs(redis.call('HVALS', KEYS[3])) do total = total + tonumber(cost) end
+  if redis.call('ZCARD', KEYS[2]) + 1 > tonumber(ARGV[5]) or total + tonumber(ARGV[4]) > tonumber(ARGV[6]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
+return 1";
+
 fn key(kind: &str, name: impl std::fmt::Display) -> String {
     format!("{PREFIX}:{kind}:{name}")
 }
@@ -65,11 +84,23 @@ impl Shared {
     }
 
     pub async fn put_reference(&self, name: &str, bytes: Bytes, lifetime: Duration) -> Result<(), StoreError> {
-        if reference_format(name).is_none() {
-            return Err(StoreError::Corrupt(format!("{name:?} is not a reference's name")));
+        let kept: i64 = Script::new(PUT_REFERENCE)
+            .key(key("reference", name))
+            .key(key("references", "by-expiry"))
+            .key(key("references", "cost"))
+            .arg(name)
+            .arg(bytes.as_ref())
+            .arg(lifetime.as_secs())
+            .arg(reference_cost(bytes.len()))
+            .arg(MAX_REFERENCES)
+            .arg(REFERENCE_BUDGET)
+            .invoke_async(&mut self.connection())
+            .await?;
+        if kept == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Full)
         }
-        let () = self.connection().set_ex(key("reference", name), bytes.as_ref(), lifetime.as_secs()).await?;
-        Ok(())
     }
 
     pub async fn reference(&self, name: &str) -> Result<Option<(Bytes, AudioFormat)>, StoreError> {

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use zonos_api::{JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
+use zonos_server::net::addresses::Reach;
 use zonos_server::sandbox::{reference, SandboxConfig, Snapshot, Timings, SAMPLE_RATE};
+use zonos_server::Bounds;
 
 pub const KEY: &str = "sk-test-7f3a9c2e51";
 
@@ -21,13 +23,35 @@ pub fn quick() -> Timings {
 pub async fn serve(router: axum::Router) -> SocketAddr {
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(zonos_server::serve(listener, router, std::future::pending()));
+    serve_on(listener, router);
     addr
+}
+
+/// Serves `router` on `listener` until the test ends, within the default bounds.
+pub fn serve_on(listener: tokio::net::TcpListener, router: axum::Router) {
+    tokio::spawn(zonos_server::serve(listener, router, Bounds::default(), std::future::pending()));
+}
+
+/// A sandbox as the tests run it, on loopback (which it may then reach: its own sample voices).
+pub fn local_sandbox(timings: Timings, key: Option<&str>) -> SandboxConfig {
+    SandboxConfig { timings, key: key.map(str::to_owned), reach: Reach { loopback: true, allowed_hosts: Vec::new() } }
 }
 
 /// The sandbox alone, as `zonos-server sandbox` runs it, with short stages.
 pub async fn start(key: Option<&str>) -> SocketAddr {
-    serve(zonos_server::sandbox_router(SandboxConfig { timings: quick(), key: key.map(str::to_owned) })).await
+    serve(zonos_server::sandbox_router(local_sandbox(quick(), key))).await
+}
+
+/// What `serve` serves, listening at `local`: the names it answers to are its address's and the public URL's.
+pub fn serve_config(
+    local: SocketAddr,
+    dist: std::path::PathBuf,
+    sandbox: Option<SandboxConfig>,
+    proxy: Option<zonos_server::proxy::ProxyConfig>,
+) -> zonos_server::ServeConfig {
+    let public_url = proxy.as_ref().and_then(|proxy| proxy.public_url.clone());
+    let allowed_hosts = zonos_server::AllowedHosts::new(local, public_url.as_deref(), &[]);
+    zonos_server::ServeConfig { dist, sandbox, proxy, shutdown: Default::default(), allowed_hosts }
 }
 
 /// One of the sandbox's own sample voices, reached over the socket like any reference.
@@ -131,8 +155,18 @@ pub fn pitch_of(audio: &[u8]) -> f32 {
     reference::decode(audio.to_vec()).unwrap().pitch_hz().unwrap()
 }
 
+/// The sandbox's test controls at `base`, with the key: a sandbox given a key answers them only with it.
+fn controls(request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    request.header(API_KEY_HEADER, KEY)
+}
+
 pub async fn stats(addr: SocketAddr) -> Snapshot {
-    reqwest::get(format!("http://{addr}/__sandbox/stats")).await.unwrap().json().await.unwrap()
+    sandbox_stats(&format!("http://{addr}")).await
+}
+
+async fn sandbox_stats(base: &str) -> Snapshot {
+    let request = controls(reqwest::Client::new().get(format!("{base}/__sandbox/stats")));
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// A stand-in trunk build, enough for `serve` to start.
@@ -146,14 +180,13 @@ pub fn fake_dist() -> tempfile::TempDir {
 pub async fn start_studio(adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig)) -> SocketAddr {
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let local = listener.local_addr().unwrap();
-    let sandbox = SandboxConfig { timings: quick(), key: Some(KEY.to_owned()) };
+    let sandbox = local_sandbox(quick(), Some(KEY));
     let mut proxy = zonos_server::proxy::ProxyConfig::for_sandbox(local, &sandbox, temporary_store());
     adjust(&mut proxy);
     // The build directory must outlive the server: it is left for the OS to clean up.
     let dist = fake_dist().keep();
-    let config =
-        zonos_server::ServeConfig { dist, sandbox: Some(sandbox), proxy: Some(proxy), shutdown: Default::default() };
-    tokio::spawn(zonos_server::serve(listener, zonos_server::router(&config).await.unwrap(), std::future::pending()));
+    let config = serve_config(local, dist, Some(sandbox), Some(proxy));
+    serve_on(listener, zonos_server::router(&config).await.unwrap());
     local
 }
 
@@ -169,12 +202,12 @@ pub async fn submit_via_proxy(studio: SocketAddr, body: &Value) -> reqwest::Resp
 
 /// The sandbox's stats behind `serve --sandbox`.
 pub async fn upstream_stats(studio: SocketAddr) -> Snapshot {
-    reqwest::get(format!("http://{studio}/sandbox/__sandbox/stats")).await.unwrap().json().await.unwrap()
+    sandbox_stats(&format!("http://{studio}/sandbox")).await
 }
 
 /// Arms a fault in the sandbox behind `serve --sandbox`.
 pub async fn arm_upstream(studio: SocketAddr, fault: Value) {
     let url = format!("http://{studio}/sandbox/__sandbox/faults");
-    let response = reqwest::Client::new().post(url).json(&fault).send().await.unwrap();
+    let response = controls(reqwest::Client::new().post(url)).json(&fault).send().await.unwrap();
     assert_eq!(response.status(), 200, "{fault}");
 }
