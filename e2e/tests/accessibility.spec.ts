@@ -1,6 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { staticHost, studio } from '../servers';
+import { policyViolations, watchPolicy } from './policy';
 import { expectPlayableTake, generate, take } from './takes';
 
 // Accessible by proof: axe finds no serious or critical violation in the states people use, and the core flow
@@ -20,6 +21,7 @@ async function expectNoSeriousViolations(page: Page, state: string): Promise<voi
 }
 
 test('axe: the page with takes, with the recorder open and with the API call open', async ({ page }) => {
+  await watchPolicy(page);
   await page.goto(studio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await generate(page, 'A take on the page for axe to read.');
@@ -38,6 +40,8 @@ test('axe: the page with takes, with the recorder open and with the API call ope
   await page.getByText('API call', { exact: true }).click();
   await expect(page.getByLabel('The call as code')).toBeVisible();
   await expectNoSeriousViolations(page, 'with the API call open');
+  // Recorded, decoded and shown, all within the page's Content-Security-Policy.
+  expect(await policyViolations(page)).toEqual([]);
 });
 
 test('axe: direct mode, as a static host serves the page', async ({ page }) => {

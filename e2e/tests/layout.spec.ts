@@ -1,5 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { studio } from '../servers';
+import { policyViolations, watchPolicy } from './policy';
 import { expectPlayableTake, generate, take } from './takes';
 
 // A layout for every screen: with a long take, a long name and a script on the page, nothing scrolls sideways and
@@ -68,6 +69,7 @@ function layoutProblems(page: Page): Promise<string[]> {
 test('from 320 to 2560 px wide, nothing scrolls sideways and nothing is cut off', async ({ page }) => {
   test.setTimeout(120_000);
   await page.setViewportSize({ width: 1280, height: 800 });
+  await watchPolicy(page);
   await page.goto(studio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await generate(page, longText);
@@ -101,4 +103,7 @@ test('from 320 to 2560 px wide, nothing scrolls sideways and nothing is cut off'
   }
   // The whole text stays readable.
   await expect(take(page, 1).getByText(longText)).toBeVisible();
+  // Drawn, played and joined, all within the page's Content-Security-Policy.
+  await expect(page.getByRole('img', { name: 'Waveform of Take 1' })).toBeVisible();
+  expect(await policyViolations(page)).toEqual([]);
 });
