@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: the release build's first load, measured in headless Chromium next to a static page with
 //! one button, both served by the same release server in the same run; then how soon a finished take can play,
 //! pushed by the proxy and found by polling; then a long script's wall time, its parts sent two at a time and one
-//! at a time.
+//! at a time; then hostile load: time and peak memory of a huge text in a tiny take, and of an upload flood.
 
 use std::fs;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -70,13 +70,21 @@ fn bench_site(dist: &Path) -> Result<std::path::PathBuf> {
     Ok(site)
 }
 
-/// Starts the release server with `args` on a free port and waits until it listens.
+/// Starts the release server with `args` on a free port and waits until it listens. A proxy keeps its state in a
+/// directory of its own, new for each run.
 fn start(server: &Path, args: &[&str], site: &Path) -> Result<(Server, SocketAddr)> {
     let addr = free_addr()?;
+    let data_dir = root().join("target").join("bench-data").join(addr.port().to_string());
+    let _ = fs::remove_dir_all(&data_dir);
+    let serving = if args[0] == "serve" {
+        vec!["--dist".as_ref(), site.as_os_str(), "--data-dir".as_ref(), data_dir.as_os_str()]
+    } else {
+        Vec::new()
+    };
     let child = Command::new(server)
         .args(args)
         .args(["--addr", &addr.to_string()])
-        .args(if args[0] == "serve" { vec!["--dist".as_ref(), site.as_os_str()] } else { Vec::new() })
+        .args(serving)
         .env("RUST_LOG", "warn")
         .spawn()
         .map_err(io_error(format!("starting {}", server.display())))?;
@@ -107,5 +115,14 @@ pub fn run() -> Result<()> {
     )?;
     announce("Measuring a long script's wall time: parts sent two at a time, and one at a time");
     execute(Command::new("node").arg("e2e/bench/long-script.mjs").arg(format!("http://{studio}")))?;
+    announce("Measuring hostile load: a huge text in a tiny take (sandbox), an upload flood (proxy)");
+    let (sandbox, sandbox_addr) = start(&server, &["sandbox"], &site)?;
+    let (flooded, flooded_addr) = start(&server, &["serve", "--sandbox"], &site)?;
+    execute(Command::new("node").arg("e2e/bench/hostile.mjs").args([
+        format!("http://{sandbox_addr}"),
+        sandbox.0.id().to_string(),
+        format!("http://{flooded_addr}"),
+        flooded.0.id().to_string(),
+    ]))?;
     first_load
 }
