@@ -9,7 +9,6 @@ use crate::jobs::{self, Drive, Job, Jobs};
 use crate::parts::Unavailable;
 use crate::platform::time::now_ms;
 use crate::prerendered::Carried;
-use crate::script;
 use crate::settings::Settings;
 use crate::startup::{self, Restore, Starting};
 use crate::voices::{ReferencePreview, ReferenceRecorder, ReferenceUpload, VoicePicker};
@@ -63,12 +62,12 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
             Err(problem) => return page_problem.set(Some(problem)),
         };
         page_problem.set(None);
-        let limit = script::split::chars_per_part(request.max_tokens);
+        let limit = studio_core::script::split::chars_per_part(request.max_tokens);
         if request.text_or_default().chars().count() <= limit {
             return send(jobs.start(request, now_ms()));
         }
         // A long script: its parts, a few at a time.
-        let parts = script::split::split(request.text_or_default(), limit)
+        let parts = studio_core::script::split::split(request.text_or_default(), limit)
             .into_iter()
             .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
             .collect();

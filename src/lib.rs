@@ -2,7 +2,6 @@
 
 pub mod api_call;
 pub mod app;
-pub mod figures;
 pub mod form;
 pub mod gateway;
 pub mod jobs;

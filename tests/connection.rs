@@ -51,3 +51,27 @@ fn ill_formed_entries_are_left_out_and_a_broken_file_is_no_config() {
     assert_eq!(read_config("{not json"), Connection::Direct(HostDefaults::default()));
     assert_eq!(read_config("[1, 2]"), Connection::Direct(HostDefaults::default()));
 }
+
+/// The proxy's own answer (its test, `zonos-server/tests/app_contract.rs`, checks it is this file) reads as an offer.
+#[wasm_bindgen_test]
+fn the_proxy_s_actual_offer_is_read_whole() {
+    let offer = include_str!("../crates/zonos-api/tests/fixtures/proxy-offer.json");
+    let voice = |name: &str, file: &str, language| Voice {
+        name: name.into(),
+        url: format!("http://127.0.0.1:8080/sandbox/__sandbox/voices/{file}"),
+        language,
+    };
+    assert_eq!(
+        read_config(offer),
+        Connection::Proxy(Offer {
+            sandbox: true,
+            events: true,
+            uploads: true,
+            voices: vec![
+                voice("Ada", "ada.wav", Some(Language::EnUs)),
+                voice("Basil", "basil.wav", Some(Language::EnGb)),
+                voice("Margaux", "margaux.wav", Some(Language::FrFr)),
+            ],
+        })
+    );
+}

@@ -4,7 +4,7 @@
 
 use js_sys::JSON;
 use wasm_bindgen::JsValue;
-use zonos_api::Language;
+use zonos_api::{Language, OfferedVoice, ProxyOffer, CONFIG_FILE};
 
 use crate::platform::http;
 use crate::platform::js::{items, property};
@@ -50,7 +50,7 @@ impl Connection {
 
 /// Reads the `config.json` beside the page: one request, whoever serves it.
 pub async fn discover() -> Connection {
-    match http::send("GET", "config.json", &[], None, 10).await {
+    match http::send("GET", CONFIG_FILE, &[], None, 10).await {
         Ok(answer) if answer.status == 200 => read_config(&answer.body),
         _ => Connection::Direct(HostDefaults::default()),
     }
@@ -64,14 +64,19 @@ pub fn read_config(text: &str) -> Connection {
     let flag = |name: &str| property(&config, name).as_bool().unwrap_or(false);
     let voice = |value: &JsValue| {
         Some(Voice {
-            name: property(value, "name").as_string()?,
-            url: property(value, "url").as_string()?,
-            language: property(value, "language").as_string().and_then(|code| Language::from_code(&code)),
+            name: property(value, OfferedVoice::NAME).as_string()?,
+            url: property(value, OfferedVoice::URL).as_string()?,
+            language: property(value, OfferedVoice::LANGUAGE).as_string().and_then(|code| Language::from_code(&code)),
         })
     };
-    let voices = items(&property(&config, "voices")).iter().filter_map(voice).collect();
-    if flag("proxy") {
-        Connection::Proxy(Offer { sandbox: flag("sandbox"), events: flag("events"), uploads: flag("uploads"), voices })
+    let voices = items(&property(&config, ProxyOffer::VOICES)).iter().filter_map(voice).collect();
+    if flag(ProxyOffer::PROXY) {
+        Connection::Proxy(Offer {
+            sandbox: flag(ProxyOffer::SANDBOX),
+            events: flag(ProxyOffer::EVENTS),
+            uploads: flag(ProxyOffer::UPLOADS),
+            voices,
+        })
     } else {
         Connection::Direct(HostDefaults { gateway_url: property(&config, "gateway_url").as_string(), voices })
     }

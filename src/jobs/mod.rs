@@ -3,7 +3,6 @@
 //! Once the takes' part has loaded, every job is kept in this device's storage as it changes, so a reload loses
 //! nothing that was paid for.
 
-pub mod follower;
 mod kept;
 mod runner;
 mod view;

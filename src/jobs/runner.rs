@@ -1,25 +1,19 @@
 //! Drives a job: sends it (again only after a 429, which means it was not accepted), then follows it by push
 //! when the proxy offers it, by polling otherwise or when the push stream breaks.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use futures::channel::oneshot;
-use futures::future::{select, Either, FutureExt, LocalBoxFuture};
+use futures::future::{select, FutureExt, LocalBoxFuture};
+use futures::{stream, StreamExt};
+use gloo_net::eventsource::futures::EventSource;
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{EventSource, MessageEvent};
-use zonos_api::{JobStatus, JobStatusResponse, SubmitAnswer};
+use zonos_api::{JobStatus, JobStatusResponse, SubmitAnswer, RECONNECT_EVENT, STATUS_EVENT};
 
-use super::follower::{Follower, Next};
+use studio_core::follower::{Follower, Next};
+use studio_core::submit::{after_failure, AfterFailure};
+
 use super::{Delivery, Job, Phase};
-use crate::gateway::Gateway;
-use crate::platform::time::{now_ms, sleep};
-
-/// How many times a rate-limited submission is sent again before the page gives up.
-const MAX_RESENDS: u32 = 5;
-/// The longest wait before sending again by itself; a longer `Retry-After` (a daily cap) is left to the person.
-const MAX_RESEND_WAIT_SECONDS: u32 = 120;
+use crate::gateway::{Calls, Gateway};
+use crate::platform::time::now_ms;
 
 /// What to do with a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +71,9 @@ async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
             job.status_url = None;
             job.delivery = None;
         });
-        let answer = gateway.submit(&request).await;
-        match answer {
+        let error = match gateway.submit(&request).await {
             Ok(SubmitAnswer::Accepted(accepted)) => {
-                let status_url = gateway.status_url(&accepted);
+                let status_url = gateway.polling_url(&accepted);
                 let events_url = gateway.events_url(&accepted.request_id);
                 job.update(|job| {
                     job.phase = Phase::Following;
@@ -94,43 +87,35 @@ async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
             }
             Ok(SubmitAnswer::Finished(status)) => return finish(job, status, Delivery::AtOnce),
             Ok(SubmitAnswer::Immediate(output)) => {
-                job.update(|job| {
+                return job.update(|job| {
                     job.output = Some(output);
                     job.delivery = Some(Delivery::AtOnce);
                     job.record(JobStatus::Completed, now_ms());
-                });
-                return;
+                })
             }
-            Err(error) => {
-                let wait = error.rate_limited().filter(|seconds| *seconds <= MAX_RESEND_WAIT_SECONDS);
-                if let Some(seconds) = wait.filter(|_| resends < MAX_RESENDS) {
-                    resends += 1;
-                    job.update(|job| {
-                        job.phase = Phase::WaitingToResend;
-                        job.problem = Some(error.message());
-                    });
-                    sleep(seconds.saturating_mul(1000)).await;
-                    // The person may have stopped it meanwhile: then it is not sent.
-                    if job.with_untracked(|job| job.phase != Phase::WaitingToResend) {
-                        return;
-                    }
-                    continue;
-                }
-                let uncertain = error.may_have_been_accepted();
+            Err(error) => error,
+        };
+        let (phase, why) = match after_failure(&error, resends) {
+            AfterFailure::SendAgainIn { seconds, why } => {
+                resends += 1;
                 job.update(|job| {
-                    job.phase = if uncertain { Phase::Uncertain } else { Phase::Refused };
-                    job.problem = Some(if uncertain {
-                        format!(
-                            "{} It may have been accepted anyway, so it was not sent again: check before you send it again.",
-                            error.message()
-                        )
-                    } else {
-                        error.message()
-                    });
+                    job.phase = Phase::WaitingToResend;
+                    job.problem = Some(why);
                 });
-                return;
+                TimeoutFuture::new(seconds.saturating_mul(1000)).await;
+                // The person may have stopped it meanwhile: then it is not sent.
+                if job.with_untracked(|job| job.phase != Phase::WaitingToResend) {
+                    return;
+                }
+                continue;
             }
-        }
+            AfterFailure::Uncertain(why) => (Phase::Uncertain, why),
+            AfterFailure::Refused(why) => (Phase::Refused, why),
+        };
+        return job.update(|job| {
+            job.phase = phase;
+            job.problem = Some(why);
+        });
     }
 }
 
@@ -179,11 +164,11 @@ async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_
 async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     let known = job.with_untracked(|job| job.request_id.clone().map(|id| (id, job.status_url.clone())));
     let Some((request_id, status_url)) = known else { return };
-    let url = gateway.own_status_url(status_url.as_deref(), &request_id);
+    let url = gateway.polling_url_of(status_url.as_deref(), &request_id);
     let mut follower = Follower::new(poll_seconds, now_ms());
     let mut pause = follower.first_pause();
     loop {
-        sleep(pause).await;
+        TimeoutFuture::new(pause).await;
         if !following(job) {
             return;
         }
@@ -199,7 +184,7 @@ async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
                 job.update(|job| job.notice = notice);
                 pause = ms;
             }
-            Next::Finished(status) => return finish(job, status, Delivery::Polling),
+            Next::Finished(status) => return finish(job, *status, Delivery::Polling),
             Next::GiveUp(reason) => {
                 job.update(|job| {
                     job.phase = Phase::GaveUp;
@@ -237,39 +222,38 @@ enum Pushed {
     Stopped,
 }
 
-/// Waits on the proxy's push stream for the final status, until it comes, the stream breaks, or the person stops
-/// following the job.
+/// Waits on the proxy's push stream for the final status, until it comes, the stream breaks (or the server says it
+/// is stopping), or the person stops following the job.
 async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
-    let Ok(source) = EventSource::new(url) else { return Pushed::Broken };
-    let (sender, receiver) = oneshot::channel::<Option<String>>();
-    let sender = Rc::new(RefCell::new(Some(sender)));
-    let answer = move |data: Option<String>| {
-        if let Some(sender) = sender.borrow_mut().take() {
-            let _ = sender.send(data);
+    let Ok(mut source) = EventSource::new(url) else { return Pushed::Broken };
+    let (Ok(statuses), Ok(reconnects)) = (source.subscribe(STATUS_EVENT), source.subscribe(RECONNECT_EVENT)) else {
+        return Pushed::Broken;
+    };
+    let mut events = stream::select(statuses, reconnects);
+    // The first event, or error, says it all: a status, or else polling takes over.
+    let pushed = async move {
+        match events.next().await {
+            Some(Ok((kind, message))) if kind == STATUS_EVENT => {
+                match message.data().as_string().map(|data| JobStatusResponse::parse(&data)) {
+                    Some(Ok(status)) if status.status.is_final() => Pushed::Status(status),
+                    _ => Pushed::Broken,
+                }
+            }
+            _ => Pushed::Broken,
         }
     };
-    let on_status = Closure::<dyn FnMut(MessageEvent)>::new({
-        let answer = answer.clone();
-        move |event: MessageEvent| answer(event.data().as_string())
-    });
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| answer(None));
-    let _ = source.add_event_listener_with_callback("status", on_status.as_ref().unchecked_ref());
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let opened = now_ms();
-    let stopped = Box::pin(async move {
+    let stopped = async move {
         while following(job) && now_ms() - opened < STREAM_PATIENCE_MS {
-            sleep(250).await;
+            TimeoutFuture::new(250).await;
         }
-    });
-    let outcome = select(receiver, stopped).await;
+        if following(job) {
+            Pushed::Broken
+        } else {
+            Pushed::Stopped
+        }
+    };
+    let outcome = select(Box::pin(pushed), Box::pin(stopped)).await.factor_first().0;
     source.close();
-    match outcome {
-        Either::Left((Ok(Some(data)), _)) => match JobStatusResponse::parse(&data) {
-            Ok(status) if status.status.is_final() => Pushed::Status(status),
-            _ => Pushed::Broken,
-        },
-        Either::Left(_) => Pushed::Broken,
-        Either::Right(_) if following(job) => Pushed::Broken,
-        Either::Right(_) => Pushed::Stopped,
-    }
+    outcome
 }

@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
 use super::{Delivery, Job, Jobs, Phase};
-use crate::figures;
 use crate::platform::time::now_ms;
 use crate::player::{cache, TakePlayer};
 use crate::script::ScriptCard;
+use studio_core::figures;
 
 /// How often running takes' clocks are redrawn.
 const TICK_MS: u64 = 250;

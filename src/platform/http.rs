@@ -4,23 +4,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, Request, RequestInit, Response};
 
-/// An answer, whatever its status.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    pub status: u16,
-    /// `Retry-After` in seconds, when given as seconds.
-    pub retry_after: Option<u32>,
-    pub body: String,
-}
-
-/// Why no answer came.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    /// The connection failed or was refused (including by CORS): the browser does not say which.
-    Network(String),
-    /// No complete answer within the deadline.
-    Timeout { seconds: u32 },
-}
+pub use studio_core::{Answer, Failure};
 
 fn describe(error: JsValue) -> String {
     error

@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use zonos_api::JobStatus;
 
-use crate::figures;
 use crate::jobs::{Delivery, Job};
+use studio_core::figures;
 
 /// A/B: plays whichever of the two is not playing, from the same point of its length, and pauses the other.
 /// With neither playing, the reference starts.

@@ -8,19 +8,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::platform::audio;
+use studio_core::peaks::peaks;
 
-/// How far into its length each column of the drawing reaches: the loudest sample in each of `columns` slices.
-pub fn peaks(samples: &[f32], columns: usize) -> Vec<f32> {
-    if samples.is_empty() || columns == 0 {
-        return Vec::new();
-    }
-    let per_column = samples.len().div_ceil(columns);
-    samples
-        .chunks(per_column)
-        .map(|chunk| chunk.iter().fold(0.0f32, |loudest, sample| loudest.max(sample.abs())))
-        .collect()
-}
+use crate::platform::audio;
 
 /// The first channel of the audio at `url`, decoded by the browser.
 async fn decode(url: &str) -> Option<Vec<f32>> {

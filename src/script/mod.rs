@@ -1,8 +1,6 @@
 //! Long scripts: text longer than one request can carry is cut at sentence boundaries into parts, sent a few at a
 //! time (each part a take of its own, so a failed one can be sent again alone), and joined into one WAV.
 
-pub mod split;
-pub mod stitch;
 mod view;
 
 use serde::{Deserialize, Serialize};

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
-use super::stitch::{read_wav, stitch, CROSSFADE_SECONDS};
 use crate::jobs::{Job, Phase};
 use crate::platform::audio;
 use crate::player::cache;
-use crate::voices::wav;
+use studio_core::script::stitch::{stitch, CROSSFADE_SECONDS};
+use studio_core::wav;
 
 /// The script's WAV as a `blob:` URL, or why it could not be made.
 async fn joined(urls: Vec<String>) -> Result<String, String> {
@@ -17,7 +17,7 @@ async fn joined(urls: Vec<String>) -> Result<String, String> {
     for url in urls {
         let bytes = cache::bytes(&url).await.ok_or("A part's audio could not be read: each part plays on its own.")?;
         let (samples, part_rate) =
-            read_wav(&bytes).ok_or("A part's audio is not a 16-bit WAV: each part plays on its own.")?;
+            wav::read(&bytes).ok_or("A part's audio is not a 16-bit WAV: each part plays on its own.")?;
         if *rate.get_or_insert(part_rate) != part_rate {
             return Err("The parts have different sample rates: each part plays on its own.".into());
         }

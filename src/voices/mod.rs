@@ -3,7 +3,6 @@
 
 mod record;
 mod upload;
-pub mod wav;
 
 use leptos::prelude::*;
 

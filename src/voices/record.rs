@@ -15,8 +15,8 @@ use crate::parts::Unavailable;
 use crate::platform::audio;
 
 use super::upload::upload;
-use super::wav;
 use crate::form::Draft;
+use studio_core::wav;
 
 /// A recording made and decoded.
 #[derive(Clone)]
@@ -187,7 +187,7 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
                         let Ok(recording) = Blob::new_with_blob_sequence(&parts) else { return };
                         match decode(recording).await {
                             Some(take) if !take.samples.is_empty() => {
-                                trim_end.set(crate::figures::tenths(take.seconds()));
+                                trim_end.set(studio_core::figures::tenths(take.seconds()));
                                 stage.set(Stage::Recorded(take));
                             }
                             _ => {

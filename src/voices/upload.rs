@@ -5,11 +5,12 @@
 use futures::future::{FutureExt, LocalBoxFuture};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
+
+use studio_core::gateway::PROXY_BASE;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, HtmlInputElement};
-use zonos_api::{AudioFormat, ErrorBody};
+use zonos_api::{AudioFormat, ErrorBody, UploadedReference, REFERENCES_PATH};
 
 use crate::form::Draft;
 use crate::parts::Unloaded;
@@ -18,12 +19,6 @@ use crate::platform::http;
 /// The proxy's limit, checked here first so a large file is not sent for nothing.
 const MAX_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
 const UPLOAD_TIMEOUT_SECONDS: u32 = 120;
-
-#[derive(Deserialize)]
-struct Uploaded {
-    url: String,
-}
-
 /// Why a file was not used as the reference.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum UploadProblem {
@@ -77,14 +72,15 @@ async fn send(file: &Blob, name: String) -> Result<String, UploadProblem> {
     if file.size() > MAX_BYTES {
         return Err(UploadProblem::TooLarge(name));
     }
-    let answer = http::send("POST", "api/references", &[], Some(file.as_ref()), UPLOAD_TIMEOUT_SECONDS)
-        .await
-        .map_err(|_| UploadProblem::Refused("the server could not be reached.".to_owned()))?;
+    let answer =
+        http::send("POST", &format!("{PROXY_BASE}{REFERENCES_PATH}"), &[], Some(file.as_ref()), UPLOAD_TIMEOUT_SECONDS)
+            .await
+            .map_err(|_| UploadProblem::Refused("the server could not be reached.".to_owned()))?;
     if answer.status != 201 {
         let said = serde_json::from_str::<ErrorBody>(&answer.body).map(|body| body.summary().to_owned());
         return Err(UploadProblem::Refused(said.unwrap_or_else(|_| format!("HTTP {}", answer.status))));
     }
-    serde_json::from_str::<Uploaded>(&answer.body)
+    serde_json::from_str::<UploadedReference>(&answer.body)
         .map(|uploaded| uploaded.url)
         .map_err(|_| UploadProblem::Refused("the server's answer could not be read.".to_owned()))
 }

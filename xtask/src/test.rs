@@ -33,7 +33,7 @@ pub fn run() -> Result<()> {
     announce("Lints: the app, for the browser (clippy, warnings are errors)");
     execute(cargo().args(["clippy", "--package", APP, "--target", WASM, "--all-targets", "--", "-D", "warnings"]))?;
 
-    announce("Native tests: the contract, the server and its sandbox gateway (over real sockets), xtask");
+    announce("Native tests: the contract, the app's logic (studio-core), the server and its sandbox (over real sockets), xtask");
     execute(cargo().args(["test", "--workspace", "--exclude", APP]))?;
 
     // The runner picks its browser by the driver it is given; both read webdriver.json.

@@ -10,6 +10,7 @@ mod duplicate_keys;
 mod error_body;
 mod field;
 mod language;
+mod proxy;
 mod raw;
 mod request;
 mod response;
@@ -22,6 +23,10 @@ pub use duplicate_keys::first_duplicate_key;
 pub use error_body::ErrorBody;
 pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
+pub use proxy::{
+    events_path, OfferedVoice, ProxyOffer, UploadedReference, CONFIG_FILE, EVENTS_PATH_PREFIX, RECONNECT_EVENT,
+    REFERENCES_PATH, STATUS_EVENT,
+};
 pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};
 pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer};

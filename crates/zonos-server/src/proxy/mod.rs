@@ -20,7 +20,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use zonos_api::{GENERATE_PATH, STATUS_PATH_PREFIX};
+use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
 use crate::net::client::{limit_key, TrustedProxies};
 use crate::sandbox::SandboxConfig;
@@ -134,9 +134,9 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
     if proxy.callback_base.is_some() {
         api = api
             .route("/webhooks/{token}", post(push::callback))
-            .route("/v2/requests/events/{request_id}", get(push::events))
-            .route("/references", post(references::upload))
-            .route("/references/{name}", get(references::download));
+            .route(&format!("{EVENTS_PATH_PREFIX}{{request_id}}"), get(push::events))
+            .route(REFERENCES_PATH, post(references::upload))
+            .route(&format!("{REFERENCES_PATH}/{{name}}"), get(references::download));
     }
     let router = Router::new()
         .nest(API_PREFIX, api)

@@ -14,17 +14,13 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use zonos_api::JobStatusResponse;
+use zonos_api::{JobStatusResponse, RECONNECT_EVENT, STATUS_EVENT};
 
 use super::error::ProxyError;
 use super::limits::Call;
 use super::{read_body, Proxy, JSON_LIMIT};
 use crate::store::Callback;
 
-/// The event that carries the final status.
-pub const STATUS_EVENT: &str = "status";
-/// The event that tells the browser this server is stopping: follow the job again (another replica, or polling).
-pub const RECONNECT_EVENT: &str = "reconnect";
 /// How long a stream waits for its job's end: as long as the app follows a job. Then the app polls.
 const STREAM_LIFE: Duration = Duration::from_secs(15 * 60);
 /// How often a waiting stream looks in the store too, in case a publication was missed (Redis went away a moment).

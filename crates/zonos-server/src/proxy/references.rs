@@ -10,25 +10,16 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use zonos_api::AudioFormat;
+use zonos_api::{AudioFormat, UploadedReference, REFERENCES_PATH};
 
 use super::error::ProxyError;
 use super::limits::Call;
-use super::{check_caller, read_body, Proxy};
+use super::{check_caller, read_body, Proxy, API_PREFIX};
 
 /// The largest reference accepted: minutes of WAV, far more than a voice needs.
 pub const MAX_REFERENCE_BYTES: usize = 20 * 1024 * 1024;
-
-#[derive(Serialize)]
-pub struct Uploaded {
-    /// What to send as `reference_audio_url`.
-    url: String,
-    media_type: &'static str,
-    size: usize,
-}
 
 /// A reference's name: the SHA-256 of its bytes and its format's extension. Hashing 20 MB takes a while: off the
 /// async runtime.
@@ -53,7 +44,11 @@ pub async fn upload(
     let name = name_of(bytes.clone(), format).await;
     proxy.store.put_reference(&name, bytes).await?;
     let base = proxy.callback_base.as_deref().expect("uploads are offered only with a base the gateway can reach");
-    let uploaded = Uploaded { url: format!("{base}/api/references/{name}"), media_type: format.content_type(), size };
+    let uploaded = UploadedReference {
+        url: format!("{base}{API_PREFIX}{REFERENCES_PATH}/{name}"),
+        media_type: format.content_type().to_owned(),
+        size: size as u64,
+    };
     Ok((StatusCode::CREATED, Json(uploaded)).into_response())
 }
 

@@ -2,7 +2,23 @@
 
 use zonos_api::ErrorBody;
 
-use crate::platform::http::{Answer, Failure};
+/// An answer, whatever its status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    /// `Retry-After` in seconds, when given as seconds.
+    pub retry_after: Option<u32>,
+    pub body: String,
+}
+
+/// Why no answer came.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The connection failed or was refused (including by CORS): the browser does not say which.
+    Network(String),
+    /// No complete answer within the deadline.
+    Timeout { seconds: u32 },
+}
 
 /// Why a gateway call gave no usable answer.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,16 +1,13 @@
 //! Every gateway failure in plain words, and which ones may have cost money (never re-sent by themselves).
 
-use wasm_bindgen_test::*;
+use studio_core::GatewayError;
 use zonos_api::ErrorBody;
-use zonos_studio::gateway::GatewayError;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn refused(status: u16, message: &str) -> GatewayError {
     GatewayError::Refused { status, body: Some(ErrorBody::new("Error", message)), retry_after: None }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn queue_errors_map_to_plain_words() {
     let cases = [
         (
@@ -36,7 +33,7 @@ fn queue_errors_map_to_plain_words() {
     assert!(GatewayError::Malformed("expected value".into()).message().contains("could not be read"));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn only_answers_that_say_no_are_safe_to_send_again() {
     for status in [400, 401, 402, 403, 429] {
         assert!(!refused(status, "").may_have_been_accepted(), "{status}");

@@ -1,12 +1,9 @@
-//! A recording as the gateway takes it, in headless Chromium: the kept part, as a 16-bit mono WAV.
+//! A recording as the gateway takes it: the kept part, as a 16-bit mono WAV.
 
-use wasm_bindgen_test::*;
+use studio_core::wav::{encode, trim};
 use zonos_api::AudioFormat;
-use zonos_studio::voices::wav::{encode, trim};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-#[wasm_bindgen_test]
+#[test]
 fn trimming_keeps_the_chosen_seconds_within_the_recording() {
     let samples: Vec<f32> = (0..10).map(|index| index as f32 / 10.0).collect();
     assert_eq!(trim(&samples, 10, 0.2, 0.5), &samples[2..5]);
@@ -14,7 +11,7 @@ fn trimming_keeps_the_chosen_seconds_within_the_recording() {
     assert!(trim(&samples, 10, 0.6, 0.4).is_empty(), "an end before the start keeps nothing");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn the_wav_is_pcm_mono_16_bit_with_its_rate_and_clamped_samples() {
     let wav = encode(&[0.0, 0.5, -1.0, 2.0], 48_000);
     assert_eq!(AudioFormat::sniff(&wav), Some(AudioFormat::Wav));

@@ -3,7 +3,7 @@
 
 use zonos_api::JobStatusResponse;
 
-use crate::gateway::GatewayError;
+use crate::GatewayError;
 
 /// The longest pause between two status calls, however often they fail.
 pub const MAX_BACKOFF_MS: u32 = 60_000;
@@ -16,7 +16,7 @@ pub enum Next {
     /// Ask again after `ms`; `notice` says why it is later than usual, if it is.
     PollIn { ms: u32, notice: Option<String> },
     /// The job ended (COMPLETED, FAILED or ERROR).
-    Finished(JobStatusResponse),
+    Finished(Box<JobStatusResponse>),
     /// Stop following, for this reason.
     GiveUp(String),
 }
@@ -53,7 +53,7 @@ impl Follower {
 
     pub fn next(&mut self, outcome: Result<JobStatusResponse, GatewayError>, now_ms: f64) -> Next {
         let next = match outcome {
-            Ok(status) if status.status.is_final() => return Next::Finished(status),
+            Ok(status) if status.status.is_final() => return Next::Finished(Box::new(status)),
             Ok(_) => {
                 self.backoff_ms = self.interval_ms;
                 Next::PollIn { ms: self.interval_ms, notice: None }

@@ -1,14 +1,11 @@
-//! Long scripts, in headless Chromium: cut at sentence boundaries into parts that fit, and joined again without a
+//! Long scripts: cut at sentence boundaries into parts that fit, and joined again without a
 //! click.
 
-use wasm_bindgen_test::*;
-use zonos_studio::script::split::{chars_per_part, split};
-use zonos_studio::script::stitch::{read_wav, stitch};
-use zonos_studio::voices::wav::encode;
+use studio_core::script::split::{chars_per_part, split};
+use studio_core::script::stitch::stitch;
+use studio_core::wav;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-#[wasm_bindgen_test]
+#[test]
 fn a_script_is_cut_at_sentence_boundaries_into_parts_that_fit() {
     let text = "The first sentence is here. The second one follows it! And a third? Yes.\nA new line.";
     let parts = split(text, 40);
@@ -18,14 +15,14 @@ fn a_script_is_cut_at_sentence_boundaries_into_parts_that_fit() {
     assert_eq!(split("Mr. Smith went to Washington.", 100), ["Mr. Smith went to Washington."]);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_sentence_longer_than_a_part_is_cut_between_words() {
     let parts = split("one two three four five six seven eight nine ten", 15);
     assert_eq!(parts, ["one two three", "four five six", "seven eight", "nine ten"]);
     assert_eq!(split("unbreakable", 4), ["unbr", "eaka", "ble"]);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_part_holds_less_than_max_tokens_of_speech() {
     assert_eq!(chars_per_part(None), 71 * 14 * 2 / 3);
     assert!(
@@ -35,7 +32,7 @@ fn a_part_holds_less_than_max_tokens_of_speech() {
     assert_eq!(chars_per_part(Some(1)), 40, "never less than a short sentence");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn parts_are_joined_with_a_crossfade_and_read_back_from_wav() {
     let joined = stitch(&[vec![1.0; 10], vec![0.0; 10]], 4);
     assert_eq!(joined.len(), 16, "the joint overlaps by the crossfade");
@@ -46,8 +43,8 @@ fn parts_are_joined_with_a_crossfade_and_read_back_from_wav() {
     }
     assert_eq!(&joined[10..], &[0.0; 6]);
 
-    let (samples, rate) = read_wav(&encode(&[0.5, -0.25], 44_100)).unwrap();
+    let (samples, rate) = wav::read(&wav::encode(&[0.5, -0.25], 44_100)).unwrap();
     assert_eq!(rate, 44_100);
     assert!((samples[0] - 0.5).abs() < 1e-3 && (samples[1] + 0.25).abs() < 1e-3, "{samples:?}");
-    assert_eq!(read_wav(b"not a wav"), None);
+    assert_eq!(wav::read(b"not a wav"), None);
 }

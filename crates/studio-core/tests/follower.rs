@@ -1,11 +1,8 @@
-//! The polling state machine, in headless Chromium: when to ask again, when to stop, and what to tell the person.
+//! The polling state machine: when to ask again, when to stop, and what to tell the person.
 
-use wasm_bindgen_test::*;
+use studio_core::follower::{Follower, Next, DEADLINE_MS, MAX_BACKOFF_MS};
+use studio_core::GatewayError;
 use zonos_api::{ErrorBody, JobStatus, JobStatusResponse};
-use zonos_studio::gateway::GatewayError;
-use zonos_studio::jobs::follower::{Follower, Next, DEADLINE_MS, MAX_BACKOFF_MS};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn status(status: JobStatus) -> JobStatusResponse {
     JobStatusResponse::parse(&format!(r#"{{"request_id": "zonos-2_x", "status": "{}"}}"#, status.code())).unwrap()
@@ -22,18 +19,18 @@ fn pause(next: Next) -> (u32, Option<String>) {
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn it_polls_at_the_interval_until_the_job_ends() {
     let mut follower = Follower::new(5, 0.0);
     assert_eq!(follower.first_pause(), 5_000);
     assert_eq!(pause(follower.next(Ok(status(JobStatus::Queued)), 5_000.0)), (5_000, None));
     assert_eq!(pause(follower.next(Ok(status(JobStatus::Processing)), 10_000.0)), (5_000, None));
     for end in [JobStatus::Completed, JobStatus::Failed, JobStatus::Error] {
-        assert_eq!(follower.clone().next(Ok(status(end)), 15_000.0), Next::Finished(status(end)));
+        assert_eq!(follower.clone().next(Ok(status(end)), 15_000.0), Next::Finished(Box::new(status(end))));
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn failures_back_off_doubling_up_to_a_minute_and_a_good_answer_resets() {
     let mut follower = Follower::new(5, 0.0);
     let pauses: Vec<u32> = (0..6).map(|_| pause(follower.next(Err(refused(500, None)), 1_000.0)).0).collect();
@@ -42,7 +39,7 @@ fn failures_back_off_doubling_up_to_a_minute_and_a_good_answer_resets() {
     assert_eq!(pause(follower.next(Err(GatewayError::Network("reset".into())), 3_000.0)).0, 10_000);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_dropped_or_malformed_answer_keeps_the_job_and_says_so() {
     let mut follower = Follower::new(5, 0.0);
     for error in [
@@ -57,7 +54,7 @@ fn a_dropped_or_malformed_answer_keeps_the_job_and_says_so() {
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_429_waits_at_least_as_long_as_asked() {
     let mut follower = Follower::new(5, 0.0);
     let (ms, notice) = pause(follower.next(Err(refused(429, Some(30))), 1_000.0));
@@ -67,20 +64,20 @@ fn a_429_waits_at_least_as_long_as_asked() {
     assert_eq!(ms, 90_000, "longer than the usual cap when the gateway asks");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_refusal_to_tell_the_status_stops_following() {
     let mut follower = Follower::new(5, 0.0);
     let Next::GiveUp(reason) = follower.next(Err(refused(401, None)), 1_000.0) else { panic!("gives up") };
     assert_eq!(reason, "The status could not be checked: The API key was refused.");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn following_stops_at_the_deadline_but_a_final_status_still_counts() {
     let mut follower = Follower::new(5, 1_000.0);
     let late = 1_000.0 + DEADLINE_MS;
     assert_eq!(
         follower.clone().next(Ok(status(JobStatus::Completed)), late),
-        Next::Finished(status(JobStatus::Completed))
+        Next::Finished(Box::new(status(JobStatus::Completed)))
     );
     let Next::GiveUp(reason) = follower.next(Ok(status(JobStatus::Processing)), late) else { panic!("gives up") };
     assert!(reason.contains("15 minutes") && reason.contains("may still finish"), "{reason}");

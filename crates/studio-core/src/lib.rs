@@ -1,0 +1,15 @@
+//! Zonos Studio's plain logic, apart from the browser: what to do after a submission (never send twice by
+//! accident), following a job by polling, long scripts (splitting and joining), WAV, a waveform's peaks, the figures
+//! as shown, and the rules that decide which gateway URL may carry the key. No I/O: the app calls it from its
+//! edges, and `cargo test` tests it natively.
+
+pub mod figures;
+pub mod follower;
+pub mod gateway;
+pub mod gateway_error;
+pub mod peaks;
+pub mod script;
+pub mod submit;
+pub mod wav;
+
+pub use gateway_error::{Answer, Failure, GatewayError, DEFAULT_RETRY_SECONDS};
