@@ -4,47 +4,19 @@
 //! at a time; then hostile load: time and peak memory of a huge text in a tiny take, and of an upload flood.
 
 use std::fs;
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use crate::app_build::{self, Profile};
 use crate::process::{announce, execute, io_error};
-use crate::{root, toolchain, Result, XtaskError};
+use crate::serving::start;
+use crate::{root, toolchain, Result};
 
 /// The baseline: the least a page can be that shows a Generate button.
 const STATIC_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Static baseline</title></head>
 <body><button type="button">Generate</button></body></html>
 "#;
-
-/// Stops the server when the bench ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_addr() -> Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(io_error("finding a free port"))?;
-    listener.local_addr().map_err(io_error("finding a free port"))
-}
-
-fn wait_until_listening(addr: SocketAddr) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(addr).is_err() {
-        if Instant::now() > deadline {
-            return Err(XtaskError::Check(format!("zonos-server did not listen on {addr} within 30 s")));
-        }
-        sleep(Duration::from_millis(50));
-    }
-    Ok(())
-}
 
 /// Copies the files of `from`, and of the folders in it, into `to`.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
@@ -68,29 +40,6 @@ fn bench_site(dist: &Path) -> Result<std::path::PathBuf> {
     copy_tree(dist, &site)?;
     fs::write(site.join("static.html"), STATIC_PAGE).map_err(io_error("writing the static page"))?;
     Ok(site)
-}
-
-/// Starts the release server with `args` on a free port and waits until it listens. A proxy keeps its state in a
-/// directory of its own, new for each run.
-fn start(server: &Path, args: &[&str], site: &Path) -> Result<(Server, SocketAddr)> {
-    let addr = free_addr()?;
-    let data_dir = root().join("target").join("bench-data").join(addr.port().to_string());
-    let _ = fs::remove_dir_all(&data_dir);
-    let serving = if args[0] == "serve" {
-        vec!["--dist".as_ref(), site.as_os_str(), "--data-dir".as_ref(), data_dir.as_os_str()]
-    } else {
-        Vec::new()
-    };
-    let child = Command::new(server)
-        .args(args)
-        .args(["--addr", &addr.to_string()])
-        .args(serving)
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .map_err(io_error(format!("starting {}", server.display())))?;
-    let server = Server(child);
-    wait_until_listening(addr)?;
-    Ok((server, addr))
 }
 
 pub fn run() -> Result<()> {

@@ -6,6 +6,7 @@ mod bench;
 mod content_names;
 mod demo;
 mod process;
+mod serving;
 mod short_imports;
 mod test;
 mod toolchain;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::app_build::{self, Profile};
 use crate::process::{announce, cargo, execute};
-use crate::{toolchain, Result};
+use crate::{serving, toolchain, Result};
 
 const APP: &str = "zonos-studio";
 const WASM: &str = "wasm32-unknown-unknown";
@@ -57,6 +57,9 @@ pub fn run() -> Result<()> {
             .args(["test", "--config", "e2e/playwright.config.ts"])
             .env("ZONOS_SERVER", &server),
     )?;
+    announce("The first load's budget: what a first visit transfers until the app is ready (brotli, and requests)");
+    let (_host, host) = serving::start(&server, &["serve"], &app_build::dist())?;
+    execute(Command::new("node").args(["e2e/bench/first-load.mjs", &format!("http://{host}"), "--bytes-only"]))?;
     announce("End-to-end tests in Firefox ESR and WebKitGTK: the core flows, over WebDriver");
     execute(
         Command::new("node")
