@@ -8,6 +8,7 @@ use crate::gateway::gateway_for;
 use crate::jobs::{self, Drive, Job, Jobs};
 use crate::parts::Unavailable;
 use crate::platform::time::now_ms;
+use crate::player::Audible;
 use crate::prerendered::Carried;
 use crate::settings::Settings;
 use crate::startup::{self, Restore, Starting};
@@ -52,6 +53,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let send = move |job: RwSignal<Job>| match gateway() {
         Ok(gateway) => {
             page_problem.set(None);
+            jobs.drive_here(job);
             spawn_local(jobs::drive(job, gateway, settings.poll_seconds(), Drive::Send));
         }
         Err(problem) => page_problem.set(Some(problem)),
@@ -79,14 +81,17 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                 .await;
         });
     });
+    let audible = Audible::default();
     let actions = jobs::JobActions {
         send_again: Callback::new(send),
         check_again: Callback::new(move |job| {
             if let Ok(gateway) = gateway() {
+                jobs.drive_here(job);
                 spawn_local(jobs::drive(job, gateway, settings.poll_seconds(), Drive::CheckAgain));
             }
         }),
         cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
+        audible,
     };
     let media_url = Callback::new(move |url: String| gateway().map(|gateway| gateway.media_url(&url)).unwrap_or(url));
     // The page knows how it reaches the gateway.
@@ -95,7 +100,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let uploads = Signal::derive(move || {
         connection.with(|found| found.as_ref().map(|found| matches!(found, Connection::Proxy(offer) if offer.uploads)))
     });
-    crate::shortcuts::install();
+    crate::shortcuts::install(jobs, audible);
     // Tries at loading the studio part, which holds the panels below the form.
     let panels_attempt = RwSignal::new(0_u32);
 
@@ -118,7 +123,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                         <ReferenceUpload offered=uploads draft />
                         <ReferenceRecorder offered=uploads draft />
                     </div>
-                    <ReferencePreview draft />
+                    <ReferencePreview draft audible />
                 </ParameterForm>
                 <Show when=move || connected.get()>
                     {move || {

@@ -6,6 +6,10 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::form::PARAMETER_FORM_ID;
+use crate::jobs::Jobs;
+use crate::player::Audible;
+
 /// Whether keys typed at `target` belong to it (a field, a button, a link, the audio controls).
 fn takes_keys(target: Option<web_sys::EventTarget>) -> bool {
     target.and_then(|target| target.dyn_into::<web_sys::Element>().ok()).is_some_and(|element| {
@@ -13,51 +17,47 @@ fn takes_keys(target: Option<web_sys::EventTarget>) -> bool {
     })
 }
 
-pub fn install() {
-    let handle = window_event_listener(ev::keydown, |event| {
-        let document = document();
+/// The player of the newest take that has one on the page (a take whose audio is not there yet has none).
+fn latest_take(jobs: Jobs, audible: Audible) -> Option<web_sys::HtmlMediaElement> {
+    let list = jobs.list().get_untracked();
+    list.iter().rev().find_map(|job| audible.take(&job.with_untracked(|job| job.id.clone())))
+}
+
+/// Listens for the keys as long as the page shows the app.
+pub fn install(jobs: Jobs, audible: Audible) {
+    let handle = window_event_listener(ev::keydown, move |event| {
         // A held key repeats: only the first press counts, so holding Ctrl+Enter sends one submission.
         if event.repeat() {
             return;
         }
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
-            if let Some(form) = document.query_selector("form.parameter-form").ok().flatten() {
+            if let Some(form) = document().get_element_by_id(PARAMETER_FORM_ID) {
                 event.prevent_default();
                 let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
             }
         } else if event.key() == "Escape" {
             // Out of a field, from the keyboard alone: Space and B then reach the takes.
-            let typing = document
+            let typing = document()
                 .active_element()
                 .filter(|element| matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
             if let Some(field) = typing.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = field.blur();
             }
         } else if event.key().eq_ignore_ascii_case("b") && !takes_keys(event.target()) {
-            let media = |selector: &str| {
-                document
-                    .query_selector(selector)
-                    .ok()
-                    .flatten()
-                    .map(|element| element.unchecked_into::<web_sys::HtmlMediaElement>())
-            };
-            if let (Some(reference), Some(take)) = (media("audio.reference"), media("audio.take")) {
+            if let (Some(reference), Some(take)) = (audible.reference(), latest_take(jobs, audible)) {
                 event.prevent_default();
                 crate::player::switch(&reference, &take);
             }
         } else if event.key() == " " && !takes_keys(event.target()) {
-            // The takes are listed newest first.
-            if let Some(audio) = document.query_selector("audio.take").ok().flatten() {
+            if let Some(take) = latest_take(jobs, audible) {
                 event.prevent_default();
-                let audio = audio.unchecked_into::<web_sys::HtmlMediaElement>();
-                if audio.paused() {
-                    let _ = audio.play();
+                if take.paused() {
+                    let _ = take.play();
                 } else {
-                    let _ = audio.pause();
+                    let _ = take.pause();
                 }
             }
         }
     });
-    // The page lives as long as the shortcuts do.
-    std::mem::forget(handle);
+    on_cleanup(move || handle.remove());
 }

@@ -61,6 +61,8 @@ test('in direct mode the call shows the configured gateway and a masked key', as
 
 test('presets set the delivery, and New seed picks a valid seed', async ({ page }) => {
   await page.goto(studio);
+  // The presets work once the app has started (the prerendered first screen keeps only a press on Generate).
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await page.getByRole('button', { name: 'Expressive' }).click();
   await expect(page.getByLabel('Accurate mode')).not.toBeChecked();
   await expect(page.getByLabel('Temperature', { exact: true })).toHaveValue('1.4');

@@ -8,151 +8,13 @@ mod runner;
 mod view;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use zonos_api::{GenerateRequest, JobStatus, Output};
+use zonos_api::GenerateRequest;
 
-use crate::script::Part;
+pub use studio_core::take::{Delivery, Job, Part, Phase, Stage};
 
 pub use kept::restore;
 pub use runner::{drive, preload_driver, Drive};
 pub use view::{job_list, JobActions};
-
-/// Where a job stands, as the page tells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Phase {
-    /// A part of a script, waiting for its turn to be sent.
-    Waiting,
-    /// Being sent.
-    Sending,
-    /// The gateway said "too many requests" before accepting it: it is sent again after a pause.
-    WaitingToResend,
-    /// Sent, but no answer says whether the gateway accepted it: never sent again without the person asking.
-    Uncertain,
-    /// Refused before it was accepted (400, 401, 402, 403…).
-    Refused,
-    /// Accepted; its status is being followed.
-    Following,
-    /// The person stopped following it (the gateway has no cancel: it may still run).
-    Stopped,
-    /// The page stopped following it (a deadline, or the gateway refusing status calls).
-    GaveUp,
-    /// It ended: COMPLETED, FAILED or ERROR.
-    Ended(JobStatus),
-}
-
-/// A status the job was seen in, and when (the page's clock).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Stage {
-    pub status: JobStatus,
-    pub since_ms: f64,
-}
-
-/// How the final status arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Delivery {
-    Events,
-    Polling,
-    /// The gateway answered the submission with the result itself.
-    AtOnce,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Job {
-    /// The page's own number for it: "Take 3".
-    pub number: u32,
-    pub request: GenerateRequest,
-    pub phase: Phase,
-    pub sent_ms: f64,
-    pub request_id: Option<String>,
-    pub status_url: Option<String>,
-    pub stages: Vec<Stage>,
-    pub ended_ms: Option<f64>,
-    /// What went wrong, in plain words.
-    pub problem: Option<String>,
-    /// A passing remark: a status call that failed and will be made again.
-    pub notice: Option<String>,
-    pub output: Option<Output>,
-    pub delivery: Option<Delivery>,
-    /// The person's name for it, if they gave one.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Kept by the person: a good take.
-    #[serde(default)]
-    pub starred: bool,
-    /// Its place in a long script, if it is a part of one.
-    #[serde(default)]
-    pub part: Option<Part>,
-}
-
-impl Job {
-    pub fn new(number: u32, request: GenerateRequest, now_ms: f64) -> Job {
-        Job {
-            number,
-            request,
-            phase: Phase::Sending,
-            sent_ms: now_ms,
-            request_id: None,
-            status_url: None,
-            stages: Vec::new(),
-            ended_ms: None,
-            problem: None,
-            notice: None,
-            output: None,
-            delivery: None,
-            name: None,
-            starred: false,
-            part: None,
-        }
-    }
-
-    /// Notes the status, if it is new, at `now_ms`.
-    pub fn record(&mut self, status: JobStatus, now_ms: f64) {
-        if self.stages.last().map(|stage| stage.status) != Some(status) {
-            self.stages.push(Stage { status, since_ms: now_ms });
-        }
-        if status.is_final() {
-            self.phase = Phase::Ended(status);
-            self.ended_ms.get_or_insert(now_ms);
-        }
-    }
-
-    /// Seconds spent in `status`, if the job was seen in it and has moved on (or until `now_ms`).
-    pub fn seconds_in(&self, status: JobStatus, now_ms: f64) -> Option<f64> {
-        let index = self.stages.iter().position(|stage| stage.status == status)?;
-        let until = self.stages.get(index + 1).map(|next| next.since_ms).or(self.ended_ms).unwrap_or(now_ms);
-        Some((until - self.stages[index].since_ms).max(0.0) / 1000.0)
-    }
-
-    /// Whether the page is still working on it.
-    pub fn is_active(&self) -> bool {
-        matches!(self.phase, Phase::Waiting | Phase::Sending | Phase::WaitingToResend | Phase::Following)
-    }
-
-    /// The gateway's links to this take's audio.
-    pub fn audio_links(&self) -> Vec<String> {
-        self.output.as_ref().map(|output| output.media_url.clone()).unwrap_or_default()
-    }
-
-    /// The job as a reload finds it: one that was being followed is followed again; one caught being sent may
-    /// have been accepted, so it is not sent again by itself.
-    fn reloaded(mut self) -> Job {
-        match self.phase {
-            Phase::Sending => {
-                self.phase = Phase::Uncertain;
-                self.problem = Some(
-                    "The page was closed while this was being sent: it may have been accepted. Check before you send it again."
-                        .to_owned(),
-                );
-            }
-            Phase::Waiting | Phase::WaitingToResend => {
-                self.phase = Phase::Refused;
-                self.problem = Some("The page was closed before this could be sent again: it was not sent.".to_owned());
-            }
-            _ => {}
-        }
-        self
-    }
-}
 
 /// Every job of the page, newest last.
 #[derive(Debug, Clone, Copy)]
@@ -161,6 +23,20 @@ pub struct Jobs {
     /// The first number free of the takes kept on this device: a take started before they are back is numbered
     /// after them, so that no two takes ever share a number.
     first_free: u32,
+    /// What is known of the takes besides the list (see [`Aside`]).
+    aside: RwSignal<Aside>,
+}
+
+/// What is known of the takes besides the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aside {
+    /// Kept entries that could not be read as takes (they stay as written).
+    pub unreadable: Vec<String>,
+    /// The ids of takes deleted here, so that another page's list doesn't bring them back.
+    pub forgotten: Vec<String>,
+    /// The takes this page sends or follows; the others' progress comes from the page that drives them. Not kept,
+    /// and changed without notice: nothing is drawn from it.
+    pub driven: Vec<String>,
 }
 
 impl Default for Jobs {
@@ -172,7 +48,7 @@ impl Default for Jobs {
 impl Jobs {
     /// No jobs yet: those kept from earlier visits come with [`restore`].
     pub fn new() -> Jobs {
-        Jobs { list: RwSignal::new(Vec::new()), first_free: kept::highest_number() + 1 }
+        Jobs { list: RwSignal::new(Vec::new()), first_free: kept::highest_number() + 1, aside: RwSignal::default() }
     }
 
     /// Puts `kept` (from an earlier visit) before the jobs started since the page opened.
@@ -189,9 +65,27 @@ impl Jobs {
             .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number) + 1).max())
             .unwrap_or(0)
             .max(self.first_free);
-        let job = RwSignal::new(Job::new(number, request, now_ms));
+        // Unique across the pages of the origin, which share one list: the time, and a number drawn at random.
+        let id = format!("{}-{}", now_ms as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
+        let job = RwSignal::new(Job::new(id, number, request, now_ms));
         self.list.update(|list| list.push(job));
+        self.drive_here(job);
         job
+    }
+
+    /// This page sends or follows `job` from now on.
+    pub fn drive_here(&self, job: RwSignal<Job>) {
+        let id = job.with_untracked(|job| job.id.clone());
+        self.aside.update_untracked(|aside| {
+            if !aside.driven.contains(&id) {
+                aside.driven.push(id);
+            }
+        });
+    }
+
+    /// Whether this page sends or follows the take `id`.
+    pub(crate) fn is_driven_here(&self, id: &str) -> bool {
+        self.aside.with_untracked(|aside| aside.driven.iter().any(|driven| driven == id))
     }
 
     /// The parts of a long script, one take each, waiting for their turn.
@@ -243,7 +137,13 @@ impl Jobs {
     /// Forgets one take; returns the links to its audio.
     pub fn remove(&self, job: RwSignal<Job>) -> Vec<String> {
         self.list.update(|list| list.retain(|kept| *kept != job));
+        self.forget(job.with_untracked(|job| job.id.clone()));
         job.with_untracked(Job::audio_links)
+    }
+
+    /// Notes that the take `id` was deleted here.
+    fn forget(&self, id: String) {
+        self.aside.update(|aside| aside.forgotten.push(id));
     }
 
     /// Forgets every take that is neither running nor starred; returns the links to their audio.
@@ -254,13 +154,19 @@ impl Jobs {
                 job.with_untracked(|job| {
                     let kept = job.is_active() || job.starred;
                     if !kept {
-                        forgotten.extend(job.audio_links());
+                        forgotten.push((job.id.clone(), job.audio_links()));
                     }
                     kept
                 })
             })
         });
         forgotten
+            .into_iter()
+            .flat_map(|(id, links)| {
+                self.forget(id);
+                links
+            })
+            .collect()
     }
 
     /// The takes whose audio may be removed from this device to make room for `keep`'s: those older than it, with
@@ -280,9 +186,19 @@ impl Jobs {
         self.list.into()
     }
 
-    /// Whether a submission is on its way: Generate waits for it, so one press is one submission.
+    /// How many kept entries could not be read as takes (they stay on the device, as written).
+    pub fn unreadable(&self) -> Signal<usize> {
+        let aside = self.aside;
+        Signal::derive(move || aside.with(|aside| aside.unreadable.len()))
+    }
+
+    /// Whether a submission of this page is on its way: Generate waits for it, so one press is one submission.
     pub fn sending(&self) -> Signal<bool> {
-        let list = self.list;
-        Signal::derive(move || list.with(|list| list.iter().any(|job| job.with(|job| job.phase == Phase::Sending))))
+        let jobs = *self;
+        Signal::derive(move || {
+            jobs.list.with(|list| {
+                list.iter().any(|job| job.with(|job| job.phase == Phase::Sending && jobs.is_driven_here(&job.id)))
+            })
+        })
     }
 }

@@ -8,7 +8,7 @@ use zonos_api::JobStatus;
 
 use super::{Delivery, Job, Jobs, Phase};
 use crate::platform::time::now_ms;
-use crate::player::{cache, TakePlayer};
+use crate::player::{cache, Audible, TakePlayer};
 use crate::script::ScriptCard;
 use studio_core::figures;
 
@@ -23,6 +23,8 @@ pub struct JobActions {
     pub check_again: Callback<RwSignal<Job>>,
     /// Result audio is same-origin (through the proxy), so it can be kept for offline playback.
     pub cache_audio: Signal<bool>,
+    /// Where each take's player is noted, for the keys.
+    pub audible: Audible,
 }
 
 crate::parts::later! { part takes:
@@ -64,6 +66,21 @@ fn JobList(jobs: Jobs, actions: JobActions, media_url: Callback<String, String>)
                 <h2>"Takes"</h2>
                 <button type="button" on:click=clear>"Clear takes"</button>
             </div>
+            {move || {
+                let unreadable = jobs.unreadable().get();
+                (unreadable > 0).then(|| view! {
+                    <p class="notice" role="status">
+                        {format!(
+                            "{unreadable} kept {} could not be read by this version of the page: {} kept on this \
+                             device as {}, and a later version may read {}.",
+                            if unreadable == 1 { "take" } else { "takes" },
+                            if unreadable == 1 { "it is" } else { "they are" },
+                            if unreadable == 1 { "it was" } else { "they were" },
+                            if unreadable == 1 { "it" } else { "them" },
+                        )}
+                    </p>
+                })
+            }}
             <For each=move || jobs.scripts().get().into_iter().rev() key=|script| *script let:script>
                 <ScriptCard
                     script
@@ -179,7 +196,7 @@ fn JobCard(
                 </Show>
             </div>
             <Show when=move || job.with(|job| job.output.is_some())>
-                <TakePlayer job media_url cached=actions.cache_audio.get_untracked() removable />
+                <TakePlayer job media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
             </Show>
         </article>
     }

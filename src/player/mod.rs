@@ -1,7 +1,10 @@
 //! A finished take: its audio, playing as soon as it can; its figures; and a download under the gateway's name.
 
+pub mod audible;
 pub mod cache;
 pub mod waveform;
+
+pub use audible::Audible;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,9 +28,7 @@ pub fn switch(reference: &web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaEl
 }
 
 /// Plays the reference, then the take: the two voices back to back.
-fn back_to_back(take: &web_sys::HtmlMediaElement) {
-    let Some(reference) = document().query_selector("audio.reference").ok().flatten() else { return };
-    let reference = reference.unchecked_into::<web_sys::HtmlMediaElement>();
+fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
     let take = take.clone();
     let then_take = wasm_bindgen::closure::Closure::once_into_js(move || {
         take.set_current_time(0.0);
@@ -79,12 +80,14 @@ pub fn TakePlayer(
     media_url: Callback<String, String>,
     cached: bool,
     removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+    audible: Audible,
 ) -> impl IntoView {
     let duration = RwSignal::new(None::<f64>);
     let made_room = RwSignal::new(Vec::<u32>::new());
     let unplayable = RwSignal::new(false);
-    let (output, request_id, number) =
-        job.with_untracked(|job| (job.output.clone(), job.request_id.clone(), job.number));
+    let (output, request_id, number, id) =
+        job.with_untracked(|job| (job.output.clone(), job.request_id.clone(), job.number, job.id.clone()));
+
     let output = output.unwrap_or_default();
     let file_name = output.file_name.clone().unwrap_or_else(|| "output.wav".to_owned());
     let prefix = request_id.unwrap_or_else(|| format!("take-{number}"));
@@ -106,6 +109,10 @@ pub fn TakePlayer(
                 if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
             let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
             let audio = NodeRef::<leptos::html::Audio>::new();
+            // The take's own player (its first, when its audio comes in parts) is what the keys play.
+            if index == 0 {
+                on_cleanup(audible.add_take(id.clone(), audio));
+            }
             let played = RwSignal::new(0.0);
             let on_time = move |event: leptos::ev::Event| {
                 let audio: web_sys::HtmlMediaElement = event_target(&event);
@@ -145,8 +152,8 @@ pub fn TakePlayer(
                     ></audio>
                     <a class="download" href=move || source.get() download=download_name>"Download"</a>
                     <button type="button" on:click=move |_| {
-                        if let Some(audio) = audio.get() {
-                            back_to_back(&audio);
+                        if let (Some(reference), Some(audio)) = (audible.reference(), audio.get()) {
+                            back_to_back(reference, &audio);
                         }
                     }>"Reference, then this take"</button>
                     <waveform::Waveform source=drawable played=played.into() on_seek=seek label=wave_label />

@@ -11,6 +11,7 @@ pub use upload::ReferenceUpload;
 
 use crate::form::Draft;
 use crate::gateway::connection::Voice;
+use crate::player::Audible;
 
 /// A choice of sample voice; picking one sets the reference audio URL. "Your own" leaves the URL to the person.
 /// `voices` is `None` until the page knows them: the choice then stands there, not yet open.
@@ -50,16 +51,17 @@ pub fn VoicePicker(voices: Signal<Option<Vec<Voice>>>, draft: RwSignal<Draft>) -
     }
 }
 
-/// The chosen reference, playable before it is used.
+/// The chosen reference, playable before it is used; the player B and "Reference, then this take" play.
 #[component]
-pub fn ReferencePreview(draft: RwSignal<Draft>) -> impl IntoView {
+pub fn ReferencePreview(draft: RwSignal<Draft>, audible: Audible) -> impl IntoView {
     let url = move || draft.with(|draft| draft.reference_audio_url.trim().to_owned());
+    // One player for as long as the page shows the form, hidden while there is nothing to play.
+    let player = audible.reference_player();
+    let playable = move || zonos_api::is_http_url(&url()) || url().starts_with('/');
     view! {
-        <Show when=move || zonos_api::is_http_url(&url()) || url().starts_with('/')>
-            <div class="reference-preview">
-                // preload="none": the reference is fetched only when asked for, not on every page load.
-                <audio class="reference" controls preload="none" src=url aria-label="Reference voice"></audio>
-            </div>
-        </Show>
+        <div class="reference-preview" hidden=move || !playable()>
+            // preload="none": the reference is fetched only when asked for, not on every page load.
+            <audio node_ref=player class="reference" controls preload="none" src=url aria-label="Reference voice"></audio>
+        </div>
     }
 }

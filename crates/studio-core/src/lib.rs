@@ -7,9 +7,11 @@ pub mod figures;
 pub mod follower;
 pub mod gateway;
 pub mod gateway_error;
+pub mod kept;
 pub mod peaks;
 pub mod script;
 pub mod submit;
+pub mod take;
 pub mod wav;
 
 pub use gateway_error::{Answer, Failure, GatewayError, DEFAULT_RETRY_SECONDS};
