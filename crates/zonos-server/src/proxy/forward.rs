@@ -16,20 +16,11 @@ use zonos_api::{GenerateRequest, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
 
 use super::error::ProxyError;
 use super::limits::{Call, Reservation};
-use super::{check_caller, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
+use super::{check_caller, check_request_id, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 
 /// How long the gateway may take to queue a submission, and to answer a poll.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(30);
 const STATUS_TIMEOUT: Duration = Duration::from_secs(15);
-
-/// Only a documented request id may go into an upstream path.
-pub fn check_request_id(request_id: &str) -> Result<(), ProxyError> {
-    if zonos_api::is_request_id(request_id) {
-        Ok(())
-    } else {
-        Err(ProxyError::BadRequestId(request_id.to_owned()))
-    }
-}
 
 /// The upstream's whole answer: what the browser gets back.
 pub struct Answer {

@@ -203,6 +203,15 @@ impl Proxy {
     }
 }
 
+/// Only a documented request id may go into an upstream path.
+pub fn check_request_id(request_id: &str) -> Result<(), ProxyError> {
+    if zonos_api::is_request_id(request_id) {
+        Ok(())
+    } else {
+        Err(ProxyError::BadRequestId(request_id.to_owned()))
+    }
+}
+
 /// Reads a body of at most `limit` bytes.
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, ProxyError> {
     axum::body::to_bytes(body, limit).await.map_err(|error| {

@@ -102,7 +102,7 @@ pub async fn events(
     headers: HeaderMap,
     Path(request_id): Path<String>,
 ) -> Result<Response, ProxyError> {
-    super::forward::check_request_id(&request_id)?;
+    super::check_request_id(&request_id)?;
     let client = proxy.client(peer, &headers);
     proxy.limits.allow(Call::Events, &client).await?;
     if !proxy.store.is_issued(&request_id).await? {
