@@ -10,11 +10,11 @@ pub mod parts;
 pub mod platform;
 pub mod player;
 pub mod prerendered;
-pub mod script;
 pub mod settings;
 pub mod share;
 pub mod shortcuts;
 pub mod startup;
+pub mod takes;
 pub mod voices;
 
 pub use app::App;

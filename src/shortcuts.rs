@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::form::PARAMETER_FORM_ID;
-use crate::jobs::Jobs;
 use crate::player::Audible;
+use crate::takes::Takes;
 
 /// Whether keys typed at `target` belong to it (a field, a button, a link, the audio controls).
 fn takes_keys(target: Option<web_sys::EventTarget>) -> bool {
@@ -18,13 +18,13 @@ fn takes_keys(target: Option<web_sys::EventTarget>) -> bool {
 }
 
 /// The player of the newest take that has one on the page (a take whose audio is not there yet has none).
-fn latest_take(jobs: Jobs, audible: Audible) -> Option<web_sys::HtmlMediaElement> {
+fn latest_take(jobs: Takes, audible: Audible) -> Option<web_sys::HtmlMediaElement> {
     let list = jobs.list().get_untracked();
     list.iter().rev().find_map(|job| audible.take(&job.with_untracked(|job| job.id.clone())))
 }
 
 /// Listens for the keys as long as the page shows the app.
-pub fn install(jobs: Jobs, audible: Audible) {
+pub fn install(jobs: Takes, audible: Audible) {
     let handle = window_event_listener(ev::keydown, move |event| {
         // A held key repeats: only the first press counts, so holding Ctrl+Enter sends one submission.
         if event.repeat() {

@@ -161,7 +161,7 @@ pub fn ParameterForm(
                 <button type="button" on:click=preset(Preset::Accurate)>"Accurate"</button>
                 <button type="button" on:click=preset(Preset::Expressive)>"Expressive"</button>
                 <button type="button" on:click=new_seed>"New seed"</button>
-                <saved_presets::SavedPresets draft />
+                <saved_presets::SavedPresets draft ready />
             </div>
         </form>
     }

@@ -46,8 +46,10 @@ fn with_settings(draft: &Draft, settings: &RawRequest) -> Draft {
     loaded
 }
 
+/// `ready`: the page knows its gateway. The kept presets come with a part that is fetched when the page is idle
+/// after that, never before: the first load is what the page needs until it is ready.
 #[component]
-pub fn SavedPresets(draft: RwSignal<Draft>) -> impl IntoView {
+pub fn SavedPresets(draft: RwSignal<Draft>, ready: Signal<bool>) -> impl IntoView {
     let presets = RwSignal::new(Presets::new());
     let loaded = RwSignal::new(false);
     // The kept presets go first; one saved meanwhile under the same name is the newer.
@@ -64,7 +66,15 @@ pub fn SavedPresets(draft: RwSignal<Draft>) -> impl IntoView {
             });
         }
     };
-    request_idle_callback(move || spawn_local(load()));
+    Effect::watch(
+        move || ready.get(),
+        move |ready, _, _| {
+            if *ready {
+                request_idle_callback(move || spawn_local(load()));
+            }
+        },
+        true,
+    );
     let save = move |_| {
         let Ok(Some(name)) = window().prompt_with_message("Name this preset") else { return };
         let name = name.trim().to_owned();

@@ -3,7 +3,6 @@
 
 pub mod connection;
 
-use leptos::prelude::*;
 use zonos_api::{GenerateRequest, JobStatusResponse, SubmitAccepted, SubmitAnswer};
 
 pub use studio_core::gateway::Gateway;
@@ -11,8 +10,6 @@ use studio_core::gateway::{STATUS_TIMEOUT_SECONDS, SUBMIT_TIMEOUT_SECONDS};
 pub use studio_core::{GatewayError, DEFAULT_RETRY_SECONDS};
 
 use crate::platform::http;
-use crate::settings::Settings;
-use connection::Connection;
 
 /// A URL's origin as the browser reads it (`None` for a relative URL, or one with an opaque origin): what decides
 /// where the key may go (see [`Gateway::own_status_url`]).
@@ -59,21 +56,5 @@ impl Calls for Gateway {
 
     fn polling_url_of(&self, known: Option<&str>, request_id: &str) -> String {
         self.own_status_url(known, request_id, origin)
-    }
-}
-
-/// The gateway to use now, or why there is none.
-pub fn gateway_for(connection: RwSignal<Option<Connection>>, settings: Settings) -> Result<Gateway, String> {
-    match connection.get_untracked() {
-        None => Err("Still finding the gateway: try again in a moment.".to_owned()),
-        Some(Connection::Proxy(offer)) => Ok(Gateway::through_proxy(offer.events)),
-        Some(Connection::Direct(_)) => {
-            let key = settings.key.get_untracked();
-            if key.trim().is_empty() {
-                Err("Enter your API key under Connection: this page calls the gateway directly.".to_owned())
-            } else {
-                Ok(Gateway::direct(&settings.gateway_url.get_untracked(), &key))
-            }
-        }
     }
 }

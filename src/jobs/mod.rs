@@ -1,204 +1,260 @@
-//! A job's life after Generate: sent once, followed (Server-Sent Events, else polling with backoff) until it ends.
-//! [`Jobs`] owns every job of the page; each job is its own signal, so one job's progress redraws only its card.
-//! Once the takes' part has loaded, every job is kept in this device's storage as it changes, so a reload loses
-//! nothing that was paid for.
+//! A job's life after Generate: sent (again only after a 429, which means it was not accepted), then followed by
+//! push when the proxy offers it, by polling otherwise or when the push stream breaks, until it ends. It works on a
+//! take's signal; what a take is, and keeping it, is `takes`'.
 
-mod kept;
-mod runner;
-mod view;
-
+use futures::future::{select, FutureExt, LocalBoxFuture};
+use futures::{stream, StreamExt};
+use gloo_net::eventsource::futures::EventSource;
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use zonos_api::GenerateRequest;
+use zonos_api::{JobStatus, JobStatusResponse, SubmitAnswer, RECONNECT_EVENT, STATUS_EVENT};
 
-pub use studio_core::take::{Delivery, Job, Part, Phase, Stage};
+use studio_core::follower::{Follower, Next};
+use studio_core::submit::{after_failure, AfterFailure};
 
-pub use kept::restore;
-pub use runner::{drive, preload_driver, Drive};
-pub use view::{job_list, JobActions};
+use crate::gateway::{Calls, Gateway};
+use crate::platform::time::now_ms;
+use studio_core::take::{Delivery, Job, Phase};
 
-/// Every job of the page, newest last.
-#[derive(Debug, Clone, Copy)]
-pub struct Jobs {
-    list: RwSignal<Vec<RwSignal<Job>>>,
-    /// The first number free of the takes kept on this device: a take started before they are back is numbered
-    /// after them, so that no two takes ever share a number.
-    first_free: u32,
-    /// What is known of the takes besides the list (see [`Aside`]).
-    aside: RwSignal<Aside>,
+/// What to do with a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drive {
+    /// Send it, then follow it.
+    Send,
+    /// Follow a job a reload found running.
+    Resume,
+    /// Follow again a job the page had given up on.
+    CheckAgain,
 }
 
-/// What is known of the takes besides the list.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Aside {
-    /// Kept entries that could not be read as takes (they stay as written).
-    pub unreadable: Vec<String>,
-    /// The ids of takes deleted here, so that another page's list doesn't bring them back.
-    pub forgotten: Vec<String>,
-    /// The takes this page sends or follows; the others' progress comes from the page that drives them. Not kept,
-    /// and changed without notice: nothing is drawn from it.
-    pub driven: Vec<String>,
+crate::parts::later! { part driver:
+    /// Sending and following: loaded with the first job, or ahead of it once the page is idle.
+    pub fn driver(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) -> LocalBoxFuture<'static, ()> {
+        match drive {
+            Drive::Send => run(job, gateway, poll_seconds).boxed_local(),
+            Drive::Resume => resume(job, gateway, poll_seconds).boxed_local(),
+            Drive::CheckAgain => check_again(job, gateway, poll_seconds).boxed_local(),
+        }
+    }
+    preload preload_driver
 }
 
-impl Default for Jobs {
-    fn default() -> Self {
-        Jobs::new()
+/// Does `drive` with the job, once the code that does it is here; if it can't be fetched, the job says so and waits
+/// for the person (nothing was sent).
+pub async fn drive(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) {
+    match driver(job, gateway, poll_seconds, drive).await {
+        Ok(driving) => driving.await,
+        Err(unloaded) => job.update(|job| {
+            job.phase = if drive == Drive::Send { Phase::Refused } else { Phase::GaveUp };
+            job.problem = Some(unloaded.message().to_owned());
+        }),
     }
 }
 
-impl Jobs {
-    /// No jobs yet: those kept from earlier visits come with [`restore`].
-    pub fn new() -> Jobs {
-        Jobs { list: RwSignal::new(Vec::new()), first_free: kept::highest_number() + 1, aside: RwSignal::default() }
-    }
+/// Whether the job is still being followed by the page (the person may have stopped it meanwhile).
+fn following(job: RwSignal<Job>) -> bool {
+    job.with_untracked(|job| job.phase == Phase::Following)
+}
 
-    /// Puts `kept` (from an earlier visit) before the jobs started since the page opened.
-    fn put_first(&self, kept: Vec<RwSignal<Job>>) {
-        self.list.update(|list| {
-            list.splice(0..0, kept);
+/// Sends the job's request and follows it to its end.
+async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    let request = job.with_untracked(|job| job.request.clone());
+    let mut resends = 0;
+    loop {
+        // A fresh start: a take sent again forgets its earlier attempt.
+        job.update(|job| {
+            job.phase = Phase::Sending;
+            job.sent_ms = now_ms();
+            job.stages.clear();
+            job.ended_ms = None;
+            job.output = None;
+            job.request_id = None;
+            job.status_url = None;
+            job.delivery = None;
         });
-    }
-
-    /// A new job for `request`, being sent.
-    pub fn start(&self, request: GenerateRequest, now_ms: f64) -> RwSignal<Job> {
-        let number = self
-            .list
-            .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number) + 1).max())
-            .unwrap_or(0)
-            .max(self.first_free);
-        // Unique across the pages of the origin, which share one list: the time, and a number drawn at random.
-        let id = format!("{}-{}", now_ms as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
-        let job = RwSignal::new(Job::new(id, number, request, now_ms));
-        self.list.update(|list| list.push(job));
-        self.drive_here(job);
-        job
-    }
-
-    /// This page sends or follows `job` from now on.
-    pub fn drive_here(&self, job: RwSignal<Job>) {
-        let id = job.with_untracked(|job| job.id.clone());
-        self.aside.update_untracked(|aside| {
-            if !aside.driven.contains(&id) {
-                aside.driven.push(id);
-            }
-        });
-    }
-
-    /// Whether this page sends or follows the take `id`.
-    pub(crate) fn is_driven_here(&self, id: &str) -> bool {
-        self.aside.with_untracked(|aside| aside.driven.iter().any(|driven| driven == id))
-    }
-
-    /// The parts of a long script, one take each, waiting for their turn.
-    pub fn start_script(&self, requests: Vec<GenerateRequest>, now_ms: f64) -> Vec<RwSignal<Job>> {
-        let count = requests.len() as u32;
-        let mut script = None;
-        requests
-            .into_iter()
-            .enumerate()
-            .map(|(index, request)| {
-                let job = self.start(request, now_ms);
-                let number = job.with_untracked(|job| job.number);
-                let part = Part { script: *script.get_or_insert(number), index: index as u32, count };
+        let error = match gateway.submit(&request).await {
+            Ok(SubmitAnswer::Accepted(accepted)) => {
+                let status_url = gateway.polling_url(&accepted);
+                let events_url = gateway.events_url(&accepted.request_id);
                 job.update(|job| {
-                    job.phase = Phase::Waiting;
-                    job.part = Some(part);
+                    job.phase = Phase::Following;
+                    job.problem = None;
+                    job.notice = None;
+                    job.request_id = Some(accepted.request_id.clone());
+                    job.status_url = Some(status_url);
+                    job.record(accepted.status, now_ms());
                 });
-                job
-            })
-            .collect()
-    }
-
-    /// The number of every script: its first part's.
-    pub fn scripts(&self) -> Signal<Vec<u32>> {
-        let list = self.list;
-        Signal::derive(move || {
-            list.with(|list| {
-                list.iter()
-                    .filter_map(|job| job.with(|job| job.part.filter(|part| part.index == 0)))
-                    .map(|part| part.script)
-                    .collect()
-            })
-        })
-    }
-
-    /// The parts of script `script`, in order.
-    pub fn parts_of(&self, script: u32) -> Signal<Vec<RwSignal<Job>>> {
-        let list = self.list;
-        Signal::derive(move || {
-            list.with(|list| {
-                list.iter()
-                    .copied()
-                    .filter(|job| job.with(|job| job.part.is_some_and(|part| part.script == script)))
-                    .collect()
-            })
-        })
-    }
-
-    /// Forgets one take; returns the links to its audio.
-    pub fn remove(&self, job: RwSignal<Job>) -> Vec<String> {
-        self.list.update(|list| list.retain(|kept| *kept != job));
-        self.forget(job.with_untracked(|job| job.id.clone()));
-        job.with_untracked(Job::audio_links)
-    }
-
-    /// Notes that the take `id` was deleted here.
-    fn forget(&self, id: String) {
-        self.aside.update(|aside| aside.forgotten.push(id));
-    }
-
-    /// Forgets every take that is neither running nor starred; returns the links to their audio.
-    pub fn clear(&self) -> Vec<String> {
-        let mut forgotten = Vec::new();
-        self.list.update(|list| {
-            list.retain(|job| {
-                job.with_untracked(|job| {
-                    let kept = job.is_active() || job.starred;
-                    if !kept {
-                        forgotten.push((job.id.clone(), job.audio_links()));
-                    }
-                    kept
+                return follow(job, gateway, poll_seconds, events_url).await;
+            }
+            Ok(SubmitAnswer::Finished(status)) => return finish(job, status, Delivery::AtOnce),
+            Ok(SubmitAnswer::Immediate(output)) => {
+                return job.update(|job| {
+                    job.output = Some(output);
+                    job.delivery = Some(Delivery::AtOnce);
+                    job.record(JobStatus::Completed, now_ms());
                 })
-            })
+            }
+            Err(error) => error,
+        };
+        let (phase, why) = match after_failure(&error, resends) {
+            AfterFailure::SendAgainIn { seconds, why } => {
+                resends += 1;
+                job.update(|job| {
+                    job.phase = Phase::WaitingToResend;
+                    job.problem = Some(why);
+                });
+                TimeoutFuture::new(seconds.saturating_mul(1000)).await;
+                // The person may have stopped it meanwhile: then it is not sent.
+                if job.with_untracked(|job| job.phase != Phase::WaitingToResend) {
+                    return;
+                }
+                continue;
+            }
+            AfterFailure::Uncertain(why) => (Phase::Uncertain, why),
+            AfterFailure::Refused(why) => (Phase::Refused, why),
+        };
+        return job.update(|job| {
+            job.phase = phase;
+            job.problem = Some(why);
         });
-        forgotten
-            .into_iter()
-            .flat_map(|(id, links)| {
-                self.forget(id);
-                links
-            })
-            .collect()
     }
+}
 
-    /// The takes whose audio may be removed from this device to make room for `keep`'s: those older than it, with
-    /// audio, not starred, oldest first. Only older ones, so that a take whose audio went never pushes out another
-    /// when a reload plays it again.
-    pub fn removable_audio(&self, keep: RwSignal<Job>) -> Vec<RwSignal<Job>> {
-        self.list.with_untracked(|list| {
-            list.iter()
-                .copied()
-                .take_while(|job| *job != keep)
-                .filter(|job| job.with_untracked(|job| !job.starred && job.output.is_some()))
-                .collect()
-        })
-    }
+/// Follows a job a reload found running, without sending anything again.
+async fn resume(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    let events_url = job.with_untracked(|job| job.request_id.as_deref().and_then(|id| gateway.events_url(id)));
+    follow(job, gateway, poll_seconds, events_url).await;
+}
 
-    pub fn list(&self) -> Signal<Vec<RwSignal<Job>>> {
-        self.list.into()
-    }
+/// Follows again a job the page had given up on.
+async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    job.update(|job| {
+        job.phase = Phase::Following;
+        job.problem = None;
+    });
+    poll(job, gateway, poll_seconds).await;
+}
 
-    /// How many kept entries could not be read as takes (they stay on the device, as written).
-    pub fn unreadable(&self) -> Signal<usize> {
-        let aside = self.aside;
-        Signal::derive(move || aside.with(|aside| aside.unreadable.len()))
-    }
+/// How many push streams may be open at once. Over HTTP/1.1 a browser keeps six connections per host: the rest
+/// must stay free for submissions, status calls and audio.
+const MAX_STREAMS: u32 = 3;
+/// How long a push stream is waited on before polling takes over: a webhook that never comes must not leave the job
+/// followed by nothing.
+const STREAM_PATIENCE_MS: f64 = 120_000.0;
 
-    /// Whether a submission of this page is on its way: Generate waits for it, so one press is one submission.
-    pub fn sending(&self) -> Signal<bool> {
-        let jobs = *self;
-        Signal::derive(move || {
-            jobs.list.with(|list| {
-                list.iter().any(|job| job.with(|job| job.phase == Phase::Sending && jobs.is_driven_here(&job.id)))
-            })
-        })
+thread_local! {
+    static OPEN_STREAMS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
+    let stream_free = OPEN_STREAMS.with(|open| open.get() < MAX_STREAMS);
+    if let Some(url) = events_url.filter(|_| stream_free) {
+        OPEN_STREAMS.with(|open| open.set(open.get() + 1));
+        let pushed = final_status_pushed(&url, job).await;
+        OPEN_STREAMS.with(|open| open.set(open.get() - 1));
+        match pushed {
+            Pushed::Status(status) => return finish(job, status, Delivery::Events),
+            Pushed::Stopped => return,
+            // The stream broke: polling takes over, and the job goes on.
+            Pushed::Broken => {}
+        }
     }
+    poll(job, gateway, poll_seconds).await;
+}
+
+async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
+    let known = job.with_untracked(|job| job.request_id.clone().map(|id| (id, job.status_url.clone())));
+    let Some((request_id, status_url)) = known else { return };
+    let url = gateway.polling_url_of(status_url.as_deref(), &request_id);
+    let mut follower = Follower::new(poll_seconds, now_ms());
+    let mut pause = follower.first_pause();
+    loop {
+        TimeoutFuture::new(pause).await;
+        if !following(job) {
+            return;
+        }
+        let outcome = gateway.status(&url).await;
+        if !following(job) {
+            return;
+        }
+        if let Ok(status) = &outcome {
+            job.update(|job| job.record(status.status, now_ms()));
+        }
+        match follower.next(outcome, now_ms()) {
+            Next::PollIn { ms, notice } => {
+                job.update(|job| job.notice = notice);
+                pause = ms;
+            }
+            Next::Finished(status) => return finish(job, *status, Delivery::Polling),
+            Next::GiveUp(reason) => {
+                job.update(|job| {
+                    job.phase = Phase::GaveUp;
+                    job.notice = None;
+                    job.problem = Some(reason);
+                });
+                return;
+            }
+        }
+    }
+}
+
+fn finish(job: RwSignal<Job>, status: JobStatusResponse, delivery: Delivery) {
+    job.update(|job| {
+        job.delivery = Some(delivery);
+        job.notice = None;
+        job.problem = match status.status {
+            JobStatus::Failed => {
+                Some(format!("The job failed: {}", status.error.as_deref().unwrap_or("no reason given")))
+            }
+            JobStatus::Error => Some(format!(
+                "A system error stopped the job; it was not charged. {}",
+                status.error.as_deref().unwrap_or_default()
+            )),
+            _ => None,
+        };
+        job.output = status.output;
+        job.record(status.status, now_ms());
+    });
+}
+
+enum Pushed {
+    Status(JobStatusResponse),
+    Broken,
+    Stopped,
+}
+
+/// Waits on the proxy's push stream for the final status, until it comes, the stream breaks (or the server says it
+/// is stopping), or the person stops following the job.
+async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
+    let Ok(mut source) = EventSource::new(url) else { return Pushed::Broken };
+    let (Ok(statuses), Ok(reconnects)) = (source.subscribe(STATUS_EVENT), source.subscribe(RECONNECT_EVENT)) else {
+        return Pushed::Broken;
+    };
+    let mut events = stream::select(statuses, reconnects);
+    // The first event, or error, says it all: a status, or else polling takes over.
+    let pushed = async move {
+        match events.next().await {
+            Some(Ok((kind, message))) if kind == STATUS_EVENT => {
+                match message.data().as_string().map(|data| JobStatusResponse::parse(&data)) {
+                    Some(Ok(status)) if status.status.is_final() => Pushed::Status(status),
+                    _ => Pushed::Broken,
+                }
+            }
+            _ => Pushed::Broken,
+        }
+    };
+    let opened = now_ms();
+    let stopped = async move {
+        while following(job) && now_ms() - opened < STREAM_PATIENCE_MS {
+            TimeoutFuture::new(250).await;
+        }
+        if following(job) {
+            Pushed::Broken
+        } else {
+            Pushed::Stopped
+        }
+    };
+    let outcome = select(Box::pin(pushed), Box::pin(stopped)).await.factor_first().0;
+    source.close();
+    outcome
 }

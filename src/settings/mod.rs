@@ -8,7 +8,10 @@ use leptos::prelude::*;
 use zonos_api::{DEFAULT_GATEWAY_URL, RECOMMENDED_POLL_SECONDS};
 
 use crate::platform::storage::{self, Keep};
-use crate::script::PARTS_AT_ONCE;
+use studio_core::script::PARTS_AT_ONCE;
+
+use crate::gateway::connection::Connection;
+use crate::gateway::Gateway;
 
 const KEY_ITEM: &str = "zonos-studio.api-key";
 const GATEWAY_ITEM: &str = "zonos-studio.gateway-url";
@@ -68,6 +71,23 @@ impl Settings {
     /// Seconds between status checks: the person's choice within 1–60, else the documented advice.
     pub fn poll_seconds(&self) -> u32 {
         whole_within(self.poll_seconds, 1..=60, RECOMMENDED_POLL_SECONDS)
+    }
+
+    /// The gateway to use now that the page reaches it by `connection`, or why there is none: the proxy, or the
+    /// gateway named here with the key given here.
+    pub fn gateway(&self, connection: Option<&Connection>) -> Result<Gateway, String> {
+        match connection {
+            None => Err("Still finding the gateway: try again in a moment.".to_owned()),
+            Some(Connection::Proxy(offer)) => Ok(Gateway::through_proxy(offer.events)),
+            Some(Connection::Direct(_)) => {
+                let key = self.key.get_untracked();
+                if key.trim().is_empty() {
+                    Err("Enter your API key under Connection: this page calls the gateway directly.".to_owned())
+                } else {
+                    Ok(Gateway::direct(&self.gateway_url.get_untracked(), &key))
+                }
+            }
+        }
     }
 }
 

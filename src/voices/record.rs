@@ -4,9 +4,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AnalyserNode, AudioContext, Blob, BlobEvent, MediaRecorder, MediaStream, MediaStreamConstraints};
@@ -65,8 +65,8 @@ async fn decode(recording: Blob) -> Option<Take> {
     Some(Take { samples: Rc::new(samples), rate })
 }
 
-/// Feeds the input level (0–1) to `level` until the stream ends.
-fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<AudioContext> {
+/// Feeds the input level (0–1) to `level` until the stream ends; the listeners that stop it go with the recording.
+fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<(AudioContext, Vec<EventListener>)> {
     let context = AudioContext::new().ok()?;
     let source = context.create_media_stream_source(stream).ok()?;
     let analyser: AnalyserNode = context.create_analyser().ok()?;
@@ -82,18 +82,19 @@ fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<AudioContext> {
         std::time::Duration::from_millis(100),
     )
     .ok()?;
-    let context_for_stop = context.clone();
     // Stopped with the recording: the context closes, and the interval with it.
-    let stop = Closure::<dyn FnMut()>::new(move || {
-        handle.clear();
-        let _ = context_for_stop.close();
-    });
-    for track in stream.get_audio_tracks().iter() {
-        let track: web_sys::MediaStreamTrack = track.unchecked_into();
-        track.set_onended(Some(stop.as_ref().unchecked_ref()));
-    }
-    stop.forget();
-    Some(context)
+    let listeners = stream
+        .get_audio_tracks()
+        .iter()
+        .map(|track| {
+            let context = context.clone();
+            EventListener::once(track.unchecked_ref(), "ended", move |_| {
+                handle.clear();
+                let _ = context.close();
+            })
+        })
+        .collect();
+    Some((context, listeners))
 }
 
 /// "Record a reference". The recorder itself loads on the first press, and starts recording at once.
@@ -155,6 +156,8 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
     let trim_start = RwSignal::new("0".to_owned());
     let trim_end = RwSignal::new(String::new());
     let chunks = StoredValue::new_local(Vec::<Blob>::new());
+    // The recording's listeners: replaced by the next recording's, removed with the recorder.
+    let listening = StoredValue::new_local(Vec::<EventListener>::new());
 
     let start = move || {
         problem.set(None);
@@ -168,15 +171,13 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
                 return problem.set(Some("This browser cannot record audio.".into()));
             };
             chunks.set_value(Vec::new());
-            let on_data = Closure::<dyn FnMut(BlobEvent)>::new(move |event: BlobEvent| {
-                if let Some(data) = event.data() {
+            let on_data = EventListener::new(&recorder, "dataavailable", move |event| {
+                if let Some(data) = event.dyn_ref::<BlobEvent>().and_then(BlobEvent::data) {
                     chunks.update_value(|chunks| chunks.push(data));
                 }
             });
-            recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
-            on_data.forget();
-            let on_stop = Closure::<dyn FnMut()>::new({
-                move || {
+            let on_stop = EventListener::once(&recorder, "stop", {
+                move |_| {
                     let parts = js_sys::Array::new();
                     chunks.with_value(|chunks| {
                         for chunk in chunks {
@@ -198,9 +199,12 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
                     });
                 }
             });
-            recorder.set_onstop(Some(on_stop.as_ref().unchecked_ref()));
-            on_stop.forget();
-            meter_context.set(meter(&stream, level));
+            let mut listeners = vec![on_data, on_stop];
+            if let Some((context, stops)) = meter(&stream, level) {
+                meter_context.set(Some(context));
+                listeners.extend(stops);
+            }
+            listening.set_value(listeners);
             if recorder.start().is_ok() {
                 stage.set(Stage::Recording { recorder, stream });
             }

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
-use crate::jobs::{Job, Phase};
+use super::{cache, Job, Phase};
 use crate::platform::audio;
-use crate::player::cache;
+
 use studio_core::script::stitch::{stitch, CROSSFADE_SECONDS};
 use studio_core::wav;
 

@@ -7,7 +7,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use studio_core::kept::Kept;
 
-use super::{Aside, Job, Jobs, Phase};
+use super::{Aside, Job, Phase, Takes};
 use crate::platform::js;
 use crate::platform::storage::{self, Keep};
 
@@ -30,7 +30,7 @@ fn stored() -> Kept {
 
 /// Adds what another page kept to this page's list: its new takes (after this page's), its deletions, and what it
 /// could not read. Returns this page's takes and what is kept aside, merged.
-fn merge_in(jobs: Jobs, theirs: Kept) -> Kept {
+fn merge_in(jobs: Takes, theirs: Kept) -> Kept {
     let takes: Vec<Job> = jobs.list.with_untracked(|list| list.iter().map(|job| job.get_untracked()).collect());
     let Aside { unreadable, forgotten, driven } = jobs.aside.get_untracked();
     let mut ours = Kept { takes, unreadable, forgotten };
@@ -64,7 +64,7 @@ crate::parts::later! { part takes:
     /// Puts the takes kept from earlier visits before those started since the page opened, keeps the whole list
     /// on this device from now on, and returns the kept jobs that were still being followed: they were paid for,
     /// and are followed again.
-    pub fn restore(jobs: Jobs) -> Vec<RwSignal<Job>> {
+    pub fn restore(jobs: Takes) -> Vec<RwSignal<Job>> {
         let kept = stored();
         let takes: Vec<RwSignal<Job>> = kept.takes.into_iter().map(|job| RwSignal::new(job.reloaded())).collect();
         let following: Vec<RwSignal<Job>> =

@@ -1,0 +1,302 @@
+//! A take as the person sees it: its card, with its timeline, its audio and figures, and what can be done with it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use studio_core::figures;
+use zonos_api::JobStatus;
+
+use super::cache;
+use super::list::JobActions;
+use super::{Delivery, Job, Phase};
+use crate::player::{Audible, Player};
+
+/// A stage's name. A job whose end was pushed was not watched in between: its first stage covers both waits.
+fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
+    match status {
+        JobStatus::Queued if pushed => "Queued and processing",
+        JobStatus::Queued => "Queued",
+        JobStatus::Processing => "Processing",
+        JobStatus::Completed => "Completed",
+        JobStatus::Failed => "Failed",
+        JobStatus::Error => "Error",
+    }
+}
+
+/// Where the job stands, in a few words.
+fn phase_words(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Waiting => "Waiting for its turn",
+        Phase::Sending => "Sending…",
+        Phase::WaitingToResend => "Waiting to send again",
+        Phase::Uncertain => "Not known whether it was accepted",
+        Phase::Refused => "Refused",
+        Phase::Following => "Following",
+        Phase::Stopped => "Stopped following",
+        Phase::GaveUp => "No longer checking",
+        Phase::Ended(JobStatus::Completed) => "Done",
+        Phase::Ended(_) => "Ended without audio",
+    }
+}
+
+#[component]
+pub(super) fn JobCard(
+    job: RwSignal<Job>,
+    now: Signal<f64>,
+    actions: JobActions,
+    media_url: Callback<String, String>,
+    on_delete: Callback<RwSignal<Job>>,
+    removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+) -> impl IntoView {
+    let number = job.with_untracked(|job| job.number);
+    let title_id = format!("take-{number}-title");
+    let heading_id = title_id.clone();
+    let text = job.with_untracked(|job| job.request.text_or_default().to_owned());
+    let phase = move || job.with(|job| job.phase);
+    let rename = move |_| {
+        let current = job.with_untracked(|job| job.name.clone()).unwrap_or_default();
+        if let Ok(Some(name)) = window().prompt_with_message_and_default("Name this take", &current) {
+            let name = name.trim().to_owned();
+            job.update(|job| job.name = (!name.is_empty()).then_some(name));
+        }
+    };
+    let stop = move |_| {
+        job.update(|job| {
+            job.phase = Phase::Stopped;
+            job.notice =
+                Some("Stopped following. The gateway has no cancel: the job may still finish, and be charged.".into());
+        })
+    };
+    view! {
+        <article class="job" aria-labelledby=title_id.clone()>
+            <header>
+                <div class="job-heading">
+                    <h3 id=heading_id>{format!("Take {number}")}</h3>
+                    <button
+                        type="button"
+                        class="star"
+                        aria-pressed=move || job.with(|job| job.starred).to_string()
+                        on:click=move |_| job.update(|job| job.starred = !job.starred)
+                    >
+                        {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
+                    </button>
+                    <button type="button" on:click=rename>"Rename"</button>
+                </div>
+                {move || job.with(|job| job.name.clone()).map(|name| view! { <p class="job-name">{name}</p> })}
+                {job.with_untracked(|job| job.part).map(|part| view! {
+                    <p class="job-part">{format!("Part {} of {} of script {}", part.index + 1, part.count, part.script)}</p>
+                })}
+                <p class="job-text">{text}</p>
+            </header>
+            <JobTimeline job now />
+            {move || job.with(|job| job.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
+            <div class="job-actions">
+                <Show when=move || phase() == Phase::Following>
+                    <button type="button" on:click=stop>"Stop following"</button>
+                </Show>
+                <Show when=move || phase() == Phase::WaitingToResend>
+                    <button type="button" on:click=move |_| job.update(|job| {
+                        job.phase = Phase::Refused;
+                        job.problem = Some("Not sent: you stopped it while it waited to be sent again.".into());
+                    })>"Don't send"</button>
+                </Show>
+                <Show when=move || matches!(phase(), Phase::Uncertain | Phase::Refused | Phase::Ended(JobStatus::Failed | JobStatus::Error))>
+                    <button type="button" on:click=move |_| actions.send_again.run(job)>"Send again"</button>
+                </Show>
+                <Show when=move || phase() == Phase::GaveUp && job.with(|job| job.status_url.is_some())>
+                    <button type="button" on:click=move |_| actions.check_again.run(job)>"Check again"</button>
+                </Show>
+                <Show when=move || !job.with(Job::is_active)>
+                    <button type="button" on:click=move |_| on_delete.run(job)>"Delete"</button>
+                </Show>
+            </div>
+            <Show when=move || job.with(|job| job.output.is_some())>
+                <TakeAudio job media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
+            </Show>
+        </article>
+    }
+}
+
+/// QUEUED → PROCESSING → COMPLETED, with the time spent in each, announced politely as it changes.
+#[component]
+fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
+    let number = job.with_untracked(|job| job.number);
+    let stages = move || {
+        job.with(|job| {
+            let pushed = job.delivery == Some(Delivery::Events);
+            let now = if job.is_active() { now.get() } else { job.ended_ms.unwrap_or(job.sent_ms) };
+            job.stages
+                .iter()
+                .map(|stage| {
+                    let elapsed = (!stage.status.is_final())
+                        .then(|| job.seconds_in(stage.status, now).map(figures::seconds))
+                        .flatten()
+                        .unwrap_or_default();
+                    view! {
+                        <li class=format!("stage {}", stage.status.code().to_ascii_lowercase())>
+                            <span class="stage-name">{stage_name(stage.status, pushed)}</span>
+                            " "
+                            <span class="stage-time">{elapsed}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="timeline" role="status" aria-label=format!("Progress of take {number}")>
+            <p class="phase">{move || phase_words(job.with(|job| job.phase))}</p>
+            <ol>{stages}</ol>
+            {move || job.with(|job| job.notice.clone()).map(|notice| view! { <p class="notice">{notice}</p> })}
+        </div>
+    }
+}
+
+/// Keeps a take's audio at `url` on this device, removing older takes' (`removable`) if the store is full, and
+/// tells both sides what was removed. Returns a local URL to play, if the audio could be read.
+async fn keep_locally(
+    url: &str,
+    removable: Vec<RwSignal<Job>>,
+    media_url: Callback<String, String>,
+    made_room: RwSignal<Vec<u32>>,
+) -> Option<String> {
+    let room: Vec<Vec<String>> = removable
+        .iter()
+        .map(|other| other.with_untracked(Job::audio_links).into_iter().map(|link| media_url.run(link)).collect())
+        .collect();
+    let local = cache::local_url(url, &room).await;
+    for index in local.removed {
+        let other = removable[index];
+        other.update(|other| {
+            other.notice = Some(
+                "Its audio was removed from this device to make room for a newer take: it plays from the gateway \
+                 while the link lasts."
+                    .into(),
+            )
+        });
+        made_room.update(|numbers| numbers.push(other.with_untracked(|other| other.number)));
+    }
+    local.url
+}
+
+/// A finished take's audio, playing as soon as it can (from this device when it is kept there), its figures, and
+/// what storage made room for. `cached`: the audio is same-origin (through the proxy), so it is kept in Cache
+/// Storage and played from there. `removable`: the takes whose audio may go to make room for this one's.
+#[component]
+fn TakeAudio(
+    job: RwSignal<Job>,
+    media_url: Callback<String, String>,
+    cached: bool,
+    removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+    audible: Audible,
+) -> impl IntoView {
+    let duration = RwSignal::new(None::<f64>);
+    let made_room = RwSignal::new(Vec::<u32>::new());
+    let unplayable = RwSignal::new(false);
+    let (output, request_id, number, id) =
+        job.with_untracked(|job| (job.output.clone(), job.request_id.clone(), job.number, job.id.clone()));
+
+    let output = output.unwrap_or_default();
+    let file_name = output.file_name.clone().unwrap_or_else(|| "output.wav".to_owned());
+    let prefix = request_id.unwrap_or_else(|| format!("take-{number}"));
+    let several = output.media_url.len() > 1;
+    let players = output
+        .media_url
+        .iter()
+        .enumerate()
+        .map(|(index, url)| {
+            let remote = media_url.run(url.clone());
+            let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
+            if cached {
+                spawn_local(async move {
+                    let local = keep_locally(&remote, removable.run(job), media_url, made_room).await;
+                    source.set(Some(local.unwrap_or(remote)));
+                });
+            }
+            let download_name =
+                if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
+            let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
+            // The take's own player (its first, when its audio comes in parts) is what the keys play.
+            let id = (index == 0).then(|| id.clone());
+            let on_duration = Callback::new(move |seconds| {
+                if index == 0 {
+                    duration.set(Some(seconds));
+                }
+            });
+            view! {
+                <Player
+                    source=source.into()
+                    label
+                    download_name
+                    drawable=cached
+                    audible
+                    id
+                    on_duration
+                    on_unplayable=Callback::new(move |()| unplayable.set(true))
+                />
+            }
+        })
+        .collect_view();
+    let figures = move || {
+        job.with(|job| {
+            let ended = job.ended_ms.unwrap_or(job.sent_ms);
+            let total = (ended - job.sent_ms) / 1000.0;
+            let mut rows = Vec::new();
+            // A pushed end says nothing of when processing began: only the total is known then.
+            if job.delivery != Some(Delivery::Events) {
+                for (status, name) in [(JobStatus::Queued, "Queued"), (JobStatus::Processing, "Processing")] {
+                    if let Some(seconds) = job.seconds_in(status, ended) {
+                        rows.push((name, figures::seconds(seconds)));
+                    }
+                }
+            }
+            rows.push(("Total wait", figures::seconds(total)));
+            if let Some(delivery) = job.delivery {
+                let how = match delivery {
+                    Delivery::Events => "Push (Server-Sent Events)",
+                    Delivery::Polling => "Polling",
+                    Delivery::AtOnce => "The submit answer",
+                };
+                rows.push(("Arrived by", how.to_owned()));
+            }
+            if let Some(audio) = duration.get() {
+                rows.push(("Audio length", figures::seconds(audio)));
+                if total > 0.0 {
+                    rows.push(("Audio per second waited", figures::ratio(audio / total)));
+                }
+            }
+            if let Some(request_id) = &job.request_id {
+                rows.push(("Request id", request_id.clone()));
+            }
+            if let Some(media_type) = &output.media_type {
+                rows.push(("Media type", media_type.clone()));
+            }
+            if let Some(size) = output.file_size {
+                rows.push(("Size", figures::size(size)));
+            }
+            rows.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()
+        })
+    };
+    view! {
+        <div class="take-player">
+            {players}
+            {move || made_room.with(|numbers| (!numbers.is_empty()).then(|| {
+                let takes: Vec<String> = numbers.iter().map(|number| format!("Take {number}")).collect();
+                view! {
+                    <p class="notice" role="status">
+                        {format!(
+                            "Storage on this device was full: the audio of {} was removed from it to keep this take. \
+                             Starred takes are never removed.",
+                            takes.join(", "),
+                        )}
+                    </p>
+                }
+            }))}
+            <Show when=move || unplayable.get()>
+                <p class="problem" role="alert">
+                    "The audio could not be loaded: the link may have expired, or the network dropped. Download may still work later."
+                </p>
+            </Show>
+            <dl class="figures">{figures}</dl>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+//! Sending: a Generate becomes one take, or a long script's parts sent a few at a time; a take is sent again, or
+//! checked again, when the person asks. Each is driven by `jobs`, through the gateway the page reaches now.
+
+use futures::StreamExt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use studio_core::script::split::{chars_per_part, split};
+use zonos_api::GenerateRequest;
+
+use super::{Job, Takes};
+use crate::gateway::connection::Connection;
+use crate::gateway::Gateway;
+use crate::jobs::{self, Drive};
+use crate::platform::time::now_ms;
+use crate::settings::Settings;
+
+/// What sending needs to know, and where it says why it can't.
+#[derive(Debug, Clone, Copy)]
+pub struct Dispatch {
+    pub takes: Takes,
+    pub connection: RwSignal<Option<Connection>>,
+    pub settings: Settings,
+    /// Why nothing could be sent, in plain words, for the page to show.
+    pub problem: RwSignal<Option<String>>,
+}
+
+impl Dispatch {
+    /// The gateway to send through now, or why there is none (then said, and, in direct mode, the key asked for).
+    fn gateway(&self) -> Option<Gateway> {
+        let found = self.connection.with_untracked(|connection| self.settings.gateway(connection.as_ref()));
+        match found {
+            Ok(gateway) => {
+                self.problem.set(None);
+                Some(gateway)
+            }
+            Err(problem) => {
+                if matches!(self.connection.get_untracked(), Some(Connection::Direct(_))) {
+                    crate::form::focus_by_id("api-key");
+                }
+                self.problem.set(Some(problem));
+                None
+            }
+        }
+    }
+
+    /// Sends `request` as a new take, or, if it is longer than one request can carry, as a script's parts, a few
+    /// at a time.
+    pub fn generate(&self, request: GenerateRequest) {
+        let Some(gateway) = self.gateway() else { return };
+        let limit = chars_per_part(request.max_tokens);
+        if request.text_or_default().chars().count() <= limit {
+            return self.drive(self.takes.start(request, now_ms()), gateway, Drive::Send);
+        }
+        let parts = split(request.text_or_default(), limit)
+            .into_iter()
+            .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
+            .collect();
+        let parts = self.takes.start_script(parts, now_ms());
+        let (poll_seconds, at_once) = (self.settings.poll_seconds(), self.settings.parts_at_once());
+        spawn_local(async move {
+            futures::stream::iter(parts)
+                .for_each_concurrent(at_once, |job| jobs::drive(job, gateway.clone(), poll_seconds, Drive::Send))
+                .await;
+        });
+    }
+
+    /// Sends `job` again, as the person asked.
+    pub fn send_again(&self, job: RwSignal<Job>) {
+        if let Some(gateway) = self.gateway() {
+            self.drive(job, gateway, Drive::Send);
+        }
+    }
+
+    /// Follows `job` again, as the person asked.
+    pub fn check_again(&self, job: RwSignal<Job>) {
+        if let Some(gateway) = self.gateway() {
+            self.drive(job, gateway, Drive::CheckAgain);
+        }
+    }
+
+    fn drive(&self, job: RwSignal<Job>, gateway: Gateway, drive: Drive) {
+        self.takes.drive_here(job);
+        spawn_local(jobs::drive(job, gateway, self.settings.poll_seconds(), drive));
+    }
+
+    /// Where the page fetches a take's audio (see [`Gateway::media_url`]).
+    pub fn media_url(&self, url: String) -> String {
+        self.connection
+            .with_untracked(|connection| self.settings.gateway(connection.as_ref()))
+            .map(|gateway| gateway.media_url(&url))
+            .unwrap_or(url)
+    }
+}

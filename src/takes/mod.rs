@@ -1,0 +1,207 @@
+//! The takes: every job of the page, from Generate to its end and after. [`Takes`] is their one owner; each take is
+//! its own signal, so one take's progress redraws only its card. Here too: keeping them on this device (so a reload
+//! loses nothing that was paid for), their audio kept for offline playback with its eviction rule, sending one
+//! request or a long script's parts, and their cards.
+
+mod cache;
+mod card;
+mod dispatch;
+mod kept;
+mod list;
+mod script_card;
+
+use leptos::prelude::*;
+use zonos_api::GenerateRequest;
+
+pub use studio_core::take::{Delivery, Job, Part, Phase, Stage};
+
+pub use dispatch::Dispatch;
+pub use kept::restore;
+pub use list::{job_list, JobActions};
+
+/// Every take of the page, newest last.
+#[derive(Debug, Clone, Copy)]
+pub struct Takes {
+    list: RwSignal<Vec<RwSignal<Job>>>,
+    /// The first number free of the takes kept on this device: a take started before they are back is numbered
+    /// after them, so that no two takes ever share a number.
+    first_free: u32,
+    /// What is known of the takes besides the list (see [`Aside`]).
+    aside: RwSignal<Aside>,
+}
+
+/// What is known of the takes besides the list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aside {
+    /// Kept entries that could not be read as takes (they stay as written).
+    pub unreadable: Vec<String>,
+    /// The ids of takes deleted here, so that another page's list doesn't bring them back.
+    pub forgotten: Vec<String>,
+    /// The takes this page sends or follows; the others' progress comes from the page that drives them. Not kept,
+    /// and changed without notice: nothing is drawn from it.
+    pub driven: Vec<String>,
+}
+
+impl Default for Takes {
+    fn default() -> Self {
+        Takes::new()
+    }
+}
+
+impl Takes {
+    /// No jobs yet: those kept from earlier visits come with [`restore`].
+    pub fn new() -> Takes {
+        Takes { list: RwSignal::new(Vec::new()), first_free: kept::highest_number() + 1, aside: RwSignal::default() }
+    }
+
+    /// Puts `kept` (from an earlier visit) before the jobs started since the page opened.
+    fn put_first(&self, kept: Vec<RwSignal<Job>>) {
+        self.list.update(|list| {
+            list.splice(0..0, kept);
+        });
+    }
+
+    /// A new job for `request`, being sent.
+    pub fn start(&self, request: GenerateRequest, now_ms: f64) -> RwSignal<Job> {
+        let number = self
+            .list
+            .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number) + 1).max())
+            .unwrap_or(0)
+            .max(self.first_free);
+        // Unique across the pages of the origin, which share one list: the time, and a number drawn at random.
+        let id = format!("{}-{}", now_ms as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
+        let job = RwSignal::new(Job::new(id, number, request, now_ms));
+        self.list.update(|list| list.push(job));
+        self.drive_here(job);
+        job
+    }
+
+    /// This page sends or follows `job` from now on.
+    pub fn drive_here(&self, job: RwSignal<Job>) {
+        let id = job.with_untracked(|job| job.id.clone());
+        self.aside.update_untracked(|aside| {
+            if !aside.driven.contains(&id) {
+                aside.driven.push(id);
+            }
+        });
+    }
+
+    /// Whether this page sends or follows the take `id`.
+    pub(crate) fn is_driven_here(&self, id: &str) -> bool {
+        self.aside.with_untracked(|aside| aside.driven.iter().any(|driven| driven == id))
+    }
+
+    /// The parts of a long script, one take each, waiting for their turn.
+    pub fn start_script(&self, requests: Vec<GenerateRequest>, now_ms: f64) -> Vec<RwSignal<Job>> {
+        let count = requests.len() as u32;
+        let mut script = None;
+        requests
+            .into_iter()
+            .enumerate()
+            .map(|(index, request)| {
+                let job = self.start(request, now_ms);
+                let number = job.with_untracked(|job| job.number);
+                let part = Part { script: *script.get_or_insert(number), index: index as u32, count };
+                job.update(|job| {
+                    job.phase = Phase::Waiting;
+                    job.part = Some(part);
+                });
+                job
+            })
+            .collect()
+    }
+
+    /// The number of every script: its first part's.
+    pub fn scripts(&self) -> Signal<Vec<u32>> {
+        let list = self.list;
+        Signal::derive(move || {
+            list.with(|list| {
+                list.iter()
+                    .filter_map(|job| job.with(|job| job.part.filter(|part| part.index == 0)))
+                    .map(|part| part.script)
+                    .collect()
+            })
+        })
+    }
+
+    /// The parts of script `script`, in order.
+    pub fn parts_of(&self, script: u32) -> Signal<Vec<RwSignal<Job>>> {
+        let list = self.list;
+        Signal::derive(move || {
+            list.with(|list| {
+                list.iter()
+                    .copied()
+                    .filter(|job| job.with(|job| job.part.is_some_and(|part| part.script == script)))
+                    .collect()
+            })
+        })
+    }
+
+    /// Forgets one take; returns the links to its audio.
+    pub fn remove(&self, job: RwSignal<Job>) -> Vec<String> {
+        self.list.update(|list| list.retain(|kept| *kept != job));
+        self.forget(job.with_untracked(|job| job.id.clone()));
+        job.with_untracked(Job::audio_links)
+    }
+
+    /// Notes that the take `id` was deleted here.
+    fn forget(&self, id: String) {
+        self.aside.update(|aside| aside.forgotten.push(id));
+    }
+
+    /// Forgets every take that is neither running nor starred; returns the links to their audio.
+    pub fn clear(&self) -> Vec<String> {
+        let mut forgotten = Vec::new();
+        self.list.update(|list| {
+            list.retain(|job| {
+                job.with_untracked(|job| {
+                    let kept = job.is_active() || job.starred;
+                    if !kept {
+                        forgotten.push((job.id.clone(), job.audio_links()));
+                    }
+                    kept
+                })
+            })
+        });
+        forgotten
+            .into_iter()
+            .flat_map(|(id, links)| {
+                self.forget(id);
+                links
+            })
+            .collect()
+    }
+
+    /// The takes whose audio may be removed from this device to make room for `keep`'s: those older than it, with
+    /// audio, not starred, oldest first. Only older ones, so that a take whose audio went never pushes out another
+    /// when a reload plays it again.
+    pub fn removable_audio(&self, keep: RwSignal<Job>) -> Vec<RwSignal<Job>> {
+        self.list.with_untracked(|list| {
+            list.iter()
+                .copied()
+                .take_while(|job| *job != keep)
+                .filter(|job| job.with_untracked(|job| !job.starred && job.output.is_some()))
+                .collect()
+        })
+    }
+
+    pub fn list(&self) -> Signal<Vec<RwSignal<Job>>> {
+        self.list.into()
+    }
+
+    /// How many kept entries could not be read as takes (they stay on the device, as written).
+    pub fn unreadable(&self) -> Signal<usize> {
+        let aside = self.aside;
+        Signal::derive(move || aside.with(|aside| aside.unreadable.len()))
+    }
+
+    /// Whether a submission of this page is on its way: Generate waits for it, so one press is one submission.
+    pub fn sending(&self) -> Signal<bool> {
+        let jobs = *self;
+        Signal::derive(move || {
+            jobs.list.with(|list| {
+                list.iter().any(|job| job.with(|job| job.phase == Phase::Sending && jobs.is_driven_here(&job.id)))
+            })
+        })
+    }
+}
