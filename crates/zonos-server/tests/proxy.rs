@@ -148,6 +148,12 @@ async fn the_final_status_is_pushed_once_over_sse_and_the_stream_closes() {
     let data = events[0].lines().find_map(|line| line.strip_prefix("data: ")).unwrap();
     let status: JobStatusResponse = serde_json::from_str(data).unwrap();
     assert_eq!((status.request_id.as_str(), status.status), (accepted.request_id.as_str(), JobStatus::Completed));
+    // The browser hears it as the callback arrives; the gateway's callback is answered once the status is kept.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while upstream_stats(studio).await.webhooks_delivered == 0 {
+        assert!(std::time::Instant::now() < deadline, "the webhook was delivered");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(upstream_stats(studio).await.webhooks_delivered, 1);
     // Asked again later, the stream still tells the final status at once.
     assert!(events_of(studio, &accepted.request_id).await.contains("COMPLETED"));

@@ -123,7 +123,8 @@ pub async fn serve(
         };
         let limit = if bounds.trusted_proxies.trusts(remote.ip()) { usize::MAX } else { bounds.connections_per_client };
         let Some(slot) = per_client.open(remote.ip(), limit) else {
-            tracing::warn!(client = %remote.ip(), "too many connections from one client: refused");
+            // Not a warning: a flood would flood the log too.
+            tracing::debug!(client = %remote.ip(), "too many connections from one client: refused");
             continue;
         };
         // Without it, a response written in parts can wait for the client's delayed ACK (up to 40 ms).

@@ -220,10 +220,10 @@ impl Store {
         let json = serde_json::to_string(status).expect("a status serializes");
         match &self.backend {
             Backend::Embedded(store) => {
-                store.put_final(&status.request_id, &json, now_secs() + CALLBACK_LIFETIME.as_secs()).await?;
-                // One instance: its own streams are all there are.
+                // One instance: its own streams are all there are. Told first, kept then: a browser waiting hears
+                // it without waiting for the disk; one that asks later finds it kept (streams look again).
                 let _ = self.finals.send(Arc::new(status.clone()));
-                Ok(())
+                store.put_final(&status.request_id, &json, now_secs() + CALLBACK_LIFETIME.as_secs()).await
             }
             // Every replica hears it from Redis, this one too.
             Backend::Redis(store) => store.publish_final(&status.request_id, &json, CALLBACK_LIFETIME).await,
