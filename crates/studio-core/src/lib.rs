@@ -1,8 +1,9 @@
 //! Zonos Studio's plain logic, apart from the browser: what to do after a submission (never send twice by
-//! accident), following a job by polling, long scripts (splitting and joining), WAV, a waveform's peaks, the figures
-//! as shown, and the rules that decide which gateway URL may carry the key. No I/O: the app calls it from its
-//! edges, and `cargo test` tests it natively.
+//! accident), following a job by polling, long scripts (splitting and joining), variations of one request, blind
+//! rounds, WAV, a waveform's peaks, the figures as shown, and the rules that decide which gateway URL may carry the
+//! key. No I/O: the app calls it from its edges, and `cargo test` tests it natively.
 
+pub mod blind;
 pub mod figures;
 pub mod follower;
 pub mod gateway;
@@ -12,6 +13,7 @@ pub mod peaks;
 pub mod script;
 pub mod submit;
 pub mod take;
+pub mod variations;
 pub mod wav;
 
 pub use gateway_error::{Answer, Failure, GatewayError, DEFAULT_RETRY_SECONDS};

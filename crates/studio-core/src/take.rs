@@ -12,6 +12,15 @@ pub struct Part {
     pub count: u32,
 }
 
+/// A take sent as one of a set of variations (see [`crate::variations`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variation {
+    /// The set's number: its first take's.
+    pub set: u32,
+    /// What tells it from the others in the set ("Seed 1234").
+    pub label: String,
+}
+
 /// Where a job stands, as the page tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
@@ -81,6 +90,9 @@ pub struct Job {
     /// Its place in a long script, if it is a part of one.
     #[serde(default)]
     pub part: Option<Part>,
+    /// Its place in a set of variations, if it is one of them.
+    #[serde(default)]
+    pub variation: Option<Variation>,
 }
 
 impl Job {
@@ -103,6 +115,7 @@ impl Job {
             name: None,
             starred: false,
             part: None,
+            variation: None,
         }
     }
 
