@@ -4,6 +4,8 @@
 export const studio = 'http://127.0.0.1:8181';
 /** The same, reserved for tests that inject faults or count submissions (they run one at a time). */
 export const faultyStudio = 'http://127.0.0.1:8184';
+/** The same, for the room's tests (presenter, blind rounds, variations), which count submissions one at a time. */
+export const roomStudio = 'http://127.0.0.1:8187';
 /** The same with slow stages (a few seconds each), for reloading the page while a job runs. */
 export const slowStudio = 'http://127.0.0.1:8185';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */

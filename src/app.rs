@@ -55,7 +55,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let uploads = Signal::derive(move || {
         connection.with(|found| found.as_ref().map(|found| matches!(found, Connection::Proxy(offer) if offer.uploads)))
     });
-    crate::shortcuts::install(jobs, audible);
+    crate::shortcuts::install();
     // Tries at loading the studio part, which holds the panels below the form.
     let panels_attempt = RwSignal::new(0_u32);
 
@@ -84,7 +84,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     {move || {
                         panels_attempt.track();
                         Suspend::new(async move {
-                            crate::panels::below_the_form(draft, connection, settings)
+                            crate::panels::below_the_form(draft, dispatch)
                                 .await
                                 .unwrap_or_else(|_| view! { <Unavailable attempt=panels_attempt /> }.into_any())
                         })
@@ -109,7 +109,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     {move || {
                         takes_attempt.track();
                         Suspend::new(async move {
-                            takes::job_list(jobs, actions, media_url)
+                            takes::job_list(jobs, actions, media_url, draft)
                                 .await
                                 .unwrap_or_else(|_| view! { <Unavailable attempt=takes_attempt /> }.into_any())
                         })

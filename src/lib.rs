@@ -15,6 +15,7 @@ pub mod share;
 pub mod shortcuts;
 pub mod startup;
 pub mod takes;
+pub mod variations;
 pub mod voices;
 
 pub use app::App;

@@ -1,22 +1,26 @@
-//! The panels below the form: the share link, the connection settings and the API call. No first look needs them:
-//! they come with the studio part once the page is ready, after the first screen.
+//! The panels below the form: variations of the form's request, the share link, the connection settings and the
+//! API call. No first look needs them: they come with the studio part once the page is ready, after the first
+//! screen.
 
 use leptos::prelude::*;
 
 use crate::api_call::ApiCallPanel;
 use crate::form::Draft;
 use crate::gateway::connection::Connection;
-use crate::settings::{ConnectionPanel, Settings};
+use crate::settings::ConnectionPanel;
 use crate::share::ShareLink;
+use crate::takes::Dispatch;
+use crate::variations::TryVariations;
 
 crate::parts::later! { part studio:
-    pub fn below_the_form(draft: RwSignal<Draft>, connection: RwSignal<Option<Connection>>, settings: Settings) -> AnyView {
-        untrack(|| view! { <BelowTheForm draft connection settings /> }.into_any())
+    pub fn below_the_form(draft: RwSignal<Draft>, dispatch: Dispatch) -> AnyView {
+        untrack(|| view! { <BelowTheForm draft dispatch /> }.into_any())
     }
 }
 
 #[component]
-fn BelowTheForm(draft: RwSignal<Draft>, connection: RwSignal<Option<Connection>>, settings: Settings) -> impl IntoView {
+fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
+    let Dispatch { connection, settings, .. } = dispatch;
     let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
     let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
     let request = Signal::derive(move || {
@@ -42,6 +46,7 @@ fn BelowTheForm(draft: RwSignal<Draft>, connection: RwSignal<Option<Connection>>
         }
     });
     view! {
+        <TryVariations draft dispatch />
         <ShareLink draft />
         <ConnectionPanel settings direct sandbox />
         <ApiCallPanel request gateway_url=call_target masked_key />

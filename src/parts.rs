@@ -27,6 +27,13 @@ pub fn Unavailable(attempt: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// The style of the views only parts draw (the presenter view, blind rounds, variations): kept out of the page's
+/// inline style, which every first load carries. Each of those views puts it on the page.
+#[component]
+pub fn RoomStyle() -> impl IntoView {
+    view! { <style>{include_str!("../style/room.css")}</style> }
+}
+
 #[cfg(zonos_split)]
 impl From<leptos::wasm_split::SplitLoaderError> for Unloaded {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Unloaded {

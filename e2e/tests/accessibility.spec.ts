@@ -1,24 +1,11 @@
-import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from '@playwright/test';
+import { expectNoSeriousViolations } from './axe';
 import { staticHost, studio } from '../servers';
 import { policyViolations, watchPolicy } from './policy';
 import { expectPlayableTake, generate, take } from './takes';
 
 // Accessible by proof: axe finds no serious or critical violation in the states people use, and the core flow
 // works from the keyboard alone.
-
-async function expectNoSeriousViolations(page: Page, state: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({
-      rule: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      where: violation.nodes.map((node) => node.target.join(' ')).slice(0, 5),
-    }));
-  expect(serious, `axe, ${state}`).toEqual([]);
-}
 
 test('axe: the page with takes, with the recorder open and with the API call open', async ({ page }) => {
   await watchPolicy(page);

@@ -13,7 +13,7 @@ use crate::platform::http;
 
 /// A URL's origin as the browser reads it (`None` for a relative URL, or one with an opaque origin): what decides
 /// where the key may go (see [`Gateway::own_status_url`]).
-fn origin(url: &str) -> Option<String> {
+pub(crate) fn origin(url: &str) -> Option<String> {
     web_sys::Url::new(url).ok().map(|url| url.origin()).filter(|origin| origin != "null")
 }
 

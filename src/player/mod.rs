@@ -23,7 +23,7 @@ pub fn switch(reference: &web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaEl
 }
 
 /// Plays the reference, then the take: the two voices back to back.
-fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
+pub fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
     let take = take.clone();
     let then_take = wasm_bindgen::closure::Closure::once_into_js(move || {
         take.set_current_time(0.0);
@@ -42,7 +42,8 @@ fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaE
 
 /// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download under
 /// `download_name`, "Reference, then this take", and its waveform when `drawable` (audio this page may read).
-/// `on_duration` learns its length once known; `on_unplayable`, that it could not be played.
+/// `on_duration` learns its length once known; `on_unplayable`, that it could not be played. `autoplay`: it plays
+/// as soon as it can (a take of a set, arriving with others, waits to be asked).
 #[component]
 pub fn Player(
     source: Signal<Option<String>>,
@@ -53,6 +54,7 @@ pub fn Player(
     id: Option<String>,
     on_duration: Callback<f64>,
     on_unplayable: Callback<()>,
+    autoplay: bool,
 ) -> impl IntoView {
     let audio = NodeRef::<leptos::html::Audio>::new();
     if let Some(id) = id {
@@ -87,7 +89,7 @@ pub fn Player(
                 node_ref=audio
                 on:timeupdate=on_time
                 controls
-                autoplay
+                autoplay=autoplay
                 preload="auto"
                 src=move || source.get()
                 aria-label=label

@@ -88,11 +88,16 @@ pub async fn local_url(url: &str, room: &[Vec<String>]) -> Local {
     Local { url: blob.and_then(|blob| Url::create_object_url_with_blob(&blob).ok()), removed }
 }
 
+/// The audio at `url`, as the browser's bytes (for it to decode).
+pub async fn buffer(url: &str) -> Option<js_sys::ArrayBuffer> {
+    let (response, _) = response(url, &[]).await?;
+    // `arrayBuffer()` resolves to nothing else.
+    Some(JsFuture::from(response.array_buffer().ok()?).await.ok()?.unchecked_into())
+}
+
 /// The bytes of the audio at `url`.
 pub async fn bytes(url: &str) -> Option<Vec<u8>> {
-    let (response, _) = response(url, &[]).await?;
-    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+    Some(js_sys::Uint8Array::new(&buffer(url).await?.into()).to_vec())
 }
 
 /// Removes the audio kept under `urls`: a deleted take's audio must not fill the store.

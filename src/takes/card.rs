@@ -8,7 +8,9 @@ use zonos_api::JobStatus;
 use super::cache;
 use super::list::JobActions;
 use super::{Delivery, Job, Phase};
+use crate::parts::Unavailable;
 use crate::player::{Audible, Player};
+use studio_core::blind::Score;
 
 /// A stage's name. A job whose end was pushed was not watched in between: its first stage covers both waits.
 fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
@@ -23,7 +25,7 @@ fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
 }
 
 /// Where the job stands, in a few words.
-fn phase_words(phase: Phase) -> &'static str {
+pub(super) fn phase_words(phase: Phase) -> &'static str {
     match phase {
         Phase::Waiting => "Waiting for its turn",
         Phase::Sending => "Sending…",
@@ -46,8 +48,12 @@ pub(super) fn JobCard(
     media_url: Callback<String, String>,
     on_delete: Callback<RwSignal<Job>>,
     removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+    score: RwSignal<Score>,
 ) -> impl IntoView {
     let number = job.with_untracked(|job| job.number);
+    // A blind round over this take, open below its audio (see `real_or_clone`).
+    let blind = RwSignal::new(false);
+    let blind_attempt = RwSignal::new(0_u32);
     let title_id = format!("take-{number}-title");
     let heading_id = title_id.clone();
     let text = job.with_untracked(|job| job.request.text_or_default().to_owned());
@@ -85,6 +91,9 @@ pub(super) fn JobCard(
                 {job.with_untracked(|job| job.part).map(|part| view! {
                     <p class="job-part">{format!("Part {} of {} of script {}", part.index + 1, part.count, part.script)}</p>
                 })}
+                {job.with_untracked(|job| job.variation.clone()).map(|variation| view! {
+                    <p class="job-part">{format!("{} (variations {})", variation.label, variation.set)}</p>
+                })}
                 <p class="job-text">{text}</p>
             </header>
             <JobTimeline job now />
@@ -108,9 +117,28 @@ pub(super) fn JobCard(
                 <Show when=move || !job.with(Job::is_active)>
                     <button type="button" on:click=move |_| on_delete.run(job)>"Delete"</button>
                 </Show>
+                <Show when=move || job.with(|job| job.output.is_some())>
+                    <button
+                        type="button"
+                        aria-expanded=move || blind.get().to_string()
+                        on:click=move |_| blind.update(|open| *open = !*open)
+                    >
+                        "Real or clone?"
+                    </button>
+                </Show>
             </div>
             <Show when=move || job.with(|job| job.output.is_some())>
                 <TakeAudio job media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
+            </Show>
+            <Show when=move || blind.get()>
+                {move || {
+                    blind_attempt.track();
+                    Suspend::new(async move {
+                        super::real_or_clone::round(job, media_url, score)
+                            .await
+                            .unwrap_or_else(|_| view! { <Unavailable attempt=blind_attempt /> }.into_any())
+                    })
+                }}
             </Show>
         </article>
     }
@@ -232,6 +260,7 @@ fn TakeAudio(
                     id
                     on_duration
                     on_unplayable=Callback::new(move |()| unplayable.set(true))
+                    autoplay=job.with_untracked(|job| job.variation.is_none())
                 />
             }
         })

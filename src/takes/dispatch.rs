@@ -1,10 +1,12 @@
-//! Sending: a Generate becomes one take, or a long script's parts sent a few at a time; a take is sent again, or
-//! checked again, when the person asks. Each is driven by `jobs`, through the gateway the page reaches now.
+//! Sending: a Generate becomes one take, or a long script's parts sent a few at a time (as a set of variations
+//! is); a take is sent again, or checked again, when the person asks. Each is driven by `jobs`, through the gateway
+//! the page reaches now.
 
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::script::split::{chars_per_part, split};
+use studio_core::variations::Variation;
 use zonos_api::GenerateRequest;
 
 use super::{Job, Takes};
@@ -56,9 +58,23 @@ impl Dispatch {
             .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
             .collect();
         let parts = self.takes.start_script(parts, now_ms());
+        self.send_together(parts, gateway);
+    }
+
+    /// Sends a set of variations, one take each, as a script's parts are sent; false if there is no gateway to send
+    /// them through (the page then says why).
+    pub fn vary(&self, variations: Vec<Variation>) -> bool {
+        let Some(gateway) = self.gateway() else { return false };
+        self.send_together(self.takes.start_variations(variations, now_ms()), gateway);
+        true
+    }
+
+    /// Sends `jobs` a few at a time (the settings say how many), each waiting its turn: a paid gateway is not
+    /// flooded, and its "too many requests" is met by waiting.
+    fn send_together(&self, jobs: Vec<RwSignal<Job>>, gateway: Gateway) {
         let (poll_seconds, at_once) = (self.settings.poll_seconds(), self.settings.parts_at_once());
         spawn_local(async move {
-            futures::stream::iter(parts)
+            futures::stream::iter(jobs)
                 .for_each_concurrent(at_once, |job| jobs::drive(job, gateway.clone(), poll_seconds, Drive::Send))
                 .await;
         });

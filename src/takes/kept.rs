@@ -50,7 +50,7 @@ fn merge_in(jobs: Takes, theirs: Kept) -> Kept {
     if !added.is_empty() || jobs.list.with_untracked(|list| list.iter().any(gone)) {
         jobs.list.update(|list| {
             list.retain(|job| !gone(job));
-            list.extend(added.iter().cloned().map(RwSignal::new));
+            list.extend(added.iter().cloned().map(|job| jobs.signal(job)));
         });
     }
     let aside = Aside { unreadable: ours.unreadable.clone(), forgotten: ours.forgotten.clone(), driven };
@@ -66,7 +66,7 @@ crate::parts::later! { part takes:
     /// and are followed again.
     pub fn restore(jobs: Takes) -> Vec<RwSignal<Job>> {
         let kept = stored();
-        let takes: Vec<RwSignal<Job>> = kept.takes.into_iter().map(|job| RwSignal::new(job.reloaded())).collect();
+        let takes: Vec<RwSignal<Job>> = kept.takes.into_iter().map(|job| jobs.signal(job.reloaded())).collect();
         let following: Vec<RwSignal<Job>> =
             takes.iter().copied().filter(|job| job.with_untracked(|job| job.phase == Phase::Following)).collect();
         following.iter().for_each(|job| jobs.drive_here(*job));

@@ -7,9 +7,13 @@ use leptos::task::spawn_local;
 
 use super::card::JobCard;
 use super::script_card::ScriptCard;
+use super::variation_card::VariationCard;
 use super::{cache, Job, Takes};
+use crate::form::Draft;
+use crate::parts::Unavailable;
 use crate::platform::time::now_ms;
 use crate::player::Audible;
+use studio_core::blind::Score;
 
 /// How often running takes' clocks are redrawn.
 const TICK_MS: u64 = 250;
@@ -28,14 +32,21 @@ pub struct JobActions {
 
 crate::parts::later! { part takes:
     /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen.
-    pub fn job_list(jobs: Takes, actions: JobActions, media_url: Callback<String, String>) -> AnyView {
-        untrack(|| view! { <JobList jobs actions media_url /> }.into_any())
+    pub fn job_list(jobs: Takes, actions: JobActions, media_url: Callback<String, String>, draft: RwSignal<Draft>) -> AnyView {
+        untrack(|| view! { <JobList jobs actions media_url draft /> }.into_any())
     }
 }
 
-/// One card per take, newest first; long scripts first, with their parts joined.
+/// One card per take, newest first; long scripts and sets of variations first, with their parts joined or side
+/// by side. Present (or the key P) opens the presenter view over them. `draft`: the form, which a variation's
+/// settings may be put back in.
 #[component]
-fn JobList(jobs: Takes, actions: JobActions, media_url: Callback<String, String>) -> impl IntoView {
+fn JobList(
+    jobs: Takes,
+    actions: JobActions,
+    media_url: Callback<String, String>,
+    draft: RwSignal<Draft>,
+) -> impl IntoView {
     // The clock that running takes' timelines read, redrawn while the takes are on screen.
     let clock = RwSignal::new(now_ms());
     if let Ok(ticking) = set_interval_with_handle(move || clock.set(now_ms()), Duration::from_millis(TICK_MS)) {
@@ -59,12 +70,37 @@ fn JobList(jobs: Takes, actions: JobActions, media_url: Callback<String, String>
     };
     let on_delete = Callback::new(move |job| forget_audio(jobs.remove(job)));
     let removable = Callback::new(move |job| jobs.removable_audio(job));
+    // The session's score at "Real or clone?", over every round, on the cards and in the presenter view.
+    let score = RwSignal::new(Score::default());
+    let presenting = RwSignal::new(false);
+    let present_attempt = RwSignal::new(0_u32);
+    super::keys::install(jobs, actions.audible, presenting);
+    // With takes on screen, the room's part (the presenter view, blind rounds) is fetched once the page is idle: a
+    // demo rehearsed with the network still works once it has gone.
+    request_idle_callback(|| {
+        spawn_local(async {
+            let _ = super::presenter::preload_room().await;
+        })
+    });
+    let on_leave = Callback::new(move |()| presenting.set(false));
+    let cached = actions.cache_audio.get_untracked();
     view! {
         <section class="jobs" aria-label="Takes">
             <div class="jobs-bar">
                 <h2>"Takes"</h2>
+                <button type="button" aria-keyshortcuts="P" on:click=move |_| presenting.set(true)>"Present"</button>
                 <button type="button" on:click=clear>"Clear takes"</button>
             </div>
+            <Show when=move || presenting.get()>
+                {move || {
+                    present_attempt.track();
+                    Suspend::new(async move {
+                        super::presenter::view(jobs, media_url, cached, score, on_leave)
+                            .await
+                            .unwrap_or_else(|_| view! { <Unavailable attempt=present_attempt /> }.into_any())
+                    })
+                }}
+            </Show>
             {move || {
                 let unreadable = jobs.unreadable().get();
                 (unreadable > 0).then(|| view! {
@@ -88,8 +124,11 @@ fn JobList(jobs: Takes, actions: JobActions, media_url: Callback<String, String>
                     joinable=actions.cache_audio.get_untracked()
                 />
             </For>
+            <For each=move || jobs.variation_sets().get().into_iter().rev() key=|set| *set let:set>
+                <VariationCard set takes=jobs.variations_of(set) media_url draft />
+            </For>
             <For each=newest_first key=|job| *job let:job>
-                <JobCard job now actions media_url on_delete removable />
+                <JobCard job now actions media_url on_delete removable score />
             </For>
         </section>
     }

@@ -1,19 +1,25 @@
 //! The takes: every job of the page, from Generate to its end and after. [`Takes`] is their one owner; each take is
 //! its own signal, so one take's progress redraws only its card. Here too: keeping them on this device (so a reload
 //! loses nothing that was paid for), their audio kept for offline playback with its eviction rule, sending one
-//! request or a long script's parts, and their cards.
+//! request, a long script's parts or a set of variations, and their cards; and the takes shown to a room: the
+//! presenter view and "Real or clone?" blind rounds.
 
 mod cache;
 mod card;
 mod dispatch;
 mod kept;
+mod keys;
 mod list;
+mod presenter;
+mod real_or_clone;
 mod script_card;
+mod variation_card;
 
 use leptos::prelude::*;
 use zonos_api::GenerateRequest;
 
-pub use studio_core::take::{Delivery, Job, Part, Phase, Stage};
+pub use studio_core::take::{Delivery, Job, Part, Phase, Stage, Variation};
+use studio_core::variations;
 
 pub use dispatch::Dispatch;
 pub use kept::restore;
@@ -28,6 +34,9 @@ pub struct Takes {
     first_free: u32,
     /// What is known of the takes besides the list (see [`Aside`]).
     aside: RwSignal<Aside>,
+    /// What owns each take's signal: the page's, not the component that happened to start the take (a panel
+    /// that closes would take its takes with it).
+    owner: StoredValue<Owner>,
 }
 
 /// What is known of the takes besides the list.
@@ -51,7 +60,17 @@ impl Default for Takes {
 impl Takes {
     /// No jobs yet: those kept from earlier visits come with [`restore`].
     pub fn new() -> Takes {
-        Takes { list: RwSignal::new(Vec::new()), first_free: kept::highest_number() + 1, aside: RwSignal::default() }
+        Takes {
+            list: RwSignal::new(Vec::new()),
+            first_free: kept::highest_number() + 1,
+            aside: RwSignal::default(),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+        }
+    }
+
+    /// A signal for `job`, owned by the takes.
+    fn signal(&self, job: Job) -> RwSignal<Job> {
+        self.owner.with_value(|owner| owner.with(|| RwSignal::new(job)))
     }
 
     /// Puts `kept` (from an earlier visit) before the jobs started since the page opened.
@@ -70,7 +89,7 @@ impl Takes {
             .max(self.first_free);
         // Unique across the pages of the origin, which share one list: the time, and a number drawn at random.
         let id = format!("{}-{}", now_ms as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
-        let job = RwSignal::new(Job::new(id, number, request, now_ms));
+        let job = self.signal(Job::new(id, number, request, now_ms));
         self.list.update(|list| list.push(job));
         self.drive_here(job);
         job
@@ -91,47 +110,96 @@ impl Takes {
         self.aside.with_untracked(|aside| aside.driven.iter().any(|driven| driven == id))
     }
 
-    /// The parts of a long script, one take each, waiting for their turn.
-    pub fn start_script(&self, requests: Vec<GenerateRequest>, now_ms: f64) -> Vec<RwSignal<Job>> {
-        let count = requests.len() as u32;
-        let mut script = None;
+    /// Takes sent together, each waiting for its turn; `mark` notes each one's place in the group, given the
+    /// group's number (its first take's) and the take's index.
+    fn start_group(
+        &self,
+        requests: Vec<GenerateRequest>,
+        now_ms: f64,
+        mark: impl Fn(&mut Job, u32, usize),
+    ) -> Vec<RwSignal<Job>> {
+        let mut group = None;
         requests
             .into_iter()
             .enumerate()
             .map(|(index, request)| {
                 let job = self.start(request, now_ms);
-                let number = job.with_untracked(|job| job.number);
-                let part = Part { script: *script.get_or_insert(number), index: index as u32, count };
+                let number = *group.get_or_insert(job.with_untracked(|job| job.number));
                 job.update(|job| {
                     job.phase = Phase::Waiting;
-                    job.part = Some(part);
+                    mark(job, number, index);
                 });
                 job
             })
             .collect()
     }
 
-    /// The number of every script: its first part's.
-    pub fn scripts(&self) -> Signal<Vec<u32>> {
+    /// The parts of a long script, one take each, waiting for their turn.
+    pub fn start_script(&self, requests: Vec<GenerateRequest>, now_ms: f64) -> Vec<RwSignal<Job>> {
+        let count = requests.len() as u32;
+        self.start_group(requests, now_ms, |job, script, index| {
+            job.part = Some(Part { script, index: index as u32, count })
+        })
+    }
+
+    /// A set of variations, one take each, waiting for their turn.
+    pub fn start_variations(&self, variations: Vec<variations::Variation>, now_ms: f64) -> Vec<RwSignal<Job>> {
+        let (labels, requests): (Vec<String>, Vec<GenerateRequest>) =
+            variations.into_iter().map(|variation| (variation.label, variation.request)).unzip();
+        self.start_group(requests, now_ms, |job, set, index| {
+            job.variation = Some(Variation { set, label: labels[index].clone() })
+        })
+    }
+
+    /// The number of each group `first` names (a script's, a set of variations'): `first` gives it for the
+    /// group's first take only.
+    fn groups(&self, first: fn(&Job) -> Option<u32>) -> Signal<Vec<u32>> {
+        let list = self.list;
+        Signal::derive(move || list.with(|list| list.iter().filter_map(|job| job.with(first)).collect()))
+    }
+
+    /// The takes of group `group`, in order; `of` gives a take's group.
+    fn members(&self, group: u32, of: fn(&Job) -> Option<u32>) -> Signal<Vec<RwSignal<Job>>> {
         let list = self.list;
         Signal::derive(move || {
-            list.with(|list| {
-                list.iter()
-                    .filter_map(|job| job.with(|job| job.part.filter(|part| part.index == 0)))
-                    .map(|part| part.script)
-                    .collect()
-            })
+            list.with(|list| list.iter().copied().filter(|job| job.with(of) == Some(group)).collect())
         })
+    }
+
+    /// The number of every script: its first part's.
+    pub fn scripts(&self) -> Signal<Vec<u32>> {
+        self.groups(|job| job.part.filter(|part| part.index == 0).map(|part| part.script))
     }
 
     /// The parts of script `script`, in order.
     pub fn parts_of(&self, script: u32) -> Signal<Vec<RwSignal<Job>>> {
+        self.members(script, |job| job.part.map(|part| part.script))
+    }
+
+    /// The number of every set of variations: its first take's.
+    pub fn variation_sets(&self) -> Signal<Vec<u32>> {
+        self.groups(|job| {
+            job.variation.as_ref().filter(|variation| variation.set == job.number).map(|variation| variation.set)
+        })
+    }
+
+    /// The takes of the set of variations `set`, in order.
+    pub fn variations_of(&self, set: u32) -> Signal<Vec<RwSignal<Job>>> {
+        self.members(set, |job| job.variation.as_ref().map(|variation| variation.set))
+    }
+
+    /// The takes that ended with audio, oldest first: what the presenter view shows.
+    pub fn finished(&self) -> Signal<Vec<RwSignal<Job>>> {
         let list = self.list;
         Signal::derive(move || {
             list.with(|list| {
                 list.iter()
                     .copied()
-                    .filter(|job| job.with(|job| job.part.is_some_and(|part| part.script == script)))
+                    .filter(|job| {
+                        job.with(|job| {
+                            job.phase == Phase::Ended(zonos_api::JobStatus::Completed) && job.output.is_some()
+                        })
+                    })
                     .collect()
             })
         })

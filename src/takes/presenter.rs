@@ -1,0 +1,351 @@
+//! The presenter view: a take at a time for a projector, dark and large. The take's text, the reference and the
+//! take as two waveforms, big controls, and keys for a presenter's remote: Space plays or pauses, B switches between
+//! the reference and the take, R plays the reference then the take, ←/→ move between takes, Escape leaves. It plays
+//! from the audio kept on this device, so that a rehearsed demo works with the network gone, and says so where a
+//! take's audio is not there.
+
+use gloo_events::EventListener;
+use js_sys::Promise;
+use leptos::html::{Audio, Dialog};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use studio_core::blind::Score;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlMediaElement;
+
+use super::{cache, Job, Takes};
+use crate::parts::RoomStyle;
+use crate::platform::js;
+use crate::player::waveform::Waveform;
+use crate::player::{back_to_back, switch};
+
+/// What the shown take plays, once found, and what to say of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Sources {
+    take: Option<String>,
+    reference: Option<String>,
+    /// Why the take may not play: its audio is not on this device.
+    notice: Option<&'static str>,
+}
+
+/// Whether `url` is this page's own origin's (so its audio can be kept on this device): relative, or of its origin.
+fn same_origin(url: &str) -> bool {
+    match crate::gateway::origin(url) {
+        Some(origin) => window().location().origin().is_ok_and(|own| own == origin),
+        None => !url.contains(':'),
+    }
+}
+
+/// A take's audio and its reference's, from this device where kept (else kept now, if the network allows).
+/// `cached`: the take's audio comes through the proxy, so it can be kept.
+async fn find_sources(job: RwSignal<Job>, media_url: Callback<String, String>, cached: bool) -> Sources {
+    let (take, reference) = job.with_untracked(|job| {
+        (
+            job.output.as_ref().and_then(|output| output.media_url.first().cloned()),
+            job.request.reference_audio_url.clone(),
+        )
+    });
+    let take = take.map(|url| media_url.run(url));
+    let reference = if cached && same_origin(&reference) {
+        cache::local_url(&reference, &[]).await.url.or(Some(reference))
+    } else {
+        Some(reference)
+    };
+    match take {
+        Some(take) if cached => match cache::local_url(&take, &[]).await.url {
+            Some(local) => Sources { take: Some(local), reference, notice: None },
+            None => Sources {
+                take: None,
+                reference,
+                notice: Some("This take's audio is not on this device, and the network can't reach it: it can't play now."),
+            },
+        },
+        take => Sources {
+            take,
+            reference,
+            notice: Some("This take's audio is not kept on this device (direct mode): it plays from the gateway while the network is up."),
+        },
+    }
+}
+
+fn release(sources: &Sources) {
+    for url in [&sources.take, &sources.reference].into_iter().flatten().filter(|url| url.starts_with("blob:")) {
+        let _ = web_sys::Url::revoke_object_url(url);
+    }
+}
+
+/// A take's text longer than this (in characters) is set smaller.
+const LONG_TEXT: usize = 160;
+
+crate::parts::later! { part room:
+    /// The presenter view, in the room's part (with blind rounds and variations): fetched the first time one is used.
+    pub fn view(
+        takes: Takes,
+        media_url: Callback<String, String>,
+        cached: bool,
+        score: RwSignal<Score>,
+        on_leave: Callback<()>,
+    ) -> AnyView {
+        untrack(|| view! { <Presenter takes media_url cached score on_leave /> }.into_any())
+    }
+    preload preload_room
+}
+
+/// Asks the browser to show `dialog` full screen, where it allows it (a refusal only means it doesn't).
+fn full_screen(dialog: &JsValue) {
+    if !js::property(&document(), "fullscreenEnabled").is_truthy() {
+        return;
+    }
+    if let Some(asked) = js::call(dialog, "requestFullscreen").and_then(|answer| answer.dyn_into::<Promise>().ok()) {
+        spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(asked).await;
+        });
+    }
+}
+
+/// Whether the page shows something full screen.
+fn is_full_screen() -> bool {
+    js::property(&document(), "fullscreenElement").is_object()
+}
+
+#[component]
+fn Presenter(
+    takes: Takes,
+    media_url: Callback<String, String>,
+    cached: bool,
+    score: RwSignal<Score>,
+    on_leave: Callback<()>,
+) -> impl IntoView {
+    let finished = takes.finished();
+    // The newest finished take first: the one just made.
+    let shown = RwSignal::new(finished.with_untracked(|finished| finished.last().copied()));
+    let position = move || {
+        let shown = shown.get()?;
+        finished.with(|finished| finished.iter().position(|job| *job == shown).map(|index| (index, finished.len())))
+    };
+    let sources = RwSignal::new(Sources::default());
+    Effect::new(move |_| {
+        let Some(job) = shown.get() else { return };
+        spawn_local(async move {
+            let found = find_sources(job, media_url, cached).await;
+            // Another take may have been chosen meanwhile: only the shown one's audio stays.
+            if shown.get_untracked() == Some(job) {
+                release(&sources.get_untracked());
+                sources.set(found);
+            } else {
+                release(&found);
+            }
+        });
+    });
+    on_cleanup(move || release(&sources.get_untracked()));
+
+    let dialog = NodeRef::<Dialog>::new();
+    let reference = NodeRef::<Audio>::new();
+    let take = NodeRef::<Audio>::new();
+    let playing = RwSignal::new(false);
+    let blind = RwSignal::new(false);
+    let players = move || -> Option<(HtmlMediaElement, HtmlMediaElement)> {
+        Some((reference.get_untracked()?.into(), take.get_untracked()?.into()))
+    };
+    let pause_both = move || {
+        if let Some((reference, take)) = players() {
+            let _ = reference.pause();
+            let _ = take.pause();
+        }
+    };
+    let play_or_pause = move || {
+        if let Some((reference, take)) = players() {
+            if reference.paused() && take.paused() {
+                let _ = take.play();
+            } else {
+                pause_both();
+            }
+        }
+    };
+    let switch_voices = move || {
+        if let Some((reference, take)) = players() {
+            switch(&reference, &take);
+        }
+    };
+    let reference_then_take = move || {
+        if let Some((reference, take)) = players() {
+            let _ = take.pause();
+            back_to_back(reference, &take);
+        }
+    };
+    let step = move |by: isize| {
+        let next = finished.with_untracked(|finished| {
+            let at = shown.get_untracked().and_then(|shown| finished.iter().position(|job| *job == shown))?;
+            let next = at.checked_add_signed(by).filter(|next| *next < finished.len())?;
+            Some(finished[next])
+        });
+        if let Some(next) = next {
+            pause_both();
+            blind.set(false);
+            shown.set(Some(next));
+        }
+    };
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        // The page's own keys (Space on the takes, P, Ctrl+Enter) stay out of the presenter view.
+        event.stop_propagation();
+        if event.repeat() || event.ctrl_key() || event.meta_key() {
+            return;
+        }
+        let key = event.key();
+        match key.as_str() {
+            "ArrowLeft" | "PageUp" => step(-1),
+            "ArrowRight" | "PageDown" => step(1),
+            // The voices are not to be heard by name during a blind round.
+            _ if blind.get_untracked() => return,
+            " " => play_or_pause(),
+            "b" | "B" => switch_voices(),
+            "r" | "R" => reference_then_take(),
+            _ => return,
+        }
+        event.prevent_default();
+    };
+    // Open as a modal dialog (the page behind is out of reach), full screen where the browser allows; leaving full
+    // screen (the browser's own Escape) leaves the view too.
+    let entered_full_screen = StoredValue::new(false);
+    dialog.on_load(move |dialog| {
+        js::call(&dialog, "showModal");
+        // The view itself takes the keys, not its first button (which Space would press).
+        let _ = dialog.focus();
+        full_screen(&dialog);
+    });
+    let close = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            js::call(&dialog, "close");
+        }
+    };
+    // A button pressed with the mouse keeps the focus, and Space would press it again (on the key's release):
+    // in this view Space plays or pauses, wherever the focus is.
+    let on_key_up = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == " " && !blind.get_untracked() {
+            event.prevent_default();
+        }
+    };
+    let full_screen_watch = EventListener::new(&document(), "fullscreenchange", move |_| {
+        if is_full_screen() {
+            entered_full_screen.set_value(true);
+        } else if entered_full_screen.get_value() {
+            close();
+        }
+    });
+    let _kept_while_shown = StoredValue::new_local(full_screen_watch);
+    let leave = move |_| {
+        pause_both();
+        if is_full_screen() {
+            js::call(&document(), "exitFullscreen");
+        }
+        on_leave.run(());
+    };
+    let text = move || shown.get().map(|job| job.with(|job| job.request.text_or_default().to_owned()));
+    let take_name = move || {
+        shown.get().map(|job| job.with(|job| job.name.clone().unwrap_or_else(|| format!("Take {}", job.number))))
+    };
+    let blind_attempt = RwSignal::new(0_u32);
+    view! {
+        <RoomStyle />
+        <dialog
+            class="presenter"
+            node_ref=dialog
+            tabindex="-1"
+            aria-label="Presenter"
+            on:keydown=on_key
+            on:keyup=on_key_up
+            on:close=leave
+        >
+            <header class="presenter-bar">
+                <p class="presenter-position">
+                    {move || match position() {
+                        Some((index, count)) => format!("{} · {} of {count}", take_name().unwrap_or_default(), index + 1),
+                        None => "No finished take yet: press Generate first.".to_owned(),
+                    }}
+                </p>
+                <button type="button" on:click=move |_| close()>
+                    "Leave (Esc)"
+                </button>
+            </header>
+            <p class="presenter-text" class:long=move || text().is_some_and(|text| text.chars().count() > LONG_TEXT)>
+                {text}
+            </p>
+            <p class="presenter-mark">"AI-generated speech: a clone of the reference voice."</p>
+            {move || sources.with(|sources| sources.notice).map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+            <div class="presenter-voices" hidden=move || blind.get()>
+                <PresenterVoice label="Reference voice" source=Signal::derive(move || sources.with(|sources| sources.reference.clone())) audio=reference playing />
+                <PresenterVoice label="Take" source=Signal::derive(move || sources.with(|sources| sources.take.clone())) audio=take playing />
+            </div>
+            <Show when=move || blind.get()>
+                {move || {
+                    blind_attempt.track();
+                    let job = shown.get_untracked();
+                    Suspend::new(async move {
+                        let Some(job) = job else { return ().into_any() };
+                        super::real_or_clone::round(job, media_url, score)
+                            .await
+                            .unwrap_or_else(|_| view! { <crate::parts::Unavailable attempt=blind_attempt /> }.into_any())
+                    })
+                }}
+            </Show>
+            <div class="presenter-controls" role="group" aria-label="Presenter controls">
+                <button type="button" aria-keyshortcuts="ArrowLeft" on:click=move |_| step(-1)>"← Previous take"</button>
+                <button type="button" class="primary" aria-keyshortcuts="Space" disabled=move || blind.get() on:click=move |_| play_or_pause()>
+                    {move || if playing.get() { "Pause" } else { "Play" }}
+                </button>
+                <button type="button" aria-keyshortcuts="B" disabled=move || blind.get() on:click=move |_| switch_voices()>"Switch voice (B)"</button>
+                <button type="button" aria-keyshortcuts="R" disabled=move || blind.get() on:click=move |_| reference_then_take()>"Reference, then take (R)"</button>
+                <button type="button" aria-keyshortcuts="ArrowRight" on:click=move |_| step(1)>"Next take →"</button>
+                <button type="button" aria-pressed=move || blind.get().to_string() on:click=move |_| { pause_both(); blind.update(|on| *on = !*on) }>
+                    "Real or clone?"
+                </button>
+            </div>
+        </dialog>
+    }
+}
+
+/// One of the two voices: its name, its waveform (the part played marked) and its player.
+#[component]
+fn PresenterVoice(
+    label: &'static str,
+    source: Signal<Option<String>>,
+    audio: NodeRef<Audio>,
+    playing: RwSignal<bool>,
+) -> impl IntoView {
+    let played = RwSignal::new(0.0);
+    let on_time = move |event: leptos::ev::Event| {
+        let audio: HtmlMediaElement = event_target(&event);
+        let length = audio.duration();
+        played.set(if length.is_finite() && length > 0.0 { audio.current_time() / length } else { 0.0 });
+    };
+    let seek = Callback::new(move |fraction: f64| {
+        if let Some(audio) = audio.get_untracked() {
+            let length = audio.duration();
+            if length.is_finite() {
+                audio.set_current_time(fraction * length);
+            }
+        }
+    });
+    let drawn = Signal::derive(move || source.get().filter(|url| url.starts_with("blob:")));
+    // Whether either voice plays, for the Play button's name.
+    let is_playing = move |_| {
+        let reference_or_take = audio.get_untracked().is_some_and(|audio| !audio.paused());
+        playing.set(reference_or_take);
+    };
+    view! {
+        <figure class="presenter-voice">
+            <figcaption>{label}</figcaption>
+            <Waveform source=drawn played=played.into() on_seek=seek label=format!("Waveform of the {}", label.to_lowercase()) />
+            <audio
+                node_ref=audio
+                controls
+                preload="auto"
+                src=move || source.get()
+                aria-label=label
+                on:timeupdate=on_time
+                on:play=is_playing
+                on:pause=is_playing
+            ></audio>
+        </figure>
+    }
+}

@@ -1,0 +1,161 @@
+//! "Real or clone?": a blind round over a finished take. The reference voice and the take play as A and B, in an
+//! order drawn at random each round, level-matched and cut to the same length (see `studio_core::blind`); the room
+//! guesses, the page reveals, and the session's score is kept.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use studio_core::blind::{match_pair, Round, Score, Side};
+use studio_core::wav;
+
+use super::{cache, Job};
+use crate::parts::RoomStyle;
+use crate::platform::audio;
+
+/// Why a round can't be played, in plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unplayable {
+    Reference,
+    Take,
+    Silent,
+}
+
+impl Unplayable {
+    fn message(self) -> &'static str {
+        match self {
+            Unplayable::Reference => {
+                "The reference voice's audio could not be read by this page (it may be on another site, or the \
+                 network is down): there is no round to play."
+            }
+            Unplayable::Take => "The take's audio could not be read: there is no round to play.",
+            Unplayable::Silent => "One of the two is silent: there is nothing to compare.",
+        }
+    }
+}
+
+/// The two clips, as `blob:` URLs of WAV files.
+#[derive(Debug, Clone, PartialEq)]
+struct Clips {
+    real: String,
+    clone: String,
+}
+
+/// The first channel of the audio at `url` (kept on this device when it can be), decoded by the browser at the
+/// rate it plays at: the reference and the take come out at one rate.
+async fn decoded(url: &str) -> Option<(Vec<f32>, u32)> {
+    audio::decode(&cache::buffer(url).await?).await
+}
+
+async fn clips(reference: String, take: String) -> Result<Clips, Unplayable> {
+    let (reference, take) = futures::join!(decoded(&reference), decoded(&take));
+    let (reference, rate) = reference.ok_or(Unplayable::Reference)?;
+    let (take, take_rate) = take.ok_or(Unplayable::Take)?;
+    if take_rate != rate {
+        return Err(Unplayable::Take);
+    }
+    let (reference, take) = match_pair(&reference, &take, rate).ok_or(Unplayable::Silent)?;
+    let url = |samples: &[f32]| audio::object_url(&wav::encode(samples, rate)).ok_or(Unplayable::Take);
+    Ok(Clips { real: url(&reference)?, clone: url(&take)? })
+}
+
+/// A side drawn at random for the real voice.
+fn draw() -> Side {
+    if js_sys::Math::random() < 0.5 {
+        Side::A
+    } else {
+        Side::B
+    }
+}
+
+crate::parts::later! { part room:
+    /// A round over `job`, in the room's part (see the presenter view).
+    pub fn round(job: RwSignal<Job>, media_url: Callback<String, String>, score: RwSignal<Score>) -> AnyView {
+        untrack(|| view! { <RealOrClone job media_url score /> }.into_any())
+    }
+}
+
+#[component]
+fn RealOrClone(job: RwSignal<Job>, media_url: Callback<String, String>, score: RwSignal<Score>) -> impl IntoView {
+    let made = RwSignal::new(None::<Result<Clips, Unplayable>>);
+    let (reference, take) = job.with_untracked(|job| {
+        (
+            job.request.reference_audio_url.clone(),
+            job.output.as_ref().and_then(|output| output.media_url.first().cloned()),
+        )
+    });
+    match take {
+        Some(take) => spawn_local(async move { made.set(Some(clips(reference, media_url.run(take)).await)) }),
+        None => made.set(Some(Err(Unplayable::Take))),
+    }
+    on_cleanup(move || {
+        if let Some(Ok(clips)) = made.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&clips.real);
+            let _ = web_sys::Url::revoke_object_url(&clips.clone);
+        }
+    });
+    let round = RwSignal::new(Round::new(draw()));
+    let source = move |side: Side| {
+        made.with(|made| match made {
+            Some(Ok(clips)) => {
+                Some(if round.with(|round| round.plays_real(side)) { clips.real.clone() } else { clips.clone.clone() })
+            }
+            _ => None,
+        })
+    };
+    let reveal = move |_| {
+        let mut revealed = round.get_untracked();
+        if revealed.reveal() {
+            score.update(|score| score.count(&revealed));
+        }
+        round.set(revealed);
+    };
+    let verdict = move || {
+        round.with(|round| {
+            round.answer_words().map(|answer| match round.guessed_right() {
+                Some(true) => format!("{answer}: guessed right."),
+                Some(false) => format!("{answer}: guessed wrong."),
+                None => format!("{answer}."),
+            })
+        })
+    };
+    let player = move |side: Side| {
+        view! {
+            <div class="blind-player">
+                <span class="blind-letter" aria-hidden="true">{side.letter()}</span>
+                <audio controls preload="auto" src=move || source(side) aria-label=side.letter()></audio>
+            </div>
+        }
+    };
+    let guess = move |side: Side| {
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || (round.with(Round::guessed) == Some(side)).to_string()
+                disabled=move || round.with(Round::is_revealed)
+                on:click=move |_| round.update(|round| round.guess(side))
+            >
+                {format!("{} is real", side.letter())}
+            </button>
+        }
+    };
+    view! {
+        <RoomStyle />
+        <section class="real-or-clone" aria-label="Real or clone?">
+            <h4>"Real or clone?"</h4>
+            <p>"One is the real voice, one the clone, at the same loudness and length. Listen to both, then guess."</p>
+            {move || made.with(|made| match made {
+                None => Some(view! { <p class="notice" role="status">"Preparing the two voices…"</p> }.into_any()),
+                Some(Err(problem)) => Some(view! { <p class="problem" role="alert">{problem.message()}</p> }.into_any()),
+                Some(Ok(_)) => None,
+            })}
+            <div class="blind-players">{player(Side::A)}{player(Side::B)}</div>
+            <div class="form-actions" role="group" aria-label="The room's guess">
+                {guess(Side::A)}
+                {guess(Side::B)}
+                <button type="button" disabled=move || round.with(Round::is_revealed) on:click=reveal>"Reveal"</button>
+                <button type="button" on:click=move |_| round.set(Round::new(draw()))>"Next round"</button>
+            </div>
+            <p class="blind-answer" role="status" aria-label="Answer">{verdict}</p>
+            <p class="blind-score" role="status" aria-label="Score">{move || score.get().words()}</p>
+        </section>
+    }
+}

@@ -1,0 +1,88 @@
+//! A set of variations as a grid: each take labelled with what differs ("Seed 1234"), to be heard side by side,
+//! starred, and its settings put back in the form.
+
+use leptos::prelude::*;
+use zonos_api::JobStatus;
+
+use super::card::phase_words;
+use super::{Job, Phase};
+use crate::form::Draft;
+use crate::parts::RoomStyle;
+
+/// The form's values for `job`'s request, as a shared link would give them.
+fn draft_of(job: &Job) -> Option<Draft> {
+    Draft::from_json_text(&serde_json::to_string(&job.request).ok()?)
+}
+
+#[component]
+pub fn VariationCard(
+    set: u32,
+    takes: Signal<Vec<RwSignal<Job>>>,
+    media_url: Callback<String, String>,
+    draft: RwSignal<Draft>,
+) -> impl IntoView {
+    let done = move || {
+        takes.with(|takes| {
+            takes.iter().filter(|job| job.with(|job| job.phase == Phase::Ended(JobStatus::Completed))).count()
+        })
+    };
+    // Whose settings were last put in the form, said once it is done.
+    let used = RwSignal::new(None::<String>);
+    let title_id = format!("variations-{set}-title");
+    let heading_id = title_id.clone();
+    let tile = move |job: RwSignal<Job>| {
+        let label = job
+            .with_untracked(|job| job.variation.as_ref().map(|variation| variation.label.clone()))
+            .unwrap_or_default();
+        let use_settings = {
+            let label = label.clone();
+            move |_| {
+                if let Some(settings) = job.with_untracked(draft_of) {
+                    draft.set(settings);
+                    used.set(Some(label.clone()));
+                }
+            }
+        };
+        let audio = move || {
+            job.with(|job| job.output.as_ref().and_then(|output| output.media_url.first().cloned())).map(|url| {
+                let label = job.with_untracked(|job| job.variation.as_ref().map(|variation| variation.label.clone()));
+                view! { <audio controls preload="auto" src=media_url.run(url) aria-label=label></audio> }
+            })
+        };
+        view! {
+            <li class="variation">
+                <h4>{label}</h4>
+                <p class="phase">{move || phase_words(job.with(|job| job.phase))}</p>
+                {audio}
+                <div class="job-actions">
+                    <button
+                        type="button"
+                        class="star"
+                        aria-pressed=move || job.with(|job| job.starred).to_string()
+                        on:click=move |_| job.update(|job| job.starred = !job.starred)
+                    >
+                        {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
+                    </button>
+                    <button type="button" on:click=use_settings>"Use these settings"</button>
+                </div>
+            </li>
+        }
+    };
+    view! {
+        <RoomStyle />
+        <article class="job variations" aria-labelledby=title_id.clone()>
+            <header>
+                <h3 id=heading_id>{format!("Variations {set}")}</h3>
+            </header>
+            <p class="phase" role="status" aria-label=format!("Progress of variations {set}")>
+                {move || format!("{} of {} done", done(), takes.with(Vec::len))}
+            </p>
+            <ul class="variation-grid">
+                <For each=move || takes.get() key=|job| *job children=tile />
+            </ul>
+            {move || used.get().map(|label| view! {
+                <p class="notice" role="status">{format!("The settings of {label} are in the form.")}</p>
+            })}
+        </article>
+    }
+}
