@@ -113,6 +113,15 @@ test('the presenter view plays a kept take with the network cut', async ({ page,
   await expect(presenter).not.toContainText('not on this device');
   await page.keyboard.press('Space');
   await expect.poll(() => takeAudio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThan(0.2);
+  await page.keyboard.press('Escape');
+  await expect(presenter).toHaveCount(0);
+
+  // With its audio gone from the device, the view says so rather than failing in silence.
+  await page.evaluate(() => caches.delete('zonos-studio-takes'));
+  await page.keyboard.press('p');
+  await expect(presenter.getByRole('status')).toHaveText(
+    "This take's audio is not on this device, and the network can't reach it: it can't play now.",
+  );
   await context.setOffline(false);
 });
 
@@ -127,6 +136,7 @@ test('real or clone: a round reveals the real voice, both orders occur over many
   const [a, b] = [round.getByLabel('A', { exact: true }), round.getByLabel('B', { exact: true })];
   await loaded(a);
   await loaded(b);
+  await expectNoSeriousViolations(page, 'with a blind round open');
   // Cut to the same length: neither gives itself away by it.
   const lengths = await Promise.all([a, b].map((player) => player.evaluate((element: HTMLAudioElement) => element.duration)));
   expect(Math.abs(lengths[0] - lengths[1])).toBeLessThan(0.01);
@@ -177,6 +187,7 @@ test('try variations: 4 seeds send exactly 4 submissions, each take names its se
   await expect(choices.getByRole('alert')).toContainText('temperature');
   await choices.getByLabel('New seeds').check();
   await choices.getByLabel('How many').fill('4');
+  await expectNoSeriousViolations(page, 'with the variations to send');
   // Nothing went before the confirmation.
   expect((await stats(request)).submissions_received).toBe(before);
   await choices.getByRole('button', { name: 'Send 4 requests' }).click();
@@ -191,6 +202,7 @@ test('try variations: 4 seeds send exactly 4 submissions, each take names its se
     expect(label).toMatch(/^Seed \d+$/);
   }
   expect(new Set(labels).size).toBe(4);
+  await expectNoSeriousViolations(page, 'with a set of variations');
   for (const [index, label] of labels.entries()) {
     await expect(take(page, index + 1)).toContainText(`${label} (variations 1)`);
     await expect(set.getByLabel(label, { exact: true })).toHaveAttribute('src', /.+/);
