@@ -23,10 +23,27 @@ async fn decode(url: &str) -> Option<Vec<f32>> {
 }
 
 const COLUMNS: usize = 240;
-const WAVE: &str = "#7c7cf0";
-const PLAYED: &str = "#4f46e5";
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, peaks: &[f32], played: f64) {
+/// The waveform's two colours, what is still to play and what was played, for the page's background.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Palette {
+    #[default]
+    Light,
+    /// On the presenter view's dark background.
+    Dark,
+}
+
+impl Palette {
+    fn colours(self) -> (&'static str, &'static str) {
+        match self {
+            Palette::Light => ("#7c7cf0", "#4f46e5"),
+            Palette::Dark => ("#5d5a9e", "#c4c0ff"),
+        }
+    }
+}
+
+fn draw(canvas: &web_sys::HtmlCanvasElement, peaks: &[f32], played: f64, palette: Palette) {
+    let (wave, done) = palette.colours();
     let Some(context) =
         canvas.get_context("2d").ok().flatten().and_then(|context| context.dyn_into::<CanvasRenderingContext2d>().ok())
     else {
@@ -38,7 +55,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, peaks: &[f32], played: f64) {
     for (index, peak) in peaks.iter().enumerate() {
         let x = index as f64 * column;
         let bar = (f64::from(*peak) * height).max(1.0);
-        context.set_fill_style_str(if x / width < played { PLAYED } else { WAVE });
+        context.set_fill_style_str(if x / width < played { done } else { wave });
         context.fill_rect(x, (height - bar) / 2.0, (column - 1.0).max(1.0), bar);
     }
 }
@@ -51,6 +68,7 @@ pub fn Waveform(
     played: Signal<f64>,
     on_seek: Callback<f64>,
     label: String,
+    #[prop(optional)] palette: Palette,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let shape = RwSignal::new(None::<Vec<f32>>);
@@ -67,7 +85,7 @@ pub fn Waveform(
         let played = played.get();
         shape.with(|shape| {
             if let (Some(shape), Some(canvas)) = (shape, canvas.get()) {
-                draw(&canvas, shape, played);
+                draw(&canvas, shape, played, palette);
             }
         });
     });

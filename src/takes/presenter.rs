@@ -16,7 +16,7 @@ use web_sys::HtmlMediaElement;
 use super::{cache, Job, Takes};
 use crate::parts::RoomStyle;
 use crate::platform::js;
-use crate::player::waveform::Waveform;
+use crate::player::waveform::{Palette, Waveform};
 use crate::player::{back_to_back, switch};
 
 /// What the shown take plays, once found, and what to say of it.
@@ -75,7 +75,7 @@ fn release(sources: &Sources) {
 }
 
 /// A take's text longer than this (in characters) is set smaller.
-const LONG_TEXT: usize = 160;
+const LONG_TEXT: usize = 120;
 
 crate::parts::later! { part room:
     /// The presenter view, in the room's part (with blind rounds and variations): fetched the first time one is used.
@@ -335,7 +335,13 @@ fn PresenterVoice(
     view! {
         <figure class="presenter-voice">
             <figcaption>{label}</figcaption>
-            <Waveform source=drawn played=played.into() on_seek=seek label=format!("Waveform of the {}", label.to_lowercase()) />
+            <Waveform
+                source=drawn
+                played=played.into()
+                on_seek=seek
+                label=format!("Waveform of the {}", label.to_lowercase())
+                palette=Palette::Dark
+            />
             <audio
                 node_ref=audio
                 controls
