@@ -22,6 +22,24 @@ pub fn switch(reference: &web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaEl
     let _ = to.play();
 }
 
+/// How much of `audio` was played, from 0 to 1 (0 while its length is unknown).
+pub fn played_fraction(audio: &web_sys::HtmlMediaElement) -> f64 {
+    let length = audio.duration();
+    if length.is_finite() && length > 0.0 {
+        audio.current_time() / length
+    } else {
+        0.0
+    }
+}
+
+/// Moves `audio` to `fraction` (0 to 1) of its length, once that is known.
+pub fn seek(audio: &web_sys::HtmlMediaElement, fraction: f64) {
+    let length = audio.duration();
+    if length.is_finite() {
+        audio.set_current_time(fraction * length);
+    }
+}
+
 /// Plays the reference, then the take: the two voices back to back.
 pub fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
     let take = take.clone();
@@ -61,17 +79,10 @@ pub fn Player(
         on_cleanup(audible.add_take(id, audio));
     }
     let played = RwSignal::new(0.0);
-    let on_time = move |event: leptos::ev::Event| {
-        let audio: web_sys::HtmlMediaElement = event_target(&event);
-        let length = audio.duration();
-        played.set(if length.is_finite() && length > 0.0 { audio.current_time() / length } else { 0.0 });
-    };
-    let seek = Callback::new(move |fraction: f64| {
+    let on_time = move |event: leptos::ev::Event| played.set(played_fraction(&event_target(&event)));
+    let seek_to = Callback::new(move |fraction: f64| {
         if let Some(audio) = audio.get() {
-            let length = audio.duration();
-            if length.is_finite() {
-                audio.set_current_time(fraction * length);
-            }
+            seek(&audio, fraction);
         }
     });
     let drawn = Signal::derive(move || source.get().filter(|_| drawable));
@@ -102,7 +113,7 @@ pub fn Player(
                     back_to_back(reference, &audio);
                 }
             }>"Reference, then this take"</button>
-            <waveform::Waveform source=drawn played=played.into() on_seek=seek label=wave_label />
+            <waveform::Waveform source=drawn played=played.into() on_seek=seek_to label=wave_label />
         </div>
     }
 }

@@ -6,8 +6,8 @@ use studio_core::figures;
 use zonos_api::JobStatus;
 
 use super::cache;
-use super::list::JobActions;
-use super::{Delivery, Job, Phase};
+use super::controls::{phase_words, StarButton};
+use super::{Delivery, Job, JobActions, Phase};
 use crate::parts::Unavailable;
 use crate::player::{Audible, Player};
 use studio_core::blind::Score;
@@ -21,22 +21,6 @@ fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
         JobStatus::Completed => "Completed",
         JobStatus::Failed => "Failed",
         JobStatus::Error => "Error",
-    }
-}
-
-/// Where the job stands, in a few words.
-pub(super) fn phase_words(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Waiting => "Waiting for its turn",
-        Phase::Sending => "Sending…",
-        Phase::WaitingToResend => "Waiting to send again",
-        Phase::Uncertain => "Not known whether it was accepted",
-        Phase::Refused => "Refused",
-        Phase::Following => "Following",
-        Phase::Stopped => "Stopped following",
-        Phase::GaveUp => "No longer checking",
-        Phase::Ended(JobStatus::Completed) => "Done",
-        Phase::Ended(_) => "Ended without audio",
     }
 }
 
@@ -77,14 +61,7 @@ pub(super) fn JobCard(
             <header>
                 <div class="job-heading">
                     <h3 id=heading_id>{format!("Take {number}")}</h3>
-                    <button
-                        type="button"
-                        class="star"
-                        aria-pressed=move || job.with(|job| job.starred).to_string()
-                        on:click=move |_| job.update(|job| job.starred = !job.starred)
-                    >
-                        {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
-                    </button>
+                    <StarButton job />
                     <button type="button" on:click=rename>"Rename"</button>
                 </div>
                 {move || job.with(|job| job.name.clone()).map(|name| view! { <p class="job-name">{name}</p> })}

@@ -1,4 +1,5 @@
-//! The takes as the person sees them: scripts first, with their parts joined, then one card per take, newest first.
+//! The takes as the person sees them: scripts and sets of variations first, then one card per take, newest first;
+//! Present (or P) opens the presenter view over them.
 
 use std::time::Duration;
 
@@ -8,27 +9,14 @@ use leptos::task::spawn_local;
 use super::card::JobCard;
 use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
-use super::{cache, Job, Takes};
+use super::{cache, JobActions, Takes};
 use crate::form::Draft;
 use crate::parts::Unavailable;
 use crate::platform::time::now_ms;
-use crate::player::Audible;
 use studio_core::blind::Score;
 
 /// How often running takes' clocks are redrawn.
 const TICK_MS: u64 = 250;
-
-/// What the person can do with a job.
-#[derive(Debug, Clone, Copy)]
-pub struct JobActions {
-    /// Send an uncertain submission again, deliberately.
-    pub send_again: Callback<RwSignal<Job>>,
-    pub check_again: Callback<RwSignal<Job>>,
-    /// Result audio is same-origin (through the proxy), so it can be kept for offline playback.
-    pub cache_audio: Signal<bool>,
-    /// Where each take's player is noted, for the keys.
-    pub audible: Audible,
-}
 
 crate::parts::later! { part takes:
     /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen.

@@ -6,6 +6,7 @@
 
 mod cache;
 mod card;
+mod controls;
 mod dispatch;
 mod kept;
 mod keys;
@@ -21,9 +22,23 @@ use zonos_api::GenerateRequest;
 pub use studio_core::take::{Delivery, Job, Part, Phase, Stage, Variation};
 use studio_core::variations;
 
+use crate::player::Audible;
+
 pub use dispatch::Dispatch;
 pub use kept::restore;
-pub use list::{job_list, JobActions};
+pub use list::job_list;
+
+/// What the person can do with a job.
+#[derive(Debug, Clone, Copy)]
+pub struct JobActions {
+    /// Send an uncertain submission again, deliberately.
+    pub send_again: Callback<RwSignal<Job>>,
+    pub check_again: Callback<RwSignal<Job>>,
+    /// Result audio is same-origin (through the proxy), so it can be kept for offline playback.
+    pub cache_audio: Signal<bool>,
+    /// Where each take's player is noted, for the keys.
+    pub audible: Audible,
+}
 
 /// Every take of the page, newest last.
 #[derive(Debug, Clone, Copy)]

@@ -17,7 +17,7 @@ use super::{cache, Job, Takes};
 use crate::parts::RoomStyle;
 use crate::platform::js;
 use crate::player::waveform::{Palette, Waveform};
-use crate::player::{back_to_back, switch};
+use crate::player::{back_to_back, played_fraction, seek, switch};
 
 /// What the shown take plays, once found, and what to say of it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -313,17 +313,10 @@ fn PresenterVoice(
     playing: RwSignal<bool>,
 ) -> impl IntoView {
     let played = RwSignal::new(0.0);
-    let on_time = move |event: leptos::ev::Event| {
-        let audio: HtmlMediaElement = event_target(&event);
-        let length = audio.duration();
-        played.set(if length.is_finite() && length > 0.0 { audio.current_time() / length } else { 0.0 });
-    };
-    let seek = Callback::new(move |fraction: f64| {
+    let on_time = move |event: leptos::ev::Event| played.set(played_fraction(&event_target(&event)));
+    let seek_to = Callback::new(move |fraction: f64| {
         if let Some(audio) = audio.get_untracked() {
-            let length = audio.duration();
-            if length.is_finite() {
-                audio.set_current_time(fraction * length);
-            }
+            seek(&audio, fraction);
         }
     });
     let drawn = Signal::derive(move || source.get().filter(|url| url.starts_with("blob:")));
@@ -338,7 +331,7 @@ fn PresenterVoice(
             <Waveform
                 source=drawn
                 played=played.into()
-                on_seek=seek
+                on_seek=seek_to
                 label=format!("Waveform of the {}", label.to_lowercase())
                 palette=Palette::Dark
             />

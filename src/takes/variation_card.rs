@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use zonos_api::JobStatus;
 
-use super::card::phase_words;
+use super::controls::{phase_words, StarButton};
 use super::{Job, Phase};
 use crate::form::Draft;
 use crate::parts::RoomStyle;
@@ -55,14 +55,7 @@ pub fn VariationCard(
                 <p class="phase">{move || phase_words(job.with(|job| job.phase))}</p>
                 {audio}
                 <div class="job-actions">
-                    <button
-                        type="button"
-                        class="star"
-                        aria-pressed=move || job.with(|job| job.starred).to_string()
-                        on:click=move |_| job.update(|job| job.starred = !job.starred)
-                    >
-                        {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
-                    </button>
+                    <StarButton job />
                     <button type="button" on:click=use_settings>"Use these settings"</button>
                 </div>
             </li>

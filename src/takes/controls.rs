@@ -1,0 +1,37 @@
+//! Pieces of a take's view that its card and the variations grid share: where it stands, in words, and its star.
+
+use leptos::prelude::*;
+use zonos_api::JobStatus;
+
+use super::{Job, Phase};
+
+/// Where the job stands, in a few words.
+pub fn phase_words(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Waiting => "Waiting for its turn",
+        Phase::Sending => "Sending…",
+        Phase::WaitingToResend => "Waiting to send again",
+        Phase::Uncertain => "Not known whether it was accepted",
+        Phase::Refused => "Refused",
+        Phase::Following => "Following",
+        Phase::Stopped => "Stopped following",
+        Phase::GaveUp => "No longer checking",
+        Phase::Ended(JobStatus::Completed) => "Done",
+        Phase::Ended(_) => "Ended without audio",
+    }
+}
+
+/// Stars a take (a good one, kept by "Clear takes"), or takes its star away.
+#[component]
+pub fn StarButton(job: RwSignal<Job>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="star"
+            aria-pressed=move || job.with(|job| job.starred).to_string()
+            on:click=move |_| job.update(|job| job.starred = !job.starred)
+        >
+            {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
+        </button>
+    }
+}
