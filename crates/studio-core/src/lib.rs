@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod gateway_error;
 pub mod kept;
 pub mod peaks;
+pub mod provenance;
 pub mod script;
 pub mod submit;
 pub mod take;

@@ -8,6 +8,7 @@ use std::num::NonZeroU32;
 
 use common::*;
 use serde_json::{json, Value};
+use studio_core::provenance;
 use zonos_api::{ErrorBody, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
 use zonos_server::proxy::{ApiKey, ProxyConfig};
 
@@ -178,12 +179,23 @@ async fn a_callback_without_the_right_token_is_refused_and_changes_nothing() {
 async fn media_is_served_same_origin_only_from_allowed_hosts() {
     let studio = start_studio(|_| {}).await;
     let (_, status) = generate(studio).await;
-    let media_url = status.output.unwrap().media_url[0].clone();
+    let media_url = status.output.clone().unwrap().media_url[0].clone();
     let client = reqwest::Client::new();
     let media = |url: &str| client.get(format!("http://{studio}/api/media")).query(&[("url", url)]).send();
     let response = media(&media_url).await.unwrap();
     assert_eq!((response.status().as_u16(), &response.headers()["content-type"]), (200, &"audio/wav".parse().unwrap()));
-    assert!(measure(&response.bytes().await.unwrap()).0 > 1.0);
+    let served = response.bytes().await.unwrap();
+    assert!(measure(&served).0 > 1.0);
+    // Marked as AI-generated speech, its audio the gateway's byte for byte.
+    let original = client.get(&media_url).send().await.unwrap().bytes().await.unwrap();
+    assert!(provenance::read_info(&original).is_empty());
+    assert_eq!(provenance::audio_bytes(&served), provenance::audio_bytes(&original));
+    let info = provenance::read_info(&served);
+    let field = |id: &str| info.iter().find(|(found, _)| found == id).map(|(_, text)| text.clone()).unwrap_or_default();
+    assert_eq!(field("INAM"), "AI-generated speech");
+    assert_eq!(field("ISFT"), "Zonos Studio");
+    assert!(field("ICMT").contains(&status.request_id), "{info:?}");
+    assert_eq!(field("ICRD").len(), "2026-11-30".len());
 
     let other = start(None).await; // a host not on the allowlist
     for refused in [

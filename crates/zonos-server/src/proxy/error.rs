@@ -38,6 +38,8 @@ pub enum ProxyError {
     MediaRefused { url: String, allowed: String },
     #[error("the media host answered {0}")]
     MediaStatus(StatusCode),
+    #[error("the result is larger than the {} MB this proxy serves", .0 / 1024 / 1024)]
+    MediaTooLarge(usize),
     #[error("this callback is not one the proxy asked for")]
     UnknownCallback,
     #[error("the callback's body is not a final status of its request")]
@@ -75,9 +77,10 @@ impl ProxyError {
             ProxyError::RateLimited(_) | ProxyError::DailyCap(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests")
             }
-            ProxyError::Unreachable(_) | ProxyError::CutOff(_) | ProxyError::MediaStatus(_) => {
-                (StatusCode::BAD_GATEWAY, "Bad Gateway")
-            }
+            ProxyError::Unreachable(_)
+            | ProxyError::CutOff(_)
+            | ProxyError::MediaStatus(_)
+            | ProxyError::MediaTooLarge(_) => (StatusCode::BAD_GATEWAY, "Bad Gateway"),
             ProxyError::CrossSite => (StatusCode::FORBIDDEN, "Forbidden"),
             ProxyError::NotJsonContentType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"),
