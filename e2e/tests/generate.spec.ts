@@ -1,11 +1,12 @@
 import { test, expect } from '@playwright/test';
 import { studio } from '../servers';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
+import { audioOf, infoOf, readWav } from './wav';
 
 // The demo as `cargo xtask demo` serves it: the app behind its proxy, in front of the sandbox gateway.
 test.use({ baseURL: studio });
 
-test('a newcomer types text, presses Generate and hears it, pushed over SSE, then downloads it', async ({ page }) => {
+test('a newcomer types text, presses Generate and hears it, pushed over SSE, then downloads it, marked', async ({ page, request }) => {
   await page.goto('/');
   await expect(page.getByLabel('Sample voice')).toHaveValue(/\/__sandbox\/voices\/ada\.wav$/);
   await expect(page.getByText('nothing is charged')).toBeVisible();
@@ -26,9 +27,21 @@ test('a newcomer types text, presses Generate and hears it, pushed over SSE, the
     take(page, 1).getByRole('link', { name: 'Download' }).click(),
   ]);
   expect(download.suggestedFilename()).toMatch(/^zonos-2_[0-9a-f-]{36}-output\.wav$/);
-  const saved = await download.path();
-  const { statSync } = await import('node:fs');
-  expect(statSync(saved).size).toBeGreaterThan(44_100);
+  const saved = readWav(await download.path());
+  expect(saved.length).toBeGreaterThan(44_100);
+  // Marked as AI-generated speech by the proxy; its audio the gateway's, byte for byte.
+  const requestId = (await figure(page, 1, 'Request id').textContent()) ?? '';
+  const info = infoOf(saved);
+  expect(info.INAM).toBe('AI-generated speech');
+  expect(info.ISFT).toBe('Zonos Studio');
+  expect(info.ICMT).toContain('model zonos-2');
+  expect(info.ICMT).toContain(requestId);
+  expect(info.ICRD).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  const status = await (await request.get(`api/v2/requests/status/${requestId}`)).json();
+  const original = await (await request.get(status.output.media_url[0])).body();
+  expect(infoOf(original)).toEqual({});
+  expect(audioOf(saved)?.equals(audioOf(original) ?? Buffer.alloc(0))).toBe(true);
+  await expect(take(page, 1).getByText('AI-generated speech')).toBeVisible();
 });
 
 test('a second take can start while the first runs, and each ends with its own audio', async ({ page }) => {

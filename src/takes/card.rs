@@ -72,6 +72,7 @@ pub(super) fn JobCard(
                     <p class="job-part">{format!("{} (variations {})", variation.label, variation.set)}</p>
                 })}
                 <p class="job-text">{text}</p>
+                <p class="hint">"AI-generated speech"</p>
             </header>
             <JobTimeline job now />
             {move || job.with(|job| job.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}

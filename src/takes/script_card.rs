@@ -7,11 +7,17 @@ use zonos_api::JobStatus;
 use super::{cache, Job, Phase};
 use crate::platform::audio;
 
+use studio_core::provenance::{self, Provenance};
 use studio_core::script::stitch::{stitch, CROSSFADE_SECONDS};
 use studio_core::wav;
 
-/// The script's WAV as a `blob:` URL, or why it could not be made.
-async fn joined(urls: Vec<String>) -> Result<String, String> {
+/// Today, as a WAV's INFO chunk dates it (`YYYY-MM-DD`, UTC).
+fn today() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
+}
+
+/// The script's WAV as a `blob:` URL, marked as AI-generated speech from `request_ids`, or why it could not be made.
+async fn joined(urls: Vec<String>, request_ids: Vec<String>) -> Result<String, String> {
     let mut parts = Vec::new();
     let mut rate = None;
     for url in urls {
@@ -25,7 +31,10 @@ async fn joined(urls: Vec<String>) -> Result<String, String> {
     }
     let rate = rate.unwrap_or(44_100);
     let samples = stitch(&parts, (CROSSFADE_SECONDS * f64::from(rate)) as usize);
-    audio::object_url(&wav::encode(&samples, rate)).ok_or_else(|| "The joined audio could not be made.".to_owned())
+    let provenance = Provenance { request_ids, date: today() };
+    provenance::mark(&wav::encode(&samples, rate), &provenance)
+        .and_then(|marked| audio::object_url(&marked))
+        .ok_or_else(|| "The joined audio could not be made.".to_owned())
 }
 
 #[component]
@@ -74,8 +83,11 @@ pub fn ScriptCard(
                     .map(|url| media_url.run(url))
                     .collect()
             });
+            let request_ids: Vec<String> = parts.with_untracked(|parts| {
+                parts.iter().filter_map(|job| job.with_untracked(|job| job.request_id.clone())).collect()
+            });
             if joinable {
-                spawn_local(async move { result.set(Some(joined(urls).await)) });
+                spawn_local(async move { result.set(Some(joined(urls, request_ids).await)) });
             } else {
                 result.set(Some(Err(
                     "Joining the parts needs their audio through the Zonos Studio server: each part plays on its own."
@@ -91,6 +103,7 @@ pub fn ScriptCard(
         <article class="job script" aria-labelledby=title_id.clone()>
             <header>
                 <h3 id=heading_id>{format!("Script {script}")}</h3>
+                <p class="hint">"AI-generated speech"</p>
             </header>
             <p class="phase" role="status" aria-label=format!("Progress of script {script}")>
                 {move || format!("{} of {} parts done", done(), count())}
