@@ -2,6 +2,7 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
 import { gateway, staticHost } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
+import { audioOf, infoOf, readWav } from './wav';
 
 // The app hosted as plain static files, calling a gateway on another origin directly with the person's key, and
 // following jobs by polling. One at a time: the gateway's faults and counts are shared.
@@ -30,12 +31,27 @@ test('without a key, Generate asks for it and sends nothing', async ({ page, req
   expect((await stats(request)).submissions_received).toBe(before.submissions_received);
 });
 
-test('with a key, a take is generated and followed by polling', async ({ page }) => {
+test('with a key, a take is generated, followed by polling, and downloaded marked', async ({ page, request }) => {
   await page.getByLabel('API key').fill('my-own-key');
   await generate(page, 'Straight to the gateway, followed by polling.');
   await expectPlayableTake(page, 1);
   await expect(progress(page, 1)).toContainText('Queued');
   await expect(figure(page, 1, 'Arrived by')).toHaveText('Polling');
+
+  // The gateway's file is not marked; the page offers a marked copy, its audio the gateway's byte for byte.
+  const link = take(page, 1).getByRole('link', { name: 'Download' });
+  await expect(link).toHaveAttribute('href', /^blob:/);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const saved = readWav(await download.path());
+  const requestId = (await figure(page, 1, 'Request id').textContent()) ?? '';
+  expect(infoOf(saved).INAM).toBe('AI-generated speech');
+  expect(infoOf(saved).ICMT).toContain(requestId);
+  const status = await (await request.get(`${gateway}/v2/requests/status/${requestId}`, {
+    headers: { 'Ocp-Apim-Subscription-Key': 'my-own-key' },
+  })).json();
+  const original = await (await request.get(status.output.media_url[0])).body();
+  expect(infoOf(original)).toEqual({});
+  expect(audioOf(saved)?.equals(audioOf(original) ?? Buffer.alloc(0))).toBe(true);
 });
 
 test('the key stays for the tab, or on the device when asked, until forgotten', async ({ page }) => {

@@ -13,6 +13,17 @@ pub async fn decode(encoded: &js_sys::ArrayBuffer) -> Option<(Vec<f32>, u32)> {
     Some((buffer.get_channel_data(0).ok()?, buffer.sample_rate() as u32))
 }
 
+/// The bytes at `url`, if the page may read them (same-origin, or allowed by the other origin).
+pub async fn fetch(url: &str) -> Option<js_sys::ArrayBuffer> {
+    let response: web_sys::Response =
+        JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    // `arrayBuffer()` resolves to nothing else.
+    Some(JsFuture::from(response.array_buffer().ok()?).await.ok()?.unchecked_into())
+}
+
 /// `bytes` as one file.
 pub fn blob(bytes: &[u8]) -> Option<Blob> {
     Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes))).ok()

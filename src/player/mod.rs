@@ -58,8 +58,8 @@ pub fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMe
     let _ = reference.play();
 }
 
-/// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download under
-/// `download_name`, "Reference, then this take", and its waveform when `drawable` (audio this page may read).
+/// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download of
+/// `download` (else of what it plays) under `download_name`, "Reference, then this take", and its waveform when `drawable` (audio this page may read).
 /// `on_duration` learns its length once known; `on_unplayable`, that it could not be played. `autoplay`: it plays
 /// as soon as it can (a take of a set, arriving with others, waits to be asked).
 #[component]
@@ -73,6 +73,7 @@ pub fn Player(
     on_duration: Callback<f64>,
     on_unplayable: Callback<()>,
     autoplay: bool,
+    download: Signal<Option<String>>,
 ) -> impl IntoView {
     let audio = NodeRef::<leptos::html::Audio>::new();
     if let Some(id) = id {
@@ -107,7 +108,7 @@ pub fn Player(
                 on:loadedmetadata=on_metadata
                 on:error=move |_| on_unplayable.run(())
             ></audio>
-            <a class="download" href=move || source.get() download=download_name>"Download"</a>
+            <a class="download" href=move || download.get().or_else(|| source.get()) download=download_name>"Download"</a>
             <button type="button" on:click=move |_| {
                 if let (Some(reference), Some(audio)) = (audible.reference(), audio.get()) {
                     back_to_back(reference, &audio);

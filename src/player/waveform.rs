@@ -5,7 +5,6 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::CanvasRenderingContext2d;
 
 use studio_core::peaks::peaks;
@@ -14,12 +13,7 @@ use crate::platform::audio;
 
 /// The first channel of the audio at `url`, decoded by the browser.
 async fn decode(url: &str) -> Option<Vec<f32>> {
-    let response: web_sys::Response = JsFuture::from(window().fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let bytes: js_sys::ArrayBuffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?.dyn_into().ok()?;
-    audio::decode(&bytes).await.map(|(samples, _)| samples)
+    audio::decode(&audio::fetch(url).await?).await.map(|(samples, _)| samples)
 }
 
 const COLUMNS: usize = 240;

@@ -9,8 +9,11 @@ use super::cache;
 use super::controls::{phase_words, StarButton};
 use super::{Delivery, Job, JobActions, Phase};
 use crate::parts::Unavailable;
+use crate::platform::audio;
+use crate::platform::time::today;
 use crate::player::{Audible, Player};
 use studio_core::blind::Score;
+use studio_core::provenance::{self, Provenance};
 
 /// A stage's name. A job whose end was pushed was not watched in between: its first stage covers both waits.
 fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
@@ -184,6 +187,13 @@ async fn keep_locally(
     local.url
 }
 
+/// A copy of the gateway's file at `url`, marked as AI-generated speech (see `studio_core::provenance`), as a
+/// `blob:` URL; `None` when the page may not read it (the gateway's host does not allow it), or it is not a WAV.
+async fn marked_copy(url: &str, request_ids: Vec<String>) -> Option<String> {
+    let bytes = js_sys::Uint8Array::new(&audio::fetch(url).await?.into()).to_vec();
+    audio::object_url(&provenance::mark(&bytes, &Provenance { request_ids, date: today() })?)
+}
+
 /// A finished take's audio, playing as soon as it can (from this device when it is kept there), its figures, and
 /// what storage made room for. `cached`: the audio is same-origin (through the proxy), so it is kept in Cache
 /// Storage and played from there. `removable`: the takes whose audio may go to make room for this one's.
@@ -212,11 +222,16 @@ fn TakeAudio(
         .map(|(index, url)| {
             let remote = media_url.run(url.clone());
             let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
+            // Through the proxy, the kept file is marked already; from the gateway directly, it is not.
+            let download = RwSignal::new(None::<String>);
             if cached {
                 spawn_local(async move {
                     let local = keep_locally(&remote, removable.run(job), media_url, made_room).await;
                     source.set(Some(local.unwrap_or(remote)));
                 });
+            } else {
+                let request_ids = job.with_untracked(|job| job.request_id.iter().cloned().collect());
+                spawn_local(async move { download.set(marked_copy(&remote, request_ids).await) });
             }
             let download_name =
                 if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
@@ -239,6 +254,7 @@ fn TakeAudio(
                     on_duration
                     on_unplayable=Callback::new(move |()| unplayable.set(true))
                     autoplay=job.with_untracked(|job| job.variation.is_none())
+                    download=download.into()
                 />
             }
         })

@@ -6,15 +6,11 @@ use zonos_api::JobStatus;
 
 use super::{cache, Job, Phase};
 use crate::platform::audio;
+use crate::platform::time::today;
 
 use studio_core::provenance::{self, Provenance};
 use studio_core::script::stitch::{stitch, CROSSFADE_SECONDS};
 use studio_core::wav;
-
-/// Today, as a WAV's INFO chunk dates it (`YYYY-MM-DD`, UTC).
-fn today() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect()
-}
 
 /// The script's WAV as a `blob:` URL, marked as AI-generated speech from `request_ids`, or why it could not be made.
 async fn joined(urls: Vec<String>, request_ids: Vec<String>) -> Result<String, String> {
