@@ -20,7 +20,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]]) {
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('status', { name: `Progress of take ${index + 1}` }).getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
   }
-  await page.getByRole('button', { name: 'Present' }).click();
+  await page.getByRole('button', { name: 'Present', exact: true }).click();
   const presenter = page.getByRole('dialog', { name: 'Presenter' });
   await presenter.getByRole('img', { name: 'Waveform of the take' }).waitFor();
   await presenter.getByRole('img', { name: 'Waveform of the reference voice' }).waitFor();

@@ -28,7 +28,7 @@ test('the presenter view opens with Present and with P; each key does what it sa
   const cardAudio = await expectPlayableTake(page, 2);
   await cardAudio.evaluate((element: HTMLAudioElement) => element.pause());
 
-  await page.getByRole('button', { name: 'Present' }).click();
+  await page.getByRole('button', { name: 'Present', exact: true }).click();
   const presenter = page.getByRole('dialog', { name: 'Presenter' });
   await expect(presenter).toBeVisible();
   await expect(presenter).toContainText('The second take: a longer sentence');
@@ -78,7 +78,7 @@ test('the presenter view opens with Present and with P; each key does what it sa
   await page.keyboard.press('Escape');
   await expect(presenter).toHaveCount(0);
   // The focus is back where it was.
-  await expect(page.getByRole('button', { name: 'Present' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Present', exact: true })).toBeFocused();
 
   // P opens it too, and a blind round runs in it.
   await page.keyboard.press('p');
@@ -91,6 +91,13 @@ test('the presenter view opens with Present and with P; each key does what it sa
   await round.getByRole('button', { name: 'Reveal' }).click();
   await expect(round.getByRole('status', { name: 'Answer' })).toHaveText(/^(A|B) was the real voice: guessed (right|wrong)\.$/);
   await expect(round.getByRole('status', { name: 'Score' })).toHaveText(/^[01] of 1 guessed right$/);
+  await page.keyboard.press('Escape');
+  await expect(presenter).toHaveCount(0);
+
+  // A take chosen on its card opens the view on it.
+  await take(page, 1).getByRole('button', { name: 'Present this take' }).click();
+  await expect(presenter).toContainText('Take 1 · 1 of 2');
+  await expect(presenter).toContainText('The first take, for the room.');
   await page.keyboard.press('Escape');
   await expect(presenter).toHaveCount(0);
   expect(await policyViolations(page)).toEqual([]);

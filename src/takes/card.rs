@@ -36,6 +36,7 @@ pub(super) fn JobCard(
     on_delete: Callback<RwSignal<Job>>,
     removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
     score: RwSignal<Score>,
+    on_present: Callback<RwSignal<Job>>,
 ) -> impl IntoView {
     let number = job.with_untracked(|job| job.number);
     // A blind round over this take, open below its audio (see `real_or_clone`).
@@ -99,6 +100,7 @@ pub(super) fn JobCard(
                     <button type="button" on:click=move |_| on_delete.run(job)>"Delete"</button>
                 </Show>
                 <Show when=move || job.with(|job| job.output.is_some())>
+                    <button type="button" on:click=move |_| on_present.run(job)>"Present this take"</button>
                     <button
                         type="button"
                         aria-expanded=move || blind.get().to_string()

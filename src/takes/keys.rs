@@ -6,6 +6,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::presenter::Opening;
 use super::Takes;
 use crate::player::Audible;
 use crate::shortcuts::{belongs_to_target, is_typing};
@@ -17,7 +18,7 @@ fn latest_take(takes: Takes, audible: Audible) -> Option<web_sys::HtmlMediaEleme
 }
 
 /// Listens for the keys as long as the takes are on the page; P sets `presenting`.
-pub fn install(takes: Takes, audible: Audible, presenting: RwSignal<bool>) {
+pub fn install(takes: Takes, audible: Audible, presenting: RwSignal<Option<Opening>>) {
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.repeat() || event.ctrl_key() || event.meta_key() {
             return;
@@ -25,7 +26,7 @@ pub fn install(takes: Takes, audible: Audible, presenting: RwSignal<bool>) {
         let key = event.key();
         if key.eq_ignore_ascii_case("p") && !is_typing(event.target()) {
             event.prevent_default();
-            presenting.set(true);
+            presenting.set(Some(Opening::Newest));
         } else if key.eq_ignore_ascii_case("b") && !belongs_to_target(event.target()) {
             if let (Some(reference), Some(take)) = (audible.reference(), latest_take(takes, audible)) {
                 event.prevent_default();

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::card::JobCard;
+use super::presenter::Opening;
 use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
 use super::{cache, JobActions, Takes};
@@ -60,7 +61,7 @@ fn JobList(
     let removable = Callback::new(move |job| jobs.removable_audio(job));
     // The session's score at "Real or clone?", over every round, on the cards and in the presenter view.
     let score = RwSignal::new(Score::default());
-    let presenting = RwSignal::new(false);
+    let presenting = RwSignal::new(None::<Opening>);
     let present_attempt = RwSignal::new(0_u32);
     super::keys::install(jobs, actions.audible, presenting);
     // With takes on screen, the room's part (the presenter view, blind rounds) is fetched once the page is idle: a
@@ -70,20 +71,22 @@ fn JobList(
             let _ = super::presenter::preload_room().await;
         })
     });
-    let on_leave = Callback::new(move |()| presenting.set(false));
+    let on_leave = Callback::new(move |()| presenting.set(None));
+    let on_present = Callback::new(move |job| presenting.set(Some(Opening::Take(job))));
     let cached = actions.cache_audio.get_untracked();
     view! {
         <section class="jobs" aria-label="Takes">
             <div class="jobs-bar">
                 <h2>"Takes"</h2>
-                <button type="button" aria-keyshortcuts="P" on:click=move |_| presenting.set(true)>"Present"</button>
+                <button type="button" aria-keyshortcuts="P" on:click=move |_| presenting.set(Some(Opening::Newest))>"Present"</button>
                 <button type="button" on:click=clear>"Clear takes"</button>
             </div>
-            <Show when=move || presenting.get()>
+            <Show when=move || presenting.with(Option::is_some)>
                 {move || {
                     present_attempt.track();
                     Suspend::new(async move {
-                        super::presenter::view(jobs, media_url, cached, score, on_leave)
+                        let opening = presenting.get_untracked().unwrap_or(Opening::Newest);
+                        super::presenter::view(jobs, opening, media_url, cached, score, on_leave)
                             .await
                             .unwrap_or_else(|_| view! { <Unavailable attempt=present_attempt /> }.into_any())
                     })
@@ -116,7 +119,7 @@ fn JobList(
                 <VariationCard set takes=jobs.variations_of(set) media_url draft />
             </For>
             <For each=newest_first key=|job| *job let:job>
-                <JobCard job now actions media_url on_delete removable score />
+                <JobCard job now actions media_url on_delete removable score on_present />
             </For>
         </section>
     }

@@ -77,16 +77,26 @@ fn release(sources: &Sources) {
 /// A take's text longer than this (in characters) is set smaller.
 const LONG_TEXT: usize = 120;
 
+/// Which take the presenter view opens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The newest finished take: the one just made (Present, P).
+    Newest,
+    /// A take chosen on its card ("Present this take").
+    Take(RwSignal<Job>),
+}
+
 crate::parts::later! { part room:
     /// The presenter view, in the room's part (with blind rounds and variations): fetched the first time one is used.
     pub fn view(
         takes: Takes,
+        opening: Opening,
         media_url: Callback<String, String>,
         cached: bool,
         score: RwSignal<Score>,
         on_leave: Callback<()>,
     ) -> AnyView {
-        untrack(|| view! { <Presenter takes media_url cached score on_leave /> }.into_any())
+        untrack(|| view! { <Presenter takes opening media_url cached score on_leave /> }.into_any())
     }
     preload preload_room
 }
@@ -111,14 +121,17 @@ fn is_full_screen() -> bool {
 #[component]
 fn Presenter(
     takes: Takes,
+    opening: Opening,
     media_url: Callback<String, String>,
     cached: bool,
     score: RwSignal<Score>,
     on_leave: Callback<()>,
 ) -> impl IntoView {
     let finished = takes.finished();
-    // The newest finished take first: the one just made.
-    let shown = RwSignal::new(finished.with_untracked(|finished| finished.last().copied()));
+    let shown = RwSignal::new(match opening {
+        Opening::Take(job) => Some(job),
+        Opening::Newest => finished.with_untracked(|finished| finished.last().copied()),
+    });
     let position = move || {
         let shown = shown.get()?;
         finished.with(|finished| finished.iter().position(|job| *job == shown).map(|index| (index, finished.len())))
