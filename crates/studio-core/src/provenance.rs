@@ -61,7 +61,7 @@ pub fn info_chunk(provenance: &Provenance) -> Vec<u8> {
 }
 
 /// The chunks of a RIFF/WAVE file, as (id, body); `None` if it is not one. A chunk whose size runs past the end (a
-/// WAV written as a stream) ends with the file.
+/// WAV written as a stream) ends with the file, as does audio whose size is given as 0.
 fn chunks(wav: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
     if wav.get(..4)? != b"RIFF" || wav.get(8..12)? != b"WAVE" {
         return None;
@@ -70,7 +70,11 @@ fn chunks(wav: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
     let mut at = 12;
     while at + 8 <= wav.len() {
         let id = &wav[at..at + 4];
-        let size = u32::from_le_bytes(wav[at + 4..at + 8].try_into().ok()?) as usize;
+        let mut size = u32::from_le_bytes(wav[at + 4..at + 8].try_into().ok()?) as usize;
+        // Written as a stream, the audio's size may be left at 0: the audio is the rest of the file.
+        if id == b"data" && size == 0 {
+            size = wav.len() - (at + 8);
+        }
         let end = (at + 8).saturating_add(size).min(wav.len());
         found.push((id, &wav[at + 8..end]));
         at = end + size % 2;
@@ -173,6 +177,15 @@ mod tests {
         let marked = mark(&streamed, &provenance()).unwrap();
         assert_eq!(audio_bytes(&marked), Some(&[1, 0, 2, 0, 3, 0][..]));
         assert_eq!(wav::read(&marked).map(|(samples, rate)| (samples.len(), rate)), Some((3, 16_000)));
+        assert_eq!(read_info(&marked).len(), 4);
+    }
+
+    #[test]
+    fn audio_of_size_zero_runs_to_the_end() {
+        let mut streamed = wav::encode(&[0.25, -0.25, 0.5], 16_000);
+        streamed[40..44].copy_from_slice(&0u32.to_le_bytes());
+        let marked = mark(&streamed, &provenance()).unwrap();
+        assert_eq!(audio_bytes(&marked), Some(&streamed[44..]));
         assert_eq!(read_info(&marked).len(), 4);
     }
 

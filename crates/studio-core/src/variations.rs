@@ -6,6 +6,8 @@ use std::fmt;
 
 use zonos_api::{format_number, Field, FieldError, GenerateRequest};
 
+use crate::script::split::chars_per_part;
+
 /// The fewest and the most requests one press may send: each is paid.
 pub const FEWEST: u32 = 2;
 pub const MOST: u32 = 8;
@@ -37,6 +39,8 @@ pub enum PlanProblem {
     Field(FieldError),
     /// The range is too narrow for that many different temperatures (at two decimals).
     TooNarrow,
+    /// The text is longer than one request carries (`limit` characters): each variation would be cut short.
+    TooLong { limit: usize },
 }
 
 impl fmt::Display for PlanProblem {
@@ -49,6 +53,11 @@ impl fmt::Display for PlanProblem {
             PlanProblem::TooNarrow => {
                 formatter.write_str("The temperatures are too close together for that many steps: widen the range.")
             }
+            PlanProblem::TooLong { limit } => write!(
+                formatter,
+                "Variations are of one request, and this text is longer than one request carries ({limit} characters \
+                 at this Max tokens): shorten it, or Generate it as a script."
+            ),
         }
     }
 }
@@ -71,6 +80,10 @@ pub fn plan(
     vary: Vary,
     mut draw_seed: impl FnMut() -> u32,
 ) -> Result<Vec<Variation>, PlanProblem> {
+    let limit = chars_per_part(base.max_tokens);
+    if base.text_or_default().chars().count() > limit {
+        return Err(PlanProblem::TooLong { limit });
+    }
     let mut draw = move || draw_seed() % SEEDS;
     let with = |label: String, change: &dyn Fn(&mut GenerateRequest)| {
         let mut request = base.clone();
@@ -215,6 +228,14 @@ mod tests {
     fn a_range_too_narrow_for_its_steps_is_refused() {
         let problem = plan(&base(), Vary::Temperature { from: 1.0, to: 1.02, steps: 4 }, drawing(&[1])).unwrap_err();
         assert_eq!(problem, PlanProblem::TooNarrow);
+    }
+
+    #[test]
+    fn a_text_longer_than_one_request_is_refused() {
+        let long = GenerateRequest { text: Some("word ".repeat(2000)), ..base() };
+        let problem = plan(&long, Vary::Delivery, drawing(&[1])).unwrap_err();
+        assert_eq!(problem, PlanProblem::TooLong { limit: chars_per_part(None) });
+        assert!(problem.to_string().contains("Generate it as a script"), "{problem}");
     }
 
     #[test]
