@@ -23,16 +23,21 @@ use super::{passed_on, Proxy};
 
 /// How long one download may take in all: a result is a few megabytes at most.
 const MEDIA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
-/// The most a result may weigh: the longest take (6144 frames) is about 10 MB as 16-bit WAV.
-const MOST_MEDIA_BYTES: usize = 64 * 1024 * 1024;
+/// The most a result may weigh: the longest take (6144 frames, about 71 s) is under 7 MB as 44.1 kHz 16-bit WAV.
+const MOST_MEDIA_BYTES: usize = 32 * 1024 * 1024;
+/// Results held in memory at once (each up to twice [`MOST_MEDIA_BYTES`] while it is marked); the rest wait.
+static MARKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 /// Today, as a WAV's INFO chunk dates it (`YYYY-MM-DD`, UTC).
 fn today() -> String {
     humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_owned()
 }
 
-/// The answer's whole body, refused past [`MOST_MEDIA_BYTES`].
+/// The answer's whole body, refused past [`MOST_MEDIA_BYTES`] (at once when its announced length is).
 async fn whole(upstream: reqwest::Response) -> Result<Vec<u8>, ProxyError> {
+    if upstream.content_length().is_some_and(|length| length > MOST_MEDIA_BYTES as u64) {
+        return Err(ProxyError::MediaTooLarge(MOST_MEDIA_BYTES));
+    }
     let mut body = Vec::new();
     let mut stream = upstream.bytes_stream();
     while let Some(piece) = stream.next().await {
@@ -94,6 +99,7 @@ pub async fn media(
     if !proxy.store.is_issued(&request_id).await? {
         return Err(ProxyError::NotIssued(request_id));
     }
+    let _turn = MARKING.acquire().await.map_err(|_| ProxyError::Unreachable("the proxy is stopping".to_owned()))?;
     let request = proxy.client.get(url).timeout(MEDIA_TIMEOUT);
     let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
     let status = upstream.status();
