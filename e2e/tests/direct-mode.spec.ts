@@ -38,10 +38,11 @@ test('with a key, a take is generated, followed by polling, and downloaded marke
   await expect(progress(page, 1)).toContainText('Queued');
   await expect(figure(page, 1, 'Arrived by')).toHaveText('Polling');
 
-  // The gateway's file is not marked; the page offers a marked copy, its audio the gateway's byte for byte.
+  // The gateway's file is not marked; the page makes a marked copy when the download is wanted, its audio the
+  // gateway's byte for byte.
   const link = take(page, 1).getByRole('link', { name: 'Download' });
-  await expect(link).toHaveAttribute('href', /^blob:/);
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  await expect(link).toHaveAttribute('href', /^blob:/);
   const saved = readWav(await download.path());
   const requestId = (await figure(page, 1, 'Request id').textContent()) ?? '';
   expect(infoOf(saved).INAM).toBe('AI-generated speech');

@@ -24,6 +24,13 @@ pub async fn fetch(url: &str) -> Option<js_sys::ArrayBuffer> {
     Some(JsFuture::from(response.array_buffer().ok()?).await.ok()?.unchecked_into())
 }
 
+/// Lets a `blob:` URL go, and the memory it holds; other URLs are left alone.
+pub fn release(url: &str) {
+    if url.starts_with("blob:") {
+        let _ = Url::revoke_object_url(url);
+    }
+}
+
 /// `bytes` as one file.
 pub fn blob(bytes: &[u8]) -> Option<Blob> {
     Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes))).ok()

@@ -41,7 +41,7 @@ pub fn seek(audio: &web_sys::HtmlMediaElement, fraction: f64) {
 }
 
 /// Plays the reference, then the take: the two voices back to back.
-pub fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
+fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
     let take = take.clone();
     let then_take = wasm_bindgen::closure::Closure::once_into_js(move || {
         take.set_current_time(0.0);
@@ -58,8 +58,10 @@ pub fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMe
     let _ = reference.play();
 }
 
-/// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download of
-/// `download` (else of what it plays) under `download_name`, "Reference, then this take", and its waveform when `drawable` (audio this page may read).
+/// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download under
+/// `download_name`, "Reference, then this take", and its waveform when `drawable` (audio this page may read). The
+/// download is what plays, unless `download` is given: a file made when first wanted (its `prepare` is called as
+/// the link is approached or pressed, and the press waits for the file).
 /// `on_duration` learns its length once known; `on_unplayable`, that it could not be played. `autoplay`: it plays
 /// as soon as it can (a take of a set, arriving with others, waits to be asked).
 #[component]
@@ -73,9 +75,41 @@ pub fn Player(
     on_duration: Callback<f64>,
     on_unplayable: Callback<()>,
     autoplay: bool,
-    download: Signal<Option<String>>,
+    download: Option<(Signal<Option<String>>, Callback<()>)>,
 ) -> impl IntoView {
     let audio = NodeRef::<leptos::html::Audio>::new();
+    let link = NodeRef::<leptos::html::A>::new();
+    // A press that waits for the file to be made is carried out once it is.
+    let pressed = RwSignal::new(false);
+    if let Some((file, _)) = download {
+        Effect::new(move |_| {
+            if file.with(Option::is_some) && pressed.get_untracked() {
+                pressed.set(false);
+                if let Some(link) = link.get_untracked() {
+                    link.click();
+                }
+            }
+        });
+    }
+    let approach = move || {
+        if let Some((_, prepare)) = download {
+            prepare.run(());
+        }
+    };
+    let press = move |event: leptos::ev::MouseEvent| {
+        if let Some((file, prepare)) = download {
+            if file.with_untracked(Option::is_none) {
+                event.prevent_default();
+                pressed.set(true);
+                prepare.run(());
+            }
+        }
+    };
+    let href = move || match download {
+        // Until the file is made, the link points at what plays (a link needs an address to be one).
+        Some((file, _)) => file.get().or_else(|| source.get()),
+        None => source.get(),
+    };
     if let Some(id) = id {
         on_cleanup(audible.add_take(id, audio));
     }
@@ -108,7 +142,17 @@ pub fn Player(
                 on:loadedmetadata=on_metadata
                 on:error=move |_| on_unplayable.run(())
             ></audio>
-            <a class="download" href=move || download.get().or_else(|| source.get()) download=download_name>"Download"</a>
+            <a
+                class="download"
+                node_ref=link
+                href=href
+                download=download_name
+                on:click=press
+                on:pointerenter=move |_| approach()
+                on:focus=move |_| approach()
+            >
+                "Download"
+            </a>
             <button type="button" on:click=move |_| {
                 if let (Some(reference), Some(audio)) = (audible.reference(), audio.get()) {
                     back_to_back(reference, &audio);

@@ -224,16 +224,37 @@ fn TakeAudio(
         .map(|(index, url)| {
             let remote = media_url.run(url.clone());
             let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
-            // Through the proxy, the kept file is marked already; from the gateway directly, it is not.
-            let download = RwSignal::new(None::<String>);
+            // Through the proxy, the kept file is marked already; from the gateway directly, it is not: a marked
+            // copy is made when the download is first wanted (the gateway's own file if the page may not read it).
+            let download = (!cached).then(|| {
+                let file = RwSignal::new(None::<String>);
+                let started = StoredValue::new(false);
+                let remote = remote.clone();
+                let prepare = Callback::new(move |()| {
+                    if !started.get_value() {
+                        started.set_value(true);
+                        let (remote, request_ids) =
+                            (remote.clone(), job.with_untracked(|job| job.request_id.iter().cloned().collect()));
+                        spawn_local(async move {
+                            let copy = marked_copy(&remote, request_ids).await.unwrap_or(remote);
+                            if let Some(Some(unused)) = file.try_set(Some(copy)) {
+                                audio::release(&unused);
+                            }
+                        });
+                    }
+                });
+                on_cleanup(move || {
+                    if let Some(Some(copy)) = file.try_get_untracked() {
+                        audio::release(&copy);
+                    }
+                });
+                (Signal::from(file), prepare)
+            });
             if cached {
                 spawn_local(async move {
                     let local = keep_locally(&remote, removable.run(job), media_url, made_room).await;
                     source.set(Some(local.unwrap_or(remote)));
                 });
-            } else {
-                let request_ids = job.with_untracked(|job| job.request_id.iter().cloned().collect());
-                spawn_local(async move { download.set(marked_copy(&remote, request_ids).await) });
             }
             let download_name =
                 if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
@@ -256,7 +277,7 @@ fn TakeAudio(
                     on_duration
                     on_unplayable=Callback::new(move |()| unplayable.set(true))
                     autoplay=job.with_untracked(|job| job.variation.is_none())
-                    download=download.into()
+                    download
                 />
             }
         })

@@ -20,7 +20,9 @@ fn latest_take(takes: Takes, audible: Audible) -> Option<web_sys::HtmlMediaEleme
 /// Listens for the keys as long as the takes are on the page; P sets `presenting`.
 pub fn install(takes: Takes, audible: Audible, presenting: RwSignal<Option<Opening>>) {
     let handle = window_event_listener(ev::keydown, move |event| {
-        if event.repeat() || event.ctrl_key() || event.meta_key() {
+        // The presenter view has its own keys; one that reaches the page while it is open (its focus lost to the
+        // page) must not play what stands behind it.
+        if event.repeat() || event.ctrl_key() || event.meta_key() || presenting.with_untracked(Option::is_some) {
             return;
         }
         let key = event.key();

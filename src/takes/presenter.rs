@@ -10,14 +10,14 @@ use leptos::html::{Audio, Dialog};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::blind::Score;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlMediaElement;
 
 use super::{cache, Job, Takes};
 use crate::parts::RoomStyle;
-use crate::platform::js;
+use crate::platform::{audio, js};
 use crate::player::waveform::{Palette, Waveform};
-use crate::player::{back_to_back, played_fraction, seek, switch};
+use crate::player::{played_fraction, seek, switch};
 
 /// What the shown take plays, once found, and what to say of it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -69,9 +69,7 @@ async fn find_sources(job: RwSignal<Job>, media_url: Callback<String, String>, c
 }
 
 fn release(sources: &Sources) {
-    for url in [&sources.take, &sources.reference].into_iter().flatten().filter(|url| url.starts_with("blob:")) {
-        let _ = web_sys::Url::revoke_object_url(url);
-    }
+    [&sources.take, &sources.reference].into_iter().flatten().for_each(|url| audio::release(url));
 }
 
 /// A take's text longer than this (in characters) is set smaller.
@@ -101,12 +99,14 @@ crate::parts::later! { part room:
     preload preload_room
 }
 
-/// Asks the browser to show `dialog` full screen, where it allows it (a refusal only means it doesn't).
-fn full_screen(dialog: &JsValue) {
+/// Asks the browser to show the page full screen, where it allows it (a refusal only means it doesn't). The page,
+/// not the view: a dialog is never shown full screen itself, and the modal view stands above the page anyway.
+fn full_screen() {
     if !js::property(&document(), "fullscreenEnabled").is_truthy() {
         return;
     }
-    if let Some(asked) = js::call(dialog, "requestFullscreen").and_then(|answer| answer.dyn_into::<Promise>().ok()) {
+    let page = js::property(&document(), "documentElement");
+    if let Some(asked) = js::call(&page, "requestFullscreen").and_then(|answer| answer.dyn_into::<Promise>().ok()) {
         spawn_local(async move {
             let _ = wasm_bindgen_futures::JsFuture::from(asked).await;
         });
@@ -136,17 +136,30 @@ fn Presenter(
         let shown = shown.get()?;
         finished.with(|finished| finished.iter().position(|job| *job == shown).map(|index| (index, finished.len())))
     };
+    // Opened before any take had finished: the first to finish is shown.
+    Effect::new(move |_| {
+        if shown.with(Option::is_none) {
+            if let Some(newest) = finished.with(|finished| finished.last().copied()) {
+                shown.set(Some(newest));
+            }
+        }
+    });
     let sources = RwSignal::new(Sources::default());
     Effect::new(move |_| {
         let Some(job) = shown.get() else { return };
         spawn_local(async move {
             let found = find_sources(job, media_url, cached).await;
-            // Another take may have been chosen meanwhile: only the shown one's audio stays.
-            if shown.get_untracked() == Some(job) {
-                release(&sources.get_untracked());
-                sources.set(found);
-            } else {
-                release(&found);
+            // Another take may have been chosen meanwhile, or the view left: only the shown take's audio stays.
+            match shown.try_get_untracked() {
+                Some(now) if now == Some(job) => {
+                    if let Some(previous) = sources.try_get_untracked() {
+                        release(&previous);
+                    }
+                    if let Some(unused) = sources.try_set(found) {
+                        release(&unused);
+                    }
+                }
+                _ => release(&found),
             }
         });
     });
@@ -160,7 +173,11 @@ fn Presenter(
     let players = move || -> Option<(HtmlMediaElement, HtmlMediaElement)> {
         Some((reference.get_untracked()?.into(), take.get_untracked()?.into()))
     };
+    // R's "then the take", waiting for the reference to end: replaced by the next R, dropped by a pause or a step
+    // (these players stay while the takes change under them).
+    let then_take = StoredValue::new_local(None::<EventListener>);
     let pause_both = move || {
+        then_take.set_value(None);
         if let Some((reference, take)) = players() {
             let _ = reference.pause();
             let _ = take.pause();
@@ -182,8 +199,14 @@ fn Presenter(
     };
     let reference_then_take = move || {
         if let Some((reference, take)) = players() {
-            let _ = take.pause();
-            back_to_back(reference, &take);
+            pause_both();
+            let waiting = take.clone();
+            then_take.set_value(Some(EventListener::once(&reference, "ended", move |_| {
+                waiting.set_current_time(0.0);
+                let _ = waiting.play();
+            })));
+            reference.set_current_time(0.0);
+            let _ = reference.play();
         }
     };
     let step = move |by: isize| {
@@ -224,7 +247,7 @@ fn Presenter(
         js::call(&dialog, "showModal");
         // The view itself takes the keys, not its first button (which Space would press).
         let _ = dialog.focus();
-        full_screen(&dialog);
+        full_screen();
     });
     let close = move || {
         if let Some(dialog) = dialog.get_untracked() {

@@ -39,6 +39,13 @@ struct Clips {
     clone: String,
 }
 
+impl Clips {
+    fn release(&self) {
+        audio::release(&self.real);
+        audio::release(&self.clone);
+    }
+}
+
 /// The first channel of the audio at `url` (kept on this device when it can be), decoded by the browser at the
 /// rate it plays at: the reference and the take come out at one rate.
 async fn decoded(url: &str) -> Option<(Vec<f32>, u32)> {
@@ -53,8 +60,14 @@ async fn clips(reference: String, take: String) -> Result<Clips, Unplayable> {
         return Err(Unplayable::Take);
     }
     let (reference, take) = match_pair(&reference, &take, rate).ok_or(Unplayable::Silent)?;
-    let url = |samples: &[f32]| audio::object_url(&wav::encode(samples, rate)).ok_or(Unplayable::Take);
-    Ok(Clips { real: url(&reference)?, clone: url(&take)? })
+    let url = |samples: &[f32]| audio::object_url(&wav::encode(samples, rate));
+    match (url(&reference), url(&take)) {
+        (Some(real), Some(clone)) => Ok(Clips { real, clone }),
+        (made, other) => {
+            made.iter().chain(other.iter()).for_each(|url| audio::release(url));
+            Err(Unplayable::Take)
+        }
+    }
 }
 
 /// A side drawn at random for the real voice.
@@ -83,15 +96,21 @@ fn RealOrClone(job: RwSignal<Job>, media_url: Callback<String, String>, score: R
         )
     });
     match take {
-        Some(take) => spawn_local(async move { made.set(Some(clips(reference, media_url.run(take)).await)) }),
+        Some(take) => spawn_local(async move {
+            // A round closed before its clips were ready lets them go at once.
+            if let Some(Some(Ok(unused))) = made.try_set(Some(clips(reference, media_url.run(take)).await)) {
+                unused.release();
+            }
+        }),
         None => made.set(Some(Err(Unplayable::Take))),
     }
     on_cleanup(move || {
-        if let Some(Ok(clips)) = made.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&clips.real);
-            let _ = web_sys::Url::revoke_object_url(&clips.clone);
+        if let Some(Some(Ok(clips))) = made.try_get_untracked() {
+            clips.release();
         }
     });
+    // Nothing to guess before both clips can be heard.
+    let ready = move || made.with(|made| matches!(made, Some(Ok(_))));
     let round = RwSignal::new(Round::new(draw()));
     let source = move |side: Side| {
         made.with(|made| match made {
@@ -101,7 +120,12 @@ fn RealOrClone(job: RwSignal<Job>, media_url: Callback<String, String>, score: R
             _ => None,
         })
     };
+    // Disabled by `aria-disabled`, not `disabled`: a disabled button loses the focus, and with it the presenter
+    // view's keys.
     let reveal = move |_| {
+        if !ready() {
+            return;
+        }
         let mut revealed = round.get_untracked();
         if revealed.reveal() {
             score.update(|score| score.count(&revealed));
@@ -130,8 +154,12 @@ fn RealOrClone(job: RwSignal<Job>, media_url: Callback<String, String>, score: R
             <button
                 type="button"
                 aria-pressed=move || (round.with(Round::guessed) == Some(side)).to_string()
-                disabled=move || round.with(Round::is_revealed)
-                on:click=move |_| round.update(|round| round.guess(side))
+                aria-disabled=move || (!ready() || round.with(Round::is_revealed)).to_string()
+                on:click=move |_| {
+                    if ready() {
+                        round.update(|round| round.guess(side))
+                    }
+                }
             >
                 {format!("{} is real", side.letter())}
             </button>
@@ -151,7 +179,13 @@ fn RealOrClone(job: RwSignal<Job>, media_url: Callback<String, String>, score: R
             <div class="form-actions" role="group" aria-label="The room's guess">
                 {guess(Side::A)}
                 {guess(Side::B)}
-                <button type="button" disabled=move || round.with(Round::is_revealed) on:click=reveal>"Reveal"</button>
+                <button
+                    type="button"
+                    aria-disabled=move || (!ready() || round.with(Round::is_revealed)).to_string()
+                    on:click=reveal
+                >
+                    "Reveal"
+                </button>
                 <button type="button" on:click=move |_| round.set(Round::new(draw()))>"Next round"</button>
             </div>
             <p class="blind-answer" role="status" aria-label="Answer">{verdict}</p>

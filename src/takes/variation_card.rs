@@ -43,8 +43,12 @@ pub fn VariationCard(
                 }
             }
         };
+        // Only the audio's link redraws the player: a star or a notice must not stop it.
+        let link = Memo::new(move |_| {
+            job.with(|job| job.output.as_ref().and_then(|output| output.media_url.first().cloned()))
+        });
         let audio = move || {
-            job.with(|job| job.output.as_ref().and_then(|output| output.media_url.first().cloned())).map(|url| {
+            link.get().map(|url| {
                 let label = job.with_untracked(|job| job.variation.as_ref().map(|variation| variation.label.clone()));
                 view! { <audio controls preload="auto" src=media_url.run(url) aria-label=label></audio> }
             })
