@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::card::JobCard;
-use super::presenter::Opening;
+use super::presenter::{Opening, Stage};
 use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
 use super::{cache, JobActions, Takes};
@@ -86,7 +86,8 @@ fn JobList(
                     present_attempt.track();
                     Suspend::new(async move {
                         let opening = presenting.get_untracked().unwrap_or(Opening::Newest);
-                        super::presenter::view(jobs, opening, media_url, cached, score, on_leave)
+                        let stage = Stage { takes: jobs, media_url, cached, score, on_leave };
+                        super::presenter::view(stage, opening)
                             .await
                             .unwrap_or_else(|_| view! { <Unavailable attempt=present_attempt /> }.into_any())
                     })

@@ -84,17 +84,21 @@ pub enum Opening {
     Take(RwSignal<Job>),
 }
 
+/// What the presenter view needs of the page: the takes, where their audio is fetched and whether it is kept on
+/// this device, the session's score at "Real or clone?", and what to do as it is left.
+#[derive(Clone, Copy)]
+pub struct Stage {
+    pub takes: Takes,
+    pub media_url: Callback<String, String>,
+    pub cached: bool,
+    pub score: RwSignal<Score>,
+    pub on_leave: Callback<()>,
+}
+
 crate::parts::later! { part room:
     /// The presenter view, in the room's part (with blind rounds and variations): fetched the first time one is used.
-    pub fn view(
-        takes: Takes,
-        opening: Opening,
-        media_url: Callback<String, String>,
-        cached: bool,
-        score: RwSignal<Score>,
-        on_leave: Callback<()>,
-    ) -> AnyView {
-        untrack(|| view! { <Presenter takes opening media_url cached score on_leave /> }.into_any())
+    pub fn view(stage: Stage, opening: Opening) -> AnyView {
+        untrack(|| view! { <Presenter stage opening /> }.into_any())
     }
     preload preload_room
 }
@@ -119,14 +123,8 @@ fn is_full_screen() -> bool {
 }
 
 #[component]
-fn Presenter(
-    takes: Takes,
-    opening: Opening,
-    media_url: Callback<String, String>,
-    cached: bool,
-    score: RwSignal<Score>,
-    on_leave: Callback<()>,
-) -> impl IntoView {
+fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
+    let Stage { takes, media_url, cached, score, on_leave } = stage;
     let finished = takes.finished();
     let shown = RwSignal::new(match opening {
         Opening::Take(job) => Some(job),
