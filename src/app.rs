@@ -3,7 +3,7 @@ use zonos_api::GenerateRequest;
 
 use crate::form::ParameterForm;
 use crate::gateway::connection::Connection;
-use crate::parts::Unavailable;
+use crate::parts::{part_view, Unavailable};
 use crate::player::Audible;
 use crate::prerendered::Carried;
 use crate::settings::Settings;
@@ -81,14 +81,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     <ReferencePreview draft audible />
                 </ParameterForm>
                 <Show when=move || connected.get()>
-                    {move || {
-                        panels_attempt.track();
-                        Suspend::new(async move {
-                            crate::panels::below_the_form(draft, dispatch)
-                                .await
-                                .unwrap_or_else(|_| view! { <Unavailable attempt=panels_attempt /> }.into_any())
-                        })
-                    }}
+                    {part_view(panels_attempt, move || crate::panels::below_the_form(draft, dispatch))}
                 </Show>
             </div>
             <div class="results">
@@ -106,14 +99,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                         </section>
                     }
                 >
-                    {move || {
-                        takes_attempt.track();
-                        Suspend::new(async move {
-                            takes::job_list(jobs, actions, media_url, draft)
-                                .await
-                                .unwrap_or_else(|_| view! { <Unavailable attempt=takes_attempt /> }.into_any())
-                        })
-                    }}
+                    {part_view(takes_attempt, move || takes::job_list(jobs, actions, media_url, draft))}
                 </Show>
             </div>
         </main>

@@ -27,6 +27,23 @@ pub fn Unavailable(attempt: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// A part's view where it stands: `load` fetches the part and makes its view (again at each "Try again", which
+/// changes `attempt`), and a part that can't be fetched says so in its place.
+pub fn part_view<Load, Loading>(
+    attempt: RwSignal<u32>,
+    load: Load,
+) -> impl Fn() -> Suspend<AnyView> + Clone + Send + Sync + 'static
+where
+    Load: Fn() -> Loading + Clone + Send + Sync + 'static,
+    Loading: std::future::Future<Output = Result<AnyView, Unloaded>> + Send + 'static,
+{
+    move || {
+        attempt.track();
+        let loading = load();
+        Suspend::new(async move { loading.await.unwrap_or_else(|_| view! { <Unavailable attempt /> }.into_any()) })
+    }
+}
+
 /// The style of the views only parts draw (the presenter view, blind rounds, variations): kept out of the page's
 /// inline style, which every first load carries. Each of those views puts it on the page.
 #[component]

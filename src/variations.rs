@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use studio_core::variations::{plan, PlanProblem, Variation, Vary, FEWEST, MOST};
 
 use crate::form::Draft;
-use crate::parts::{RoomStyle, Unavailable};
+use crate::parts::{part_view, RoomStyle};
 use crate::takes::Dispatch;
 
 /// "Try variations", and the choices below it once pressed (in the room's part, fetched then).
@@ -21,14 +21,7 @@ pub fn TryVariations(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoVie
                 "Try variations"
             </button>
             <Show when=move || open.get()>
-                {move || {
-                    attempt.track();
-                    Suspend::new(async move {
-                        choices(draft, dispatch, on_done)
-                            .await
-                            .unwrap_or_else(|_| view! { <Unavailable attempt /> }.into_any())
-                    })
-                }}
+                {part_view(attempt, move || choices(draft, dispatch, on_done))}
             </Show>
         </div>
     }

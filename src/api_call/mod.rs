@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::GenerateRequest;
 
-use crate::parts::Unavailable;
+use crate::parts::part_view;
 
 pub use snippets::{render, Format};
 
@@ -48,14 +48,7 @@ pub fn ApiCallPanel(
                 <h2>"API call"</h2>
             </summary>
             <Show when=move || opened.get()>
-                {move || {
-                    attempt.track();
-                    Suspend::new(async move {
-                        api_call(request, gateway_url, masked_key)
-                            .await
-                            .unwrap_or_else(|_| view! { <Unavailable attempt /> }.into_any())
-                    })
-                }}
+                {part_view(attempt, move || api_call(request, gateway_url, masked_key))}
             </Show>
         </details>
     }

@@ -8,7 +8,7 @@ use zonos_api::JobStatus;
 use super::cache;
 use super::controls::{phase_words, StarButton};
 use super::{Delivery, Job, JobActions, Phase};
-use crate::parts::Unavailable;
+use crate::parts::part_view;
 use crate::platform::audio;
 use crate::platform::time::today;
 use crate::player::{Audible, Player};
@@ -114,14 +114,7 @@ pub(super) fn JobCard(
                 <TakeAudio job media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
             </Show>
             <Show when=move || blind.get()>
-                {move || {
-                    blind_attempt.track();
-                    Suspend::new(async move {
-                        super::real_or_clone::round(job, media_url, score)
-                            .await
-                            .unwrap_or_else(|_| view! { <Unavailable attempt=blind_attempt /> }.into_any())
-                    })
-                }}
+                {part_view(blind_attempt, move || super::real_or_clone::round(job, media_url, score))}
             </Show>
         </article>
     }

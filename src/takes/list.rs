@@ -12,7 +12,7 @@ use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
 use super::{cache, JobActions, Takes};
 use crate::form::Draft;
-use crate::parts::Unavailable;
+use crate::parts::part_view;
 use crate::platform::time::now_ms;
 use studio_core::blind::Score;
 
@@ -82,16 +82,11 @@ fn JobList(
                 <button type="button" on:click=clear>"Clear takes"</button>
             </div>
             <Show when=move || presenting.with(Option::is_some)>
-                {move || {
-                    present_attempt.track();
-                    Suspend::new(async move {
-                        let opening = presenting.get_untracked().unwrap_or(Opening::Newest);
-                        let stage = Stage { takes: jobs, media_url, cached, score, on_leave };
-                        super::presenter::view(stage, opening)
-                            .await
-                            .unwrap_or_else(|_| view! { <Unavailable attempt=present_attempt /> }.into_any())
-                    })
-                }}
+                {part_view(present_attempt, move || {
+                    let opening = presenting.get_untracked().unwrap_or(Opening::Newest);
+                    let stage = Stage { takes: jobs, media_url, cached, score, on_leave };
+                    super::presenter::view(stage, opening)
+                })}
             </Show>
             {move || {
                 let unreadable = jobs.unreadable().get();

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlMediaElement;
 
 use super::{cache, Job, Takes};
-use crate::parts::RoomStyle;
+use crate::parts::{part_view, RoomStyle};
 use crate::platform::{audio, js};
 use crate::player::waveform::{Palette, Waveform};
 use crate::player::{played_fraction, seek, switch};
@@ -311,16 +311,15 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
                 <PresenterVoice label="Take" source=Signal::derive(move || sources.with(|sources| sources.take.clone())) audio=take playing />
             </div>
             <Show when=move || blind.get()>
-                {move || {
-                    blind_attempt.track();
+                {part_view(blind_attempt, move || {
                     let job = shown.get_untracked();
-                    Suspend::new(async move {
-                        let Some(job) = job else { return ().into_any() };
-                        super::real_or_clone::round(job, media_url, score)
-                            .await
-                            .unwrap_or_else(|_| view! { <crate::parts::Unavailable attempt=blind_attempt /> }.into_any())
-                    })
-                }}
+                    async move {
+                        match job {
+                            Some(job) => super::real_or_clone::round(job, media_url, score).await,
+                            None => Ok(().into_any()),
+                        }
+                    }
+                })}
             </Show>
             <div class="presenter-controls" role="group" aria-label="Presenter controls">
                 <button type="button" aria-keyshortcuts="ArrowLeft" on:click=move |_| step(-1)>"← Previous take"</button>

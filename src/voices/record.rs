@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AnalyserNode, AudioContext, Blob, BlobEvent, MediaRecorder, MediaStream, MediaStreamConstraints};
 
-use crate::parts::Unavailable;
+use crate::parts::part_view;
 use crate::platform::audio;
 
 use super::upload::upload;
@@ -127,12 +127,7 @@ pub fn ReferenceRecorder(offered: Signal<Option<bool>>, draft: RwSignal<Draft>) 
                         </div>
                     }
                 >
-                    {move || {
-                        attempt.track();
-                        Suspend::new(async move {
-                            recorder(draft).await.unwrap_or_else(|_| view! { <Unavailable attempt /> }.into_any())
-                        })
-                    }}
+                    {part_view(attempt, move || recorder(draft))}
                 </Show>
             </div>
         </Show>
