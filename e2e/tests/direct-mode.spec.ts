@@ -2,7 +2,7 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
 import { gateway, staticHost } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
-import { audioOf, infoOf, readWav } from './wav';
+import { audioOf, chunkIds, infoOf, readWav } from './wav';
 
 // The app hosted as plain static files, calling a gateway on another origin directly with the person's key, and
 // following jobs by polling. One at a time: the gateway's faults and counts are shared.
@@ -47,6 +47,8 @@ test('with a key, a take is generated, followed by polling, and downloaded marke
   const requestId = (await figure(page, 1, 'Request id').textContent()) ?? '';
   expect(infoOf(saved).INAM).toBe('AI-generated speech');
   expect(infoOf(saved).ICMT).toContain(requestId);
+  // The INFO chunk alone: Content Credentials are signed by the proxy, and a static host has none.
+  expect(chunkIds(saved)).not.toContain('C2PA');
   const status = await (await request.get(`${gateway}/v2/requests/status/${requestId}`, {
     headers: { 'Ocp-Apim-Subscription-Key': 'my-own-key' },
   })).json();

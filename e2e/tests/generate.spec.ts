@@ -1,7 +1,8 @@
 import { test, expect } from '@playwright/test';
 import { studio } from '../servers';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
-import { audioOf, infoOf, readWav } from './wav';
+import { credentialsOf } from './c2pa';
+import { audioOf, chunkIds, infoOf, readWav } from './wav';
 
 // The demo as `cargo xtask demo` serves it: the app behind its proxy, in front of the sandbox gateway.
 test.use({ baseURL: studio });
@@ -42,6 +43,21 @@ test('a newcomer types text, presses Generate and hears it, pushed over SSE, the
   expect(infoOf(original)).toEqual({});
   expect(audioOf(saved)?.equals(audioOf(original) ?? Buffer.alloc(0))).toBe(true);
   await expect(take(page, 1).getByText('AI-generated speech')).toBeVisible();
+
+  // And Content Credentials the proxy signed, as c2pa-python reads them: made by a trained model, for this request,
+  // with its settings, bound to the file's bytes (a self-issued certificate: valid, not trusted).
+  expect(chunkIds(saved)).toContain('C2PA');
+  const credentials = credentialsOf(await download.path());
+  const created = credentials.actions.find((action) => action.action === 'c2pa.created');
+  expect(created?.digitalSourceType).toBe('http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia');
+  expect(created?.parameters?.request_id).toBe(requestId);
+  expect(created?.parameters?.model).toBe('Zyphra Zonos 2');
+  expect(created?.parameters?.settings?.reference_audio_url).toMatch(/ada\.wav$/);
+  expect(created?.parameters?.settings?.language).toBe('en_us');
+  expect(created?.when).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  expect(credentials.success).toContain('assertion.dataHash.match');
+  expect(credentials.failure.filter((code) => code !== 'signingCredential.untrusted')).toEqual([]);
+  expect(credentials.validationState).toBe('Valid');
 });
 
 test('a second take can start while the first runs, and each ends with its own audio', async ({ page }) => {

@@ -38,3 +38,8 @@ export function audioOf(wav: Buffer): Buffer | undefined {
 export function readWav(path: string): Buffer {
   return readFileSync(path);
 }
+
+/** The ids of the file's chunks, in order ("fmt ", "data", "LIST", "C2PA"…). */
+export function chunkIds(wav: Buffer): string[] {
+  return chunks(wav).map((chunk) => chunk.id);
+}

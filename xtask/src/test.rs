@@ -24,6 +24,7 @@ pub fn run() -> Result<()> {
     toolchain::ensure_build_tools()?;
     toolchain::ensure_test_tools()?;
     toolchain::ensure_speech()?;
+    let c2pa_reader = toolchain::ensure_c2pa_reader()?;
 
     announce("Formatting (cargo fmt --check)");
     execute(cargo().args(["fmt", "--all", "--", "--check"]))?;
@@ -55,7 +56,8 @@ pub fn run() -> Result<()> {
     execute(
         Command::new(crate::root().join("node_modules/.bin/playwright"))
             .args(["test", "--config", "e2e/playwright.config.ts"])
-            .env("ZONOS_SERVER", &server),
+            .env("ZONOS_SERVER", &server)
+            .env("C2PA_PYTHON", &c2pa_reader),
     )?;
     announce("The first load's budget: what a first visit transfers until the app is ready (brotli, and requests)");
     let (_host, host) = serving::start(&server, &["serve"], &app_build::dist())?;

@@ -196,6 +196,45 @@ pub fn ensure_test_tools() -> Result<()> {
     .ensure()
 }
 
+/// The C2PA reader the tests check served takes with: not the implementation that signs them (the Rust crate) but
+/// the Python one (whose wheel carries a native build of its own), from PyPI, in a virtual environment of the
+/// workspace's. Pinned; installed again only when another version is there.
+pub const C2PA_PYTHON_VERSION: &str = "0.38.1";
+
+/// Where that environment's Python is, once installed.
+pub fn ensure_c2pa_reader() -> Result<std::path::PathBuf> {
+    let venv = root().join("target").join("c2pa-reader");
+    let python = venv.join("bin").join("python");
+    let installed = output(
+        &python.to_string_lossy(),
+        &["-c", "import c2pa, importlib.metadata as m; print(m.version('c2pa-python'))"],
+    )
+    .is_some_and(|found| {
+        found.status.success() && String::from_utf8_lossy(&found.stdout).trim() == C2PA_PYTHON_VERSION
+    });
+    if installed {
+        println!("    c2pa-python {C2PA_PYTHON_VERSION} is installed");
+        return Ok(python);
+    }
+    announce(&format!(
+        "Installing c2pa-python {C2PA_PYTHON_VERSION} from PyPI, in target/c2pa-reader (first run only)"
+    ));
+    let make_venv = || execute(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv));
+    if make_venv().is_err() {
+        apt_packages(&["python3-venv"])?;
+        make_venv()?;
+    }
+    execute(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("c2pa-python=={C2PA_PYTHON_VERSION}"),
+    ]))?;
+    Ok(python)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

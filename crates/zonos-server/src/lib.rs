@@ -39,6 +39,8 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: io::Error },
     #[error("cannot open the proxy's store: {0}")]
     Store(#[from] store::StoreError),
+    #[error("cannot sign Content Credentials: {0}")]
+    Credentials(#[from] proxy::CredentialsError),
     #[error("cannot read the built app's page in {dist}: {source}")]
     ReadApp { dist: PathBuf, source: io::Error },
 }

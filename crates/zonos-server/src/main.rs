@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 use zonos_server::net::addresses::Reach;
 use zonos_server::net::client::TrustedProxies;
-use zonos_server::proxy::{ApiKey, ProxyConfig};
+use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
 use zonos_server::sandbox::{SandboxConfig, Timings};
 use zonos_server::store::StoreConfig;
 use zonos_server::{AllowedHosts, Bounds, ServeConfig, Shutdown, StartError};
@@ -126,6 +126,13 @@ struct ProxyFlags {
     /// behind one address, and a webhook received by any reaches the browser following the job on any other.
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+    /// The certificate chain (PEM, the signer's first) that signs served takes' Content Credentials (C2PA)
+    /// [default: a self-issued one, made on first run in the data directory].
+    #[arg(long, value_name = "FILE", requires = "c2pa_key")]
+    c2pa_cert: Option<PathBuf>,
+    /// The signing certificate's private key (PEM, PKCS#8; ECDSA P-256).
+    #[arg(long, value_name = "FILE", requires = "c2pa_cert")]
+    c2pa_key: Option<PathBuf>,
 }
 
 impl ProxyFlags {
@@ -136,12 +143,21 @@ impl ProxyFlags {
             println!("The proxy's state is kept in Redis at {shown}");
             return Ok(StoreConfig::Redis { url: url.clone() });
         }
-        let data_dir = match &self.data_dir {
-            Some(dir) => dir.clone(),
-            None => default_data_dir().ok_or(RunError::NoDataDir)?,
-        };
+        let data_dir = self.data_dir()?;
         println!("The proxy's state is kept in {}", data_dir.display());
         Ok(StoreConfig::Embedded { data_dir })
+    }
+
+    fn data_dir(&self) -> Result<PathBuf, RunError> {
+        self.data_dir.clone().or_else(default_data_dir).ok_or(RunError::NoDataDir)
+    }
+
+    /// Where served takes' Content Credentials are signed from: the given files, else made beside the state.
+    fn credentials(&self) -> Result<CredentialsConfig, RunError> {
+        if let (Some(certificate), Some(key)) = (&self.c2pa_cert, &self.c2pa_key) {
+            return Ok(CredentialsConfig::Given { certificate: certificate.clone(), key: key.clone() });
+        }
+        Ok(CredentialsConfig::MadeIn(self.data_dir()?))
     }
 
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
@@ -170,9 +186,11 @@ impl ProxyFlags {
                     sandbox: false,
                     store: self.store()?,
                     trusted_proxies: TrustedProxies::default(),
+                    credentials: self.credentials()?,
                 }
             }
         };
+        config.credentials = self.credentials()?;
         if self.public_url.is_some() {
             config.public_url = self.public_url;
         }

@@ -196,6 +196,23 @@ async fn media_is_served_same_origin_only_from_allowed_hosts() {
     assert_eq!(field("ISFT"), "Zonos Studio");
     assert!(field("ICMT").contains(&status.request_id), "{info:?}");
     assert_eq!(field("ICRD").len(), "2026-11-30".len());
+    // And with Content Credentials the proxy signed: made by a trained model, for this request, bound to these bytes.
+    let reader = c2pa::Reader::from_context(c2pa::Context::new())
+        .with_stream("audio/wav", std::io::Cursor::new(served.to_vec()))
+        .unwrap();
+    let report: Value = serde_json::from_str(&reader.json()).unwrap();
+    let manifest = &report["manifests"][report["active_manifest"].as_str().unwrap()];
+    let actions = manifest["assertions"].as_array().unwrap().iter().find(|found| found["label"] == "c2pa.actions.v2");
+    let created = &actions.expect("an actions assertion")["data"]["actions"][0];
+    assert_eq!(created["action"], "c2pa.created");
+    assert_eq!(created["digitalSourceType"], "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia");
+    assert_eq!(created["parameters"]["request_id"], status.request_id.as_str());
+    let settings = &created["parameters"]["settings"];
+    assert_eq!(settings["reference_audio_url"], voice(studio).as_str(), "{settings}");
+    assert_eq!(settings["seed"], 7, "{settings}");
+    assert!(settings.get("text").is_none(), "the text is heard, not written: {settings}");
+    let validated = report["validation_results"]["activeManifest"]["success"].to_string();
+    assert!(validated.contains("assertion.dataHash.match"), "{validated}");
 
     let other = start(None).await; // a host not on the allowlist
     for refused in [

@@ -114,7 +114,7 @@ async fn webhook_tokens_and_issued_ids_outlive_a_restart() {
         let store = backend.open().await;
         store.open_callback("token-pending").await.unwrap();
         store.open_callback("token-accepted").await.unwrap();
-        store.issue(request_id, Some("token-accepted")).await.unwrap();
+        store.issue(request_id, Some("token-accepted"), r#"{"seed":7}"#).await.unwrap();
         store.open_callback("token-refused").await.unwrap();
         store.close_callback("token-refused").await.unwrap();
         drop(store);
@@ -130,6 +130,10 @@ async fn webhook_tokens_and_issued_ids_outlive_a_restart() {
         assert_eq!(reopened.callback("never-issued").await.unwrap(), None, "{name}");
         assert!(reopened.is_issued(request_id).await.unwrap(), "{name}");
         assert!(!reopened.is_issued("zonos-2_019d0000-0000-7000-8000-000000000002").await.unwrap(), "{name}");
+        // What its Content Credentials will say of it, kept with it.
+        assert_eq!(reopened.issued_settings(request_id).await.unwrap().as_deref(), Some(r#"{"seed":7}"#), "{name}");
+        let never = "zonos-2_019d0000-0000-7000-8000-000000000002";
+        assert_eq!(reopened.issued_settings(never).await.unwrap(), None, "{name}");
     }
 }
 

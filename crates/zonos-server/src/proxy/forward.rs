@@ -75,17 +75,30 @@ pub async fn submit(
     let request =
         GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
     let validated = Bytes::from(serde_json::to_vec(&request).expect("a request serializes"));
+    let settings = settings_of(&request);
     let reservation = proxy.limits.admit(&proxy.client(peer, &headers)).await?;
     let polling_base = proxy.own_base(&headers);
     // On its own task, which a stopping server waits for: a browser that goes away must not cut off a submission
     // already on its way (and counted).
-    let forwarding = proxy.shutdown.track(forward_submission(Arc::clone(&proxy), validated, reservation, polling_base));
+    let forwarding =
+        proxy.shutdown.track(forward_submission(Arc::clone(&proxy), validated, settings, reservation, polling_base));
     forwarding.await.unwrap_or_else(|error| Err(ProxyError::CutOff(error.to_string())))
+}
+
+/// What a take's Content Credentials say of its request: every setting but the text (which can be long, and is
+/// heard in the take).
+fn settings_of(request: &GenerateRequest) -> String {
+    let mut settings = serde_json::to_value(request).expect("a request serializes");
+    if let Value::Object(fields) = &mut settings {
+        fields.remove(zonos_api::Field::Text.key());
+    }
+    settings.to_string()
 }
 
 async fn forward_submission(
     proxy: Arc<Proxy>,
     body: Bytes,
+    settings: String,
     reservation: Reservation,
     polling_base: String,
 ) -> Result<Answer, ProxyError> {
@@ -109,7 +122,7 @@ async fn forward_submission(
     // What the store can't keep now is said in the log; the browser still gets the gateway's answer, which it
     // paid for (it then polls, or its stream says it can't follow).
     let kept = match (&accepted, &token) {
-        (Some(request_id), token) => proxy.store.issue(request_id, token.as_deref()).await,
+        (Some(request_id), token) => proxy.store.issue(request_id, token.as_deref(), &settings).await,
         (None, Some(token)) => proxy.store.close_callback(token).await,
         (None, None) => Ok(()),
     };

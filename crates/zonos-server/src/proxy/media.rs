@@ -1,7 +1,7 @@
 //! `GET /api/media?url=…`: result audio fetched same-origin, so the app can draw, cache and download it; only from
 //! the allowed hosts, only plain paths, and only the audio of a request this proxy issued (its id is in the path).
-//! A WAV leaves marked as AI-generated speech (a RIFF INFO chunk: see `studio_core::provenance`), its audio bytes
-//! untouched. The whole file is served (a range of the gateway's bytes would not match the marked file): results
+//! A WAV leaves marked as AI-generated speech (a RIFF INFO chunk: see `studio_core::provenance`) and with Content
+//! Credentials signed by the proxy (see `credentials`), its audio bytes untouched. The whole file is served (a range of the gateway's bytes would not match the marked file): results
 //! are a few megabytes, and the app keeps them on the device.
 
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use studio_core::provenance::{self, Provenance};
 
+use super::credentials::Made;
 use super::error::ProxyError;
 use super::limits::Call;
 use super::{passed_on, Proxy};
@@ -27,11 +28,6 @@ const MEDIA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 const MOST_MEDIA_BYTES: usize = 32 * 1024 * 1024;
 /// Results held in memory at once (each up to twice [`MOST_MEDIA_BYTES`] while it is marked); the rest wait.
 static MARKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
-
-/// Today, as a WAV's INFO chunk dates it (`YYYY-MM-DD`, UTC).
-fn today() -> String {
-    humantime::format_rfc3339(std::time::SystemTime::now()).to_string()[..10].to_owned()
-}
 
 /// The answer's whole body, refused past [`MOST_MEDIA_BYTES`] (at once when its announced length is).
 async fn whole(upstream: reqwest::Response) -> Result<Vec<u8>, ProxyError> {
@@ -96,9 +92,9 @@ pub async fn media(
     let request_id = request_id_in(&url)
         .map(str::to_owned)
         .ok_or_else(|| ProxyError::MediaRefused { url: query.url.clone(), allowed: "a request's audio".to_owned() })?;
-    if !proxy.store.is_issued(&request_id).await? {
+    let Some(settings) = proxy.store.issued_settings(&request_id).await? else {
         return Err(ProxyError::NotIssued(request_id));
-    }
+    };
     let _turn = MARKING.acquire().await.map_err(|_| ProxyError::Unreachable("the proxy is stopping".to_owned()))?;
     let request = proxy.client.get(url).timeout(MEDIA_TIMEOUT);
     let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
@@ -108,9 +104,24 @@ pub async fn media(
     }
     let headers = passed_on(&upstream, &[header::CONTENT_TYPE]);
     let body = whole(upstream).await?;
-    let provenance = Provenance { request_ids: vec![request_id], date: today() };
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let provenance = Provenance { request_ids: vec![request_id.clone()], date: now[..10].to_owned() };
     // Not a WAV (the docs' results are; another format passes as it came).
-    let body = provenance::mark(&body, &provenance).unwrap_or(body);
+    let Some(marked) = provenance::mark(&body, &provenance) else {
+        return Ok((StatusCode::OK, headers, Body::from(body)).into_response());
+    };
+    let settings = serde_json::from_str(&settings).ok().filter(serde_json::Value::is_object);
+    let made = Made { request_id, settings, when: now };
+    // Hashing a few megabytes: off the async runtime. A take whose credentials can't be signed is still served,
+    // marked as AI-generated, and the failure is told to the operator.
+    let signing = tokio::task::spawn_blocking(move || match proxy.credentials.sign(&marked, &made) {
+        Ok(signed) => signed,
+        Err(error) => {
+            tracing::error!(%error, "a take's Content Credentials could not be signed");
+            marked
+        }
+    });
+    let body = signing.await.map_err(|error| ProxyError::Unreachable(format!("signing stopped: {error}")))?;
     Ok((StatusCode::OK, headers, Body::from(body)).into_response())
 }
 

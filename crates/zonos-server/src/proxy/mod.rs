@@ -3,6 +3,7 @@
 //! push over Server-Sent Events, same-origin media and reference uploads.
 
 mod app_config;
+mod credentials;
 mod error;
 mod forward;
 mod key;
@@ -27,6 +28,7 @@ use crate::sandbox::SandboxConfig;
 use crate::store::{Store, StoreConfig};
 use crate::{Shutdown, StartError, SANDBOX_MOUNT};
 
+pub use credentials::{CredentialsConfig, CredentialsError};
 pub use error::ProxyError;
 pub use key::ApiKey;
 pub use media::allowed_url;
@@ -60,6 +62,8 @@ pub struct ProxyConfig {
     pub store: StoreConfig,
     /// Reverse proxies whose forwarding headers name the client (see [`crate::net::client`]).
     pub trusted_proxies: TrustedProxies,
+    /// The key and certificate that sign served takes' Content Credentials.
+    pub credentials: CredentialsConfig,
 }
 
 impl ProxyConfig {
@@ -75,6 +79,11 @@ impl ProxyConfig {
         let base = format!("http://{local}");
         let upstream = format!("{base}{SANDBOX_MOUNT}");
         let voices = crate::sandbox::listed_voices(&upstream);
+        // Made beside the rest of the state; with Redis (no directory of its own), in the temporary directory.
+        let credentials = CredentialsConfig::MadeIn(match &store {
+            StoreConfig::Embedded { data_dir } => data_dir.clone(),
+            StoreConfig::Redis { .. } => std::env::temp_dir().join("zonos-studio"),
+        });
         ProxyConfig {
             upstream,
             key: sandbox.key.as_deref().and_then(ApiKey::new).unwrap_or_else(|| ApiKey::new("sandbox").expect("a key")),
@@ -87,6 +96,7 @@ impl ProxyConfig {
             sandbox: true,
             store,
             trusted_proxies: TrustedProxies::default(),
+            credentials,
         }
     }
 }
@@ -104,6 +114,7 @@ struct Proxy {
     store: Store,
     shutdown: Shutdown,
     streams: push::OpenStreams,
+    credentials: credentials::Credentials,
 }
 
 /// The proxy's routes: the API under [`API_PREFIX`], and the app's `config.json`. Opens the store.
@@ -111,7 +122,9 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
     let cors = cross_origin(&config.allow_origins);
     let callback_base = config.public_url.as_ref().map(|url| url.trim_end_matches('/').to_owned());
     let store = Store::open(&config.store).await?;
+    let credentials = credentials::Credentials::load(&config.credentials)?;
     let proxy = Arc::new(Proxy {
+        credentials,
         key: config.key.clone(),
         limits: limits::Limits::new(store.clone(), config.submissions_per_minute, config.daily_cap),
         store,

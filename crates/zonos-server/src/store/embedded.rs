@@ -23,6 +23,8 @@ const CAP: TableDefinition<u64, u32> = TableDefinition::new("daily_cap");
 const CALLBACKS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("callbacks");
 /// Request ids this proxy issued, and their expiry.
 const ISSUED: TableDefinition<&str, u64> = TableDefinition::new("issued");
+/// The settings (JSON) each was issued with, and their expiry (a table of its own: `issued` predates it).
+const ISSUED_SETTINGS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("issued_settings");
 /// Final statuses (JSON), and their expiry.
 const FINALS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("finals");
 /// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
@@ -72,6 +74,7 @@ impl Embedded {
             transaction.open_table(CAP).map_err(database)?;
             transaction.open_table(CALLBACKS).map_err(database)?;
             transaction.open_table(ISSUED).map_err(database)?;
+            transaction.open_table(ISSUED_SETTINGS).map_err(database)?;
             transaction.open_table(FINALS).map_err(database)?;
             transaction.open_table(RATES).map_err(database)?;
             transaction.commit().map_err(database)?;
@@ -232,8 +235,8 @@ impl Embedded {
         .await
     }
 
-    pub async fn issue(self: &Arc<Self>, request_id: &str, expires: u64) -> Result<(), StoreError> {
-        let (store, request_id) = (Arc::clone(self), request_id.to_owned());
+    pub async fn issue(self: &Arc<Self>, request_id: &str, settings: &str, expires: u64) -> Result<(), StoreError> {
+        let (store, request_id, settings) = (Arc::clone(self), request_id.to_owned(), settings.to_owned());
         blocking(move || {
             store.write(true, |transaction| {
                 transaction
@@ -241,7 +244,27 @@ impl Embedded {
                     .map_err(database)?
                     .insert(request_id.as_str(), expires)
                     .map_err(database)?;
+                transaction
+                    .open_table(ISSUED_SETTINGS)
+                    .map_err(database)?
+                    .insert(request_id.as_str(), (settings.as_str(), expires))
+                    .map_err(database)?;
                 Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn issued_settings(self: &Arc<Self>, request_id: &str) -> Result<Option<String>, StoreError> {
+        if !self.is_issued(request_id).await? {
+            return Ok(None);
+        }
+        let (store, request_id) = (Arc::clone(self), request_id.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(ISSUED_SETTINGS).map_err(database)?;
+                let entry = table.get(request_id.as_str()).map_err(database)?;
+                Ok(Some(entry.map(|entry| entry.value().0.to_owned()).unwrap_or_default()))
             })
         })
         .await
@@ -323,6 +346,11 @@ impl Embedded {
                 .map_err(database)?;
             transaction.open_table(ISSUED).map_err(database)?.retain(|_, expires| expires > now).map_err(database)?;
             transaction
+                .open_table(ISSUED_SETTINGS)
+                .map_err(database)?
+                .retain(|_, (_, expires)| expires > now)
+                .map_err(database)?;
+            transaction
                 .open_table(FINALS)
                 .map_err(database)?
                 .retain(|_, (_, expires)| expires > now)
@@ -374,7 +402,7 @@ mod tests {
         store.put_reference(NAME, Bytes::from_static(b"RIFF"), past).await.unwrap();
         store.set_callback("expired", "", past).await.unwrap();
         store.set_callback("live", "", future).await.unwrap();
-        store.issue("zonos-2_old", past).await.unwrap();
+        store.issue("zonos-2_old", "{}", past).await.unwrap();
         store.put_final("zonos-2_old", "{}", past).await.unwrap();
         // Half-written before a crash, an hour ago.
         let partial = store.references.join(format!("{PARTIAL}{NAME}-1"));
@@ -399,10 +427,11 @@ mod tests {
                 transaction.open_table(REFERENCES).map_err(database)?.len().map_err(database)?,
                 transaction.open_table(CALLBACKS).map_err(database)?.len().map_err(database)?,
                 transaction.open_table(ISSUED).map_err(database)?.len().map_err(database)?,
+                transaction.open_table(ISSUED_SETTINGS).map_err(database)?.len().map_err(database)?,
                 transaction.open_table(FINALS).map_err(database)?.len().map_err(database)?,
             ))
         });
-        assert_eq!(rows.unwrap(), (0, 1, 0, 0), "only the live callback is left");
+        assert_eq!(rows.unwrap(), (0, 1, 0, 0, 0), "only the live callback is left");
         assert_eq!(store.callback("live").await.unwrap(), Some(String::new()));
     }
 }

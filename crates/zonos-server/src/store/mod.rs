@@ -195,15 +195,25 @@ impl Store {
         Ok(request_id.map(|id| if id.is_empty() { Callback::Pending } else { Callback::For(id) }))
     }
 
-    /// The gateway accepted a submission sent by this proxy as `request_id` (with the webhook `token`, if any).
-    pub async fn issue(&self, request_id: &str, token: Option<&str>) -> Result<(), StoreError> {
+    /// The gateway accepted a submission sent by this proxy as `request_id` (with the webhook `token`, if any),
+    /// made with `settings` (JSON: what its Content Credentials say of it).
+    pub async fn issue(&self, request_id: &str, token: Option<&str>, settings: &str) -> Result<(), StoreError> {
         if let Some(token) = token {
             self.set_callback(token, &Callback::For(request_id.to_owned())).await?;
         }
         let expires = now_secs() + ISSUED_LIFETIME.as_secs();
         match &self.backend {
-            Backend::Embedded(store) => store.issue(request_id, expires).await,
-            Backend::Redis(store) => store.issue(request_id, ISSUED_LIFETIME).await,
+            Backend::Embedded(store) => store.issue(request_id, settings, expires).await,
+            Backend::Redis(store) => store.issue(request_id, settings, ISSUED_LIFETIME).await,
+        }
+    }
+
+    /// The settings `request_id` was issued with, if this proxy (any replica) issued it: empty when it was issued
+    /// before settings were kept.
+    pub async fn issued_settings(&self, request_id: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.issued_settings(request_id).await,
+            Backend::Redis(store) => store.issued_settings(request_id).await,
         }
     }
 

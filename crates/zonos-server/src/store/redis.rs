@@ -143,9 +143,13 @@ impl Shared {
         Ok(self.connection().get(key("callback", token)).await?)
     }
 
-    pub async fn issue(&self, request_id: &str, lifetime: Duration) -> Result<(), StoreError> {
-        let () = self.connection().set_ex(key("issued", request_id), 1, lifetime.as_secs()).await?;
+    pub async fn issue(&self, request_id: &str, settings: &str, lifetime: Duration) -> Result<(), StoreError> {
+        let () = self.connection().set_ex(key("issued", request_id), settings, lifetime.as_secs()).await?;
         Ok(())
+    }
+
+    pub async fn issued_settings(&self, request_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.connection().get(key("issued", request_id)).await?)
     }
 
     pub async fn is_issued(&self, request_id: &str) -> Result<bool, StoreError> {
