@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { faultyStudio, gateway, nestedHost, roomStudio, slowStudio, staticHost, studio, topology } from './servers';
+import { consentStudio, faultyStudio, gateway, nestedHost, roomStudio, slowStudio, staticHost, studio, topology } from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
 // this network refuses; autoplay is allowed as it is after a person's click; the microphone is Chromium's fake
@@ -63,6 +63,7 @@ export default defineConfig({
     start(`serve --addr 127.0.0.1:${port(studio)} --dist dist --sandbox ${stages} ${dataDir('studio')}`, studio),
     start(`serve --addr 127.0.0.1:${port(faultyStudio)} --dist dist --sandbox ${stages} ${dataDir('faulty')}`, faultyStudio),
     start(`serve --addr 127.0.0.1:${port(roomStudio)} --dist dist --sandbox ${stages} ${dataDir('room')}`, roomStudio),
+    start(`serve --addr 127.0.0.1:${port(consentStudio)} --dist dist --sandbox ${stages} ${dataDir('consent')}`, consentStudio),
     start(
       `serve --addr 127.0.0.1:${port(slowStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500 ${dataDir('slow')}`,
       slowStudio,

@@ -6,6 +6,8 @@ export const studio = 'http://127.0.0.1:8181';
 export const faultyStudio = 'http://127.0.0.1:8184';
 /** The same, for the room's tests (presenter, blind rounds, variations), which count submissions one at a time. */
 export const roomStudio = 'http://127.0.0.1:8187';
+/** The same, for the consent tests, which count submissions one at a time. */
+export const consentStudio = 'http://127.0.0.1:8188';
 /** The same with slow stages (a few seconds each), for reloading the page while a job runs. */
 export const slowStudio = 'http://127.0.0.1:8185';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */

@@ -16,6 +16,8 @@ const work = resolve('target', 'topology');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(work, 'nginx', 'logs'), { recursive: true });
 
+const credentialsHome = join(work, 'data');
+
 const children = [];
 function start(program, args, env = {}) {
   const child = spawn(program, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
@@ -60,7 +62,8 @@ const replicas = topology.replicas.map((url) => {
       '--media-host', new URL(topology.gateway).host,
       '--redis', topology.redis,
     ],
-    { ZONOS_API_KEY: 'sandbox-key' },
+    // The replicas' signing key for Content Credentials is made where this run's temporary files are, not in $HOME.
+    { ZONOS_API_KEY: 'sandbox-key', XDG_DATA_HOME: credentialsHome },
   );
   return { url, pid: child.pid };
 });

@@ -9,7 +9,7 @@ use crate::prerendered::Carried;
 use crate::settings::Settings;
 use crate::startup::{self, Restore, Starting};
 use crate::takes::{self, Dispatch, Takes};
-use crate::voices::{ReferencePreview, ReferenceRecorder, ReferenceUpload, VoicePicker};
+use crate::voices::{Consents, ReferencePreview, ReferenceRecorder, ReferenceUpload, VoicePicker};
 
 /// The page: which panels stand where. Owns the top-level state and passes it down. `carried`: what the
 /// prerendered page held when the app took it over.
@@ -39,16 +39,10 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         false,
     );
 
-    let dispatch = Dispatch { takes: jobs, connection, settings, problem: page_problem };
+    let consents = Consents::default();
+    let dispatch = Dispatch { takes: jobs, connection, settings, problem: page_problem, consents };
     let on_generate = Callback::new(move |request: GenerateRequest| dispatch.generate(request));
     let audible = Audible::default();
-    let actions = takes::JobActions {
-        send_again: Callback::new(move |job| dispatch.send_again(job)),
-        check_again: Callback::new(move |job| dispatch.check_again(job)),
-        cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
-        audible,
-    };
-    let media_url = Callback::new(move |url: String| dispatch.media_url(url));
     // The page knows how it reaches the gateway.
     let connected = Signal::derive(move || connection.with(Option::is_some));
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
@@ -76,7 +70,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     <div class="voice-sources">
                         <VoicePicker voices draft />
                         <ReferenceUpload offered=uploads draft />
-                        <ReferenceRecorder offered=uploads draft />
+                        <ReferenceRecorder offered=uploads draft consents />
                     </div>
                     <ReferencePreview draft audible />
                 </ParameterForm>
@@ -99,7 +93,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                         </section>
                     }
                 >
-                    {part_view(takes_attempt, move || takes::job_list(jobs, actions, media_url, draft))}
+                    {part_view(takes_attempt, move || takes::job_list(dispatch, audible, draft))}
                 </Show>
             </div>
         </main>

@@ -1,5 +1,5 @@
 //! The panels below the form: variations of the form's request, the share link, the connection settings and the
-//! API call. No first look needs them: they come with the studio part once the page is ready, after the first
+//! API call; and the voice's consent, which stands in the form, under the reference's URL. No first look needs them: they come with the studio part once the page is ready, after the first
 //! screen.
 
 use leptos::prelude::*;
@@ -11,6 +11,7 @@ use crate::settings::ConnectionPanel;
 use crate::share::ShareLink;
 use crate::takes::Dispatch;
 use crate::variations::TryVariations;
+use crate::voices::VoiceConsent;
 
 crate::parts::later! { part studio:
     pub fn below_the_form(draft: RwSignal<Draft>, dispatch: Dispatch) -> AnyView {
@@ -20,7 +21,7 @@ crate::parts::later! { part studio:
 
 #[component]
 fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
-    let Dispatch { connection, settings, .. } = dispatch;
+    let Dispatch { connection, settings, consents, .. } = dispatch;
     let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
     let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
     let request = Signal::derive(move || {
@@ -45,9 +46,11 @@ fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
             crate::api_call::masked("")
         }
     });
+    let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     view! {
+        <VoiceConsent draft consents voices />
         <TryVariations draft dispatch />
-        <ShareLink draft />
+        <ShareLink draft consents />
         <ConnectionPanel settings direct sandbox />
         <ApiCallPanel request gateway_url=call_target masked_key />
     }

@@ -44,6 +44,8 @@ const polled = { url: staticHost, statusBase: gateway, key: 'bench', prepare: as
   await page.getByLabel('Gateway URL').press('Tab');
   await page.getByLabel('API key').fill('bench');
   await page.getByLabel('Reference audio URL').fill(`${gateway}/__sandbox/voices/ada.wav`);
+  await page.getByLabel("I have the speaker's permission to clone this voice").check();
+  await page.getByLabel('Whose voice is it?').fill('Ada');
 } };
 const results = { pushed: [], polled: [] };
 for (let run = 0; run < RUNS; run += 1) {

@@ -61,6 +61,8 @@ for (const engine of ['firefox', 'webkit']) {
       await page.fill('Gateway URL', gateway);
       await page.fill('Check status every (seconds)', '1');
       await page.fill('Reference audio URL', `${gateway}/__sandbox/voices/basil.wav`);
+      await page.check("I have the speaker's permission to clone this voice");
+      await page.fill('Whose voice is it?', 'Basil');
       await page.fill('API key', 'my-own-key');
       await page.fill('Text', `Straight to the gateway from ${engine}.`);
       await page.click('button', 'Generate');

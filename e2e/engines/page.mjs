@@ -83,6 +83,12 @@ export class Page {
     await control.sendKeys(text);
   }
 
+  /** Ticks the checkbox labelled `label`, if it is not ticked. */
+  async check(label) {
+    const box = await this.label(label);
+    if (!(await box.isSelected())) await box.click();
+  }
+
   async click(role, name, within = null) {
     await (await this.role(role, name, within)).click();
   }

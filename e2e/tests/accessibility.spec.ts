@@ -18,6 +18,8 @@ test('axe: the page with takes, with the recorder open and with the API call ope
   await expectNoSeriousViolations(page, 'with takes');
 
   await page.getByRole('button', { name: 'Record a reference' }).click();
+  await page.getByLabel("Speaker's name").fill('Ada');
+  await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
   await expectNoSeriousViolations(page, 'while recording');
   await page.getByRole('button', { name: 'Stop recording' }).click();

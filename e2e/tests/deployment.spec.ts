@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { topology } from '../servers';
-import { expectPlayableTake, figure, generate, progress, take } from './takes';
+import { attest, expectPlayableTake, figure, generate, progress, take } from './takes';
 
 // The real topology (e2e/topology.mjs): nginx at /studio/ in front of two replicas sharing one Redis, with a
 // standalone sandbox as their gateway. One test: the replica it stops stays stopped.
@@ -14,6 +14,7 @@ test('behind nginx, two replicas: pushed results, an upload, a replica stopped m
   await page.goto(studio);
   await expect(page.getByText('This page calls the gateway directly')).toHaveCount(0);
   await page.getByLabel('Reference audio URL').fill(voice);
+  await attest(page, 'Basil');
   await page.getByLabel('Check status every (seconds)').fill('1');
 
   // Pushed: the gateway calls back through nginx, whichever replica gets the webhook.
@@ -26,6 +27,7 @@ test('behind nginx, two replicas: pushed results, an upload, a replica stopped m
   await page.getByLabel('Upload a reference').setInputFiles(recording);
   await expect(page.getByRole('status').filter({ hasText: 'Uploaded basil.mp3' })).toBeVisible();
   await expect(page.getByLabel('Reference audio URL')).toHaveValue(/\/studio\/api\/references\/[0-9a-f]{64}\.mp3$/);
+  await attest(page, 'Basil');
   await generate(page, 'In the voice of the uploaded file.');
   await expectPlayableTake(page, 2);
 

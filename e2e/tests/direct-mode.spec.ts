@@ -1,7 +1,7 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { gateway, staticHost } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
-import { expectPlayableTake, figure, generate, progress, take } from './takes';
+import { attest, expectPlayableTake, figure, generate, progress, take } from './takes';
 import { audioOf, chunkIds, infoOf, readWav } from './wav';
 
 // The app hosted as plain static files, calling a gateway on another origin directly with the person's key, and
@@ -20,6 +20,7 @@ test.beforeEach(async ({ page, request }) => {
   await page.getByLabel('Gateway URL').press('Tab');
   await page.getByLabel('Check status every (seconds)').fill('1');
   await page.getByLabel('Reference audio URL').fill(`${gateway}/__sandbox/voices/basil.wav`);
+  await attest(page, 'Basil');
 });
 
 test('without a key, Generate asks for it and sends nothing', async ({ page, request }) => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { staticHost, studio } from '../servers';
 import { appStarted, holdTheAppBack } from './startup';
-import { expectPlayableTake, figure, generate, take } from './takes';
+import { attest, expectPlayableTake, figure, generate, take } from './takes';
 import { infoOf, readWav } from './wav';
 
 // The studio around the form: the API call as code, presets, and links that share a setup.
@@ -134,6 +134,7 @@ test('a file from this device becomes the reference, checked by content before i
   await expect(page.getByRole('status').filter({ hasText: 'Uploaded basil.mp3' })).toBeVisible();
   await expect(page.getByLabel('Reference audio URL')).toHaveValue(/\/api\/references\/[0-9a-f]{64}\.mp3$/);
   await expect(page.getByLabel('Sample voice')).toHaveValue('');
+  await attest(page, 'Basil');
   await generate(page, 'Spoken in the voice of the uploaded file.');
   await expectPlayableTake(page, 1);
   expect(uploads).toHaveLength(1);
@@ -195,6 +196,8 @@ test('a reference recorded on the spot is trimmed, heard, uploaded as WAV and cl
   await page.goto(studio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await page.getByRole('button', { name: 'Record a reference' }).click();
+  await page.getByLabel("Speaker's name").fill('Ada');
+  await page.getByRole('button', { name: 'Start recording' }).click();
   const meter = page.getByLabel('Input level');
   await expect(meter).toBeVisible();
   await expect.poll(() => meter.evaluate((element: HTMLMeterElement) => element.value), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -207,7 +210,7 @@ test('a reference recorded on the spot is trimmed, heard, uploaded as WAV and cl
   const recording = page.getByLabel('Recording', { exact: true });
   await expect.poll(() => recording.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 10_000 }).toBeGreaterThan(1);
   await page.getByRole('button', { name: 'Use this recording' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'The recording is the reference now.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: "The recording is the reference now, with Ada's consent." })).toBeVisible();
   await expect(page.getByLabel('Reference audio URL')).toHaveValue(/\/api\/references\/[0-9a-f]{64}\.wav$/);
   await generate(page, 'Spoken in the voice recorded a moment ago.');
   await expectPlayableTake(page, 1);

@@ -15,6 +15,12 @@ export async function generate(page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: 'Generate' }).click();
 }
 
+/** Ticks the permission to clone a voice that is not a sample, naming its speaker, as Generate asks. */
+export async function attest(page: Page, speaker: string): Promise<void> {
+  await page.getByLabel("I have the speaker's permission to clone this voice").check();
+  await page.getByLabel('Whose voice is it?').fill(speaker);
+}
+
 /** Waits for the take to finish with audio that plays for more than half a second. */
 export async function expectPlayableTake(page: Page, number: number): Promise<Locator> {
   await expect(progress(page, number)).toContainText('Done', { timeout: 30_000 });

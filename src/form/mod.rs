@@ -11,6 +11,8 @@ pub use draft::{Draft, Preset, NUMBER_FIELDS};
 
 /// The form's id: a Generate pressed before the app started is carried out by submitting it.
 pub const PARAMETER_FORM_ID: &str = "parameters";
+/// Where the voice's consent stands in the form, under the reference's URL.
+pub const CONSENT_SLOT_ID: &str = "voice-consent";
 pub use fields::focus_by_id;
 use fields::{FieldFrame, LanguageSelect, NumberInput, TextInput, ToggleField};
 
@@ -112,6 +114,8 @@ pub fn ParameterForm(
                         })
                     />
                 </FieldFrame>
+                // The voice's consent shows here, drawn by the studio part (see `voices::VoiceConsent`).
+                <div id=CONSENT_SLOT_ID></div>
                 <FieldFrame field=Field::Text error=error_of(Field::Text)>
                     <TextInput
                         field=Field::Text

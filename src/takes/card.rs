@@ -12,6 +12,7 @@ use crate::parts::part_view;
 use crate::platform::audio;
 use crate::platform::time::today;
 use crate::player::{Audible, Player};
+use crate::voices::ConsentRecord;
 use studio_core::blind::Score;
 use studio_core::provenance::{self, Provenance};
 
@@ -77,6 +78,7 @@ pub(super) fn JobCard(
                 })}
                 <p class="job-text">{text}</p>
                 <p class="hint">"AI-generated speech"</p>
+                {job.with_untracked(|job| job.consent.clone()).map(|consent| view! { <ConsentRecord consent /> })}
             </header>
             <JobTimeline job now />
             {move || job.with(|job| job.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}

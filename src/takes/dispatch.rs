@@ -5,6 +5,7 @@
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use studio_core::consent::{self, Consent, Missing};
 use studio_core::script::split::{chars_per_part, split};
 use studio_core::variations::Variation;
 use zonos_api::GenerateRequest;
@@ -15,6 +16,7 @@ use crate::gateway::Gateway;
 use crate::jobs::{self, Drive};
 use crate::platform::time::now_ms;
 use crate::settings::Settings;
+use crate::voices::Consents;
 
 /// What sending needs to know, and where it says why it can't.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +26,8 @@ pub struct Dispatch {
     pub settings: Settings,
     /// Why nothing could be sent, in plain words, for the page to show.
     pub problem: RwSignal<Option<String>>,
+    /// The speakers' consents, by voice: a voice that is not a sample is sent only with one.
+    pub consents: Consents,
 }
 
 impl Dispatch {
@@ -45,27 +49,46 @@ impl Dispatch {
         }
     }
 
+    /// The consent a take in `voice` carries (none for a sample voice); `Err` when it lacks one: then nothing is
+    /// sent, the page says why, and the box that gives it has the focus.
+    fn consent(&self, voice: &str) -> Result<Option<Consent>, Missing> {
+        let found = self.connection.with_untracked(|connection| {
+            let samples = connection.as_ref().map(Connection::voices).unwrap_or_default();
+            let samples = samples.iter().map(|sample| sample.url.as_str());
+            self.consents.with_untracked(|kept| consent::for_voice(voice, samples, kept))
+        });
+        found.inspect_err(|&missing| {
+            crate::form::focus_by_id(match missing {
+                Missing::Permission => crate::voices::PERMISSION_ID,
+                Missing::Speaker => crate::voices::SPEAKER_ID,
+            });
+            self.problem.set(Some(missing.message()));
+        })
+    }
+
     /// Sends `request` as a new take, or, if it is longer than one request can carry, as a script's parts, a few
     /// at a time.
     pub fn generate(&self, request: GenerateRequest) {
         let Some(gateway) = self.gateway() else { return };
-        let limit = chars_per_part(request.max_tokens);
-        if request.text_or_default().chars().count() <= limit {
-            return self.drive(self.takes.start(request, now_ms()), gateway, Drive::Send);
+        let Ok(consent) = self.consent(&request.reference_audio_url) else { return };
+        if request.text_or_default().chars().count() <= chars_per_part(request.max_tokens) {
+            return self.drive(self.takes.start(request, consent, now_ms()), gateway, Drive::Send);
         }
-        let parts = split(request.text_or_default(), limit)
-            .into_iter()
-            .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
-            .collect();
-        let parts = self.takes.start_script(parts, now_ms());
-        self.send_together(parts, gateway);
+        let dispatch = *self;
+        spawn_local(async move {
+            if let Err(unloaded) = send_script(dispatch, request, consent, gateway).await {
+                dispatch.problem.set(Some(unloaded.message().to_owned()));
+            }
+        });
     }
 
-    /// Sends a set of variations, one take each, as a script's parts are sent; false if there is no gateway to send
-    /// them through (the page then says why).
+    /// Sends a set of variations (of one request: one voice), one take each, as a script's parts are sent; false
+    /// if there is no gateway to send them through, or no consent for their voice (the page then says why).
     pub fn vary(&self, variations: Vec<Variation>) -> bool {
         let Some(gateway) = self.gateway() else { return false };
-        self.send_together(self.takes.start_variations(variations, now_ms()), gateway);
+        let voice = variations.first().map(|first| first.request.reference_audio_url.clone()).unwrap_or_default();
+        let Ok(consent) = self.consent(&voice) else { return false };
+        self.send_together(self.takes.start_variations(variations, consent, now_ms()), gateway);
         true
     }
 
@@ -105,5 +128,17 @@ impl Dispatch {
             .with_untracked(|connection| self.settings.gateway(connection.as_ref()))
             .map(|gateway| gateway.media_url(&url))
             .unwrap_or(url)
+    }
+}
+
+crate::parts::later! { part studio:
+    /// Sends `request`, too long for one request, as a script's parts, a few at a time: in the studio part, which
+    /// the first screen does without.
+    fn send_script(dispatch: Dispatch, request: GenerateRequest, consent: Option<Consent>, gateway: Gateway) -> () {
+        let parts = split(request.text_or_default(), chars_per_part(request.max_tokens))
+            .into_iter()
+            .map(|text| GenerateRequest { text: Some(text), ..request.clone() })
+            .collect();
+        dispatch.send_together(dispatch.takes.start_script(parts, consent, now_ms()), gateway);
     }
 }

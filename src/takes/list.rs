@@ -10,19 +10,33 @@ use super::card::JobCard;
 use super::presenter::{Opening, Stage};
 use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
-use super::{cache, JobActions, Takes};
+use super::{cache, Dispatch, JobActions, Takes};
 use crate::form::Draft;
+use crate::gateway::connection::Connection;
 use crate::parts::part_view;
 use crate::platform::time::now_ms;
+use crate::player::Audible;
 use studio_core::blind::Score;
 
 /// How often running takes' clocks are redrawn.
 const TICK_MS: u64 = 250;
 
 crate::parts::later! { part takes:
-    /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen.
-    pub fn job_list(jobs: Takes, actions: JobActions, media_url: Callback<String, String>, draft: RwSignal<Draft>) -> AnyView {
-        untrack(|| view! { <JobList jobs actions media_url draft /> }.into_any())
+    /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen; so is
+    /// what can be done with them.
+    pub fn job_list(dispatch: Dispatch, audible: Audible, draft: RwSignal<Draft>) -> AnyView {
+        untrack(|| {
+            let connection = dispatch.connection;
+            let actions = JobActions {
+                send_again: Callback::new(move |job| dispatch.send_again(job)),
+                check_again: Callback::new(move |job| dispatch.check_again(job)),
+                cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
+                audible,
+            };
+            let media_url = Callback::new(move |url: String| dispatch.media_url(url));
+            let jobs = dispatch.takes;
+            view! { <JobList jobs actions media_url draft /> }.into_any()
+        })
     }
 }
 

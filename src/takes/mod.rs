@@ -19,6 +19,7 @@ mod variation_card;
 use leptos::prelude::*;
 use zonos_api::GenerateRequest;
 
+use studio_core::consent::Consent;
 pub use studio_core::take::{Delivery, Job, Part, Phase, Stage, Variation};
 use studio_core::variations;
 
@@ -95,8 +96,8 @@ impl Takes {
         });
     }
 
-    /// A new job for `request`, being sent.
-    pub fn start(&self, request: GenerateRequest, now_ms: f64) -> RwSignal<Job> {
+    /// A new job for `request`, being sent, carrying the speaker's `consent`.
+    pub fn start(&self, request: GenerateRequest, consent: Option<Consent>, now_ms: f64) -> RwSignal<Job> {
         let number = self
             .list
             .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number) + 1).max())
@@ -104,7 +105,7 @@ impl Takes {
             .max(self.first_free);
         // Unique across the pages of the origin, which share one list: the time, and a number drawn at random.
         let id = format!("{}-{}", now_ms as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
-        let job = self.signal(Job::new(id, number, request, now_ms));
+        let job = self.signal(Job { consent, ..Job::new(id, number, request, now_ms) });
         self.list.update(|list| list.push(job));
         self.drive_here(job);
         job
@@ -130,6 +131,7 @@ impl Takes {
     fn start_group(
         &self,
         requests: Vec<GenerateRequest>,
+        consent: Option<Consent>,
         now_ms: f64,
         mark: impl Fn(&mut Job, u32, usize),
     ) -> Vec<RwSignal<Job>> {
@@ -138,7 +140,7 @@ impl Takes {
             .into_iter()
             .enumerate()
             .map(|(index, request)| {
-                let job = self.start(request, now_ms);
+                let job = self.start(request, consent.clone(), now_ms);
                 let number = *group.get_or_insert(job.with_untracked(|job| job.number));
                 job.update(|job| {
                     job.phase = Phase::Waiting;
@@ -150,18 +152,28 @@ impl Takes {
     }
 
     /// The parts of a long script, one take each, waiting for their turn.
-    pub fn start_script(&self, requests: Vec<GenerateRequest>, now_ms: f64) -> Vec<RwSignal<Job>> {
+    pub fn start_script(
+        &self,
+        requests: Vec<GenerateRequest>,
+        consent: Option<Consent>,
+        now_ms: f64,
+    ) -> Vec<RwSignal<Job>> {
         let count = requests.len() as u32;
-        self.start_group(requests, now_ms, |job, script, index| {
+        self.start_group(requests, consent, now_ms, |job, script, index| {
             job.part = Some(Part { script, index: index as u32, count })
         })
     }
 
     /// A set of variations, one take each, waiting for their turn.
-    pub fn start_variations(&self, variations: Vec<variations::Variation>, now_ms: f64) -> Vec<RwSignal<Job>> {
+    pub fn start_variations(
+        &self,
+        variations: Vec<variations::Variation>,
+        consent: Option<Consent>,
+        now_ms: f64,
+    ) -> Vec<RwSignal<Job>> {
         let (labels, requests): (Vec<String>, Vec<GenerateRequest>) =
             variations.into_iter().map(|variation| (variation.label, variation.request)).unzip();
-        self.start_group(requests, now_ms, |job, set, index| {
+        self.start_group(requests, consent, now_ms, |job, set, index| {
             job.variation = Some(Variation { set, label: labels[index].clone() })
         })
     }

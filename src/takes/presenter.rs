@@ -10,6 +10,7 @@ use leptos::html::{Audio, Dialog};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::blind::Score;
+use studio_core::consent::Consent;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlMediaElement;
 
@@ -305,6 +306,10 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
                 {text}
             </p>
             <p class="presenter-mark">"AI-generated speech: a clone of the reference voice."</p>
+            {move || {
+                let consent = shown.get().and_then(|job| job.try_with(|job| job.consent.as_ref().map(Consent::summary)));
+                consent.flatten().map(|summary| view! { <p class="presenter-mark">{summary}</p> })
+            }}
             {move || sources.with(|sources| sources.notice).map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <div class="presenter-voices" hidden=move || blind.get()>
                 <PresenterVoice label="Reference voice" source=Signal::derive(move || sources.with(|sources| sources.reference.clone())) audio=reference playing />

@@ -1,11 +1,13 @@
-//! Reference voices: the sample voices the server or the host offers, one pick away; a file from this device; and
-//! a preview of whichever is chosen.
+//! Reference voices: the sample voices the server or the host offers, one pick away; a file from this device; one
+//! recorded on the spot; a preview of whichever is chosen; and the speaker's consent to its cloning.
 
+mod consent;
 mod record;
 mod upload;
 
 use leptos::prelude::*;
 
+pub use consent::{ConsentRecord, Consents, VoiceConsent, PERMISSION_ID, SPEAKER_ID};
 pub use record::ReferenceRecorder;
 pub use upload::ReferenceUpload;
 

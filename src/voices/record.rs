@@ -1,5 +1,7 @@
-//! A reference recorded on the spot: the microphone through MediaRecorder, with a level meter while recording;
-//! then a trim of the start and end, a listen, and "Use this recording" (encoded as WAV and uploaded), or again.
+//! A reference recorded on the spot: the speaker named, and their consent statement shown to read aloud as the
+//! first words; the microphone through MediaRecorder, with a level meter while recording; then a trim of the start
+//! and end, a listen, and "Use this recording" (encoded as WAV and uploaded, its consent kept with the voice), or
+//! again.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,14 +17,23 @@ use crate::parts::part_view;
 use crate::platform::audio;
 
 use super::upload::upload;
+use super::Consents;
 use crate::form::Draft;
+use crate::platform::time::local_date;
+use studio_core::consent::{statement, Consent};
 use studio_core::wav;
+
+/// The recorder's name field: the statement read aloud names the speaker.
+const RECORDING_SPEAKER_ID: &str = "recording-speaker";
 
 /// A recording made and decoded.
 #[derive(Clone)]
 struct Take {
     samples: Rc<Vec<f32>>,
     rate: u32,
+    /// Who read the consent statement into it, and the day.
+    speaker: String,
+    date: String,
 }
 
 impl Take {
@@ -35,7 +46,7 @@ impl Take {
 #[derive(Clone)]
 enum Stage {
     Idle,
-    Recording { recorder: MediaRecorder, stream: MediaStream },
+    Recording { recorder: MediaRecorder, stream: MediaStream, speaker: String, date: String },
     Recorded(Take),
 }
 
@@ -59,10 +70,10 @@ async fn microphone() -> Result<MediaStream, String> {
 }
 
 /// Decodes what the recorder produced (WebM/Opus) into samples.
-async fn decode(recording: Blob) -> Option<Take> {
+async fn decode(recording: Blob, speaker: String, date: String) -> Option<Take> {
     let bytes: js_sys::ArrayBuffer = JsFuture::from(recording.array_buffer()).await.ok()?.dyn_into().ok()?;
     let (samples, rate) = audio::decode(&bytes).await?;
-    Some(Take { samples: Rc::new(samples), rate })
+    Some(Take { samples: Rc::new(samples), rate, speaker, date })
 }
 
 /// Feeds the input level (0–1) to `level` until the stream ends; the listeners that stop it go with the recording.
@@ -97,9 +108,9 @@ fn meter(stream: &MediaStream, level: RwSignal<f64>) -> Option<(AudioContext, Ve
     Some((context, listeners))
 }
 
-/// "Record a reference". The recorder itself loads on the first press, and starts recording at once.
+/// "Record a reference". The recorder itself loads on the first press, and asks whose voice it will record.
 #[component]
-pub fn ReferenceRecorder(offered: Signal<Option<bool>>, draft: RwSignal<Draft>) -> impl IntoView {
+pub fn ReferenceRecorder(offered: Signal<Option<bool>>, draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
     let opened = RwSignal::new(false);
     let attempt = RwSignal::new(0_u32);
     // A pointer on the button, or the focus, is a hint: the recorder's part starts loading before the press.
@@ -127,7 +138,7 @@ pub fn ReferenceRecorder(offered: Signal<Option<bool>>, draft: RwSignal<Draft>) 
                         </div>
                     }
                 >
-                    {part_view(attempt, move || recorder(draft))}
+                    {part_view(attempt, move || recorder(draft, consents))}
                 </Show>
             </div>
         </Show>
@@ -135,15 +146,16 @@ pub fn ReferenceRecorder(offered: Signal<Option<bool>>, draft: RwSignal<Draft>) 
 }
 
 crate::parts::later! { part recorder:
-    fn recorder(draft: RwSignal<Draft>) -> AnyView {
-        untrack(|| view! { <Recorder draft /> }.into_any())
+    fn recorder(draft: RwSignal<Draft>, consents: Consents) -> AnyView {
+        untrack(|| view! { <Recorder draft consents /> }.into_any())
     }
     preload preload_recorder
 }
 
 #[component]
-fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
+fn Recorder(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
     let stage = RwSignal::new_local(Stage::Idle);
+    let speaker = RwSignal::new(String::new());
     let level = RwSignal::new(0.0);
     let meter_context = RwSignal::new_local(None::<AudioContext>);
     let problem = RwSignal::new(None::<String>);
@@ -154,9 +166,16 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
     // The recording's listeners: replaced by the next recording's, removed with the recorder.
     let listening = StoredValue::new_local(Vec::<EventListener>::new());
 
+    // The speaker reads the statement, naming themself and the day, as the recording's first words.
     let start = move || {
-        problem.set(None);
         done.set(None);
+        let speaker = speaker.get_untracked().trim().to_owned();
+        if speaker.is_empty() {
+            crate::form::focus_by_id(RECORDING_SPEAKER_ID);
+            return problem.set(Some("Write the speaker's name first: the statement they read names them.".into()));
+        }
+        problem.set(None);
+        let date = local_date();
         spawn_local(async move {
             let stream = match microphone().await {
                 Ok(stream) => stream,
@@ -172,6 +191,7 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
                 }
             });
             let on_stop = EventListener::once(&recorder, "stop", {
+                let (speaker, date) = (speaker.clone(), date.clone());
                 move |_| {
                     let parts = js_sys::Array::new();
                     chunks.with_value(|chunks| {
@@ -181,7 +201,7 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
                     });
                     spawn_local(async move {
                         let Ok(recording) = Blob::new_with_blob_sequence(&parts) else { return };
-                        match decode(recording).await {
+                        match decode(recording, speaker, date).await {
                             Some(take) if !take.samples.is_empty() => {
                                 trim_end.set(studio_core::figures::tenths(take.seconds()));
                                 stage.set(Stage::Recorded(take));
@@ -201,12 +221,12 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
             }
             listening.set_value(listeners);
             if recorder.start().is_ok() {
-                stage.set(Stage::Recording { recorder, stream });
+                stage.set(Stage::Recording { recorder, stream, speaker, date });
             }
         });
     };
     let stop = move |_| {
-        if let Stage::Recording { recorder, stream } = stage.get_untracked() {
+        if let Stage::Recording { recorder, stream, .. } = stage.get_untracked() {
             let _ = recorder.stop();
             for track in stream.get_tracks().iter() {
                 track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
@@ -227,12 +247,14 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
     let preview = Memo::new(move |_| kept.with(|wav| wav.as_deref().and_then(audio::object_url)));
     let use_it = move |_| {
         let Some(blob) = kept.with_untracked(|wav| wav.as_deref().and_then(audio::blob)) else { return };
+        let Stage::Recorded(take) = stage.get_untracked() else { return };
         problem.set(None);
         spawn_local(async move {
             match upload(blob.clone(), "recording.wav".to_owned()).await {
                 Ok(url) => {
+                    consents.keep(Consent::recorded(&url, &take.speaker, &take.date));
                     draft.update(|draft| draft.reference_audio_url = url);
-                    done.set(Some("The recording is the reference now.".into()));
+                    done.set(Some(format!("The recording is the reference now, with {}'s consent.", take.speaker)));
                 }
                 Err(error) => problem.set(Some(error.message())),
             }
@@ -240,12 +262,34 @@ fn Recorder(draft: RwSignal<Draft>) -> impl IntoView {
     };
     let recording = move || matches!(stage.get(), Stage::Recording { .. });
     let recorded = move || matches!(stage.get(), Stage::Recorded(_));
-    // Opened by a press of "Record a reference": that press starts the first recording.
-    start();
+    // What is read aloud: as the name is typed, then as it was when the recording started.
+    let read_aloud = move || match stage.get() {
+        Stage::Recording { speaker, date, .. } | Stage::Recorded(Take { speaker, date, .. }) => {
+            statement(&speaker, &date)
+        }
+        Stage::Idle => statement(&speaker.get(), &local_date()),
+    };
+    // Opened by a press of "Record a reference": the name comes first.
+    request_animation_frame(|| crate::form::focus_by_id(RECORDING_SPEAKER_ID));
     view! {
+                <div class="field">
+                    <label for=RECORDING_SPEAKER_ID>"Speaker's name"</label>
+                    <input
+                        id=RECORDING_SPEAKER_ID
+                        type="text"
+                        autocomplete="name"
+                        disabled=recording
+                        prop:value=move || speaker.get()
+                        on:input=move |event| speaker.set(event_target_value(&event))
+                    />
+                </div>
+                <figure class="consent-statement">
+                    <figcaption>{move || if recording() { "Read this aloud now:" } else { "The speaker reads this aloud, as the recording's first words:" }}</figcaption>
+                    <blockquote aria-label="Consent statement">{read_aloud}</blockquote>
+                </figure>
                 <div class="recorder-bar">
                     <Show when=move || !recording()>
-                        <button type="button" on:click=move |_| start()>{move || if recorded() { "Record again" } else { "Record a reference" }}</button>
+                        <button type="button" on:click=move |_| start()>{move || if recorded() { "Record again" } else { "Start recording" }}</button>
                     </Show>
                     <Show when=recording>
                         <button type="button" on:click=stop>"Stop recording"</button>

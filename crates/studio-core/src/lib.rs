@@ -1,9 +1,11 @@
 //! Zonos Studio's plain logic, apart from the browser: what to do after a submission (never send twice by
 //! accident), following a job by polling, long scripts (splitting and joining), variations of one request, blind
-//! rounds, WAV, a waveform's peaks, the figures as shown, and the rules that decide which gateway URL may carry the
-//! key. No I/O: the app calls it from its edges, and `cargo test` tests it natively.
+//! rounds, the speaker's consent, WAV and its provenance mark, a waveform's peaks, the figures as shown, and the
+//! rules that decide which gateway URL may carry the key. No I/O: the app calls it from its edges, and `cargo test`
+//! tests it natively.
 
 pub mod blind;
+pub mod consent;
 pub mod figures;
 pub mod follower;
 pub mod gateway;

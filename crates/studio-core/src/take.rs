@@ -1,6 +1,8 @@
 //! A take: one job of the page, from Generate to its end, as the page tells it and keeps it.
 
 use serde::{Deserialize, Serialize};
+
+use crate::consent::Consent;
 use zonos_api::{GenerateRequest, JobStatus, Output};
 
 /// Where a take stands in a long script.
@@ -93,6 +95,9 @@ pub struct Job {
     /// Its place in a set of variations, if it is one of them.
     #[serde(default)]
     pub variation: Option<Variation>,
+    /// The speaker's consent to the cloning of its voice (none for a sample voice).
+    #[serde(default)]
+    pub consent: Option<Consent>,
 }
 
 impl Job {
@@ -116,6 +121,7 @@ impl Job {
             starred: false,
             part: None,
             variation: None,
+            consent: None,
         }
     }
 

@@ -68,6 +68,8 @@ impl Proxy {
             .args(["--rate-per-minute", "1000"])
             .args(kept.args())
             .env("ZONOS_API_KEY", KEY)
+            // With Redis, the Content Credentials' key is made in the data home: the tests' own, not $HOME.
+            .env("XDG_DATA_HOME", std::env::temp_dir().join("zonos-proxy-state-tests"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()

@@ -14,9 +14,10 @@ use serde_json::{json, Value};
 pub const MODEL: &str = "Zyphra Zonos 2";
 /// IPTC's term for media a trained model made, as C2PA asks generative AI output to be labelled.
 pub const TRAINED_ALGORITHMIC_MEDIA: &str = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
-/// The files made on first run, in the data directory.
-const MADE_CERTIFICATE: &str = "c2pa-certificate-chain.pem";
-const MADE_KEY: &str = "c2pa-signing-key.pem";
+/// The file made on first run, in the data directory: the signing key, then its certificate chain. One file, made
+/// whole or not at all, so that replicas starting together on one machine agree on one key.
+const MADE: &str = "c2pa-signing.pem";
+const KEY_END: &str = "-----END PRIVATE KEY-----";
 
 /// Where the signing key and its certificate chain come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,18 +81,40 @@ fn make_chain() -> Result<(String, String), rcgen::Error> {
     Ok((format!("{}{}", signer_certificate.pem(), ca_certificate.pem()), signer_key.serialize_pem()))
 }
 
-/// Writes `text` so that it is either absent or whole; a key is readable by its owner only.
-fn write_new(path: &Path, text: &str) -> Result<(), CredentialsError> {
+/// The key and chain made in `dir`, made now if they are not there yet: written to a file of this process's own,
+/// then linked into place unless another process did so first (then its file is used).
+fn made_in(dir: &Path) -> Result<(Vec<u8>, Vec<u8>), CredentialsError> {
     use std::io::Write;
-    let failed = |source| CredentialsError::File { path: path.to_owned(), source };
-    let partial = path.with_extension(format!("partial-{}", uuid::Uuid::new_v4().simple()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&partial).map_err(failed)?;
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
-    std::fs::rename(&partial, path).map_err(failed)
+    let path = dir.join(MADE);
+    let failed = |path: &Path| {
+        let path = path.to_owned();
+        move |source| CredentialsError::File { path, source }
+    };
+    if !path.exists() {
+        std::fs::create_dir_all(dir).map_err(failed(dir))?;
+        let (chain, key) = make_chain()?;
+        let partial = dir.join(format!(".{MADE}.partial-{}", uuid::Uuid::new_v4().simple()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&partial).map_err(failed(&partial))?;
+        file.write_all(format!("{key}{chain}").as_bytes()).and_then(|()| file.sync_all()).map_err(failed(&partial))?;
+        let linked = std::fs::hard_link(&partial, &path);
+        let _ = std::fs::remove_file(&partial);
+        match linked {
+            Ok(()) => tracing::info!(file = %path.display(), "made a self-issued C2PA signing certificate"),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(failed(&path)(error)),
+        }
+    }
+    let made = read(&path)?;
+    let text = String::from_utf8_lossy(&made);
+    let end = text.find(KEY_END).map(|at| at + KEY_END.len()).ok_or_else(|| CredentialsError::File {
+        path: path.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "no private key in it"),
+    })?;
+    Ok((text[end..].trim_start().as_bytes().to_vec(), text[..end].as_bytes().to_vec()))
 }
 
 impl Credentials {
@@ -99,18 +122,7 @@ impl Credentials {
     pub fn load(config: &CredentialsConfig) -> Result<Credentials, CredentialsError> {
         let (certificate, key) = match config {
             CredentialsConfig::Given { certificate, key } => (read(certificate)?, read(key)?),
-            CredentialsConfig::MadeIn(dir) => {
-                let (certificate, key) = (dir.join(MADE_CERTIFICATE), dir.join(MADE_KEY));
-                if !certificate.exists() || !key.exists() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|source| CredentialsError::File { path: dir.clone(), source })?;
-                    let (chain, signer_key) = make_chain()?;
-                    write_new(&key, &signer_key)?;
-                    write_new(&certificate, &chain)?;
-                    tracing::info!(certificate = %certificate.display(), "made a self-issued C2PA signing certificate");
-                }
-                (read(&certificate)?, read(&key)?)
-            }
+            CredentialsConfig::MadeIn(dir) => made_in(dir)?,
         };
         // No timestamp authority: signing never leaves the machine.
         let signer = c2pa::create_signer::from_keys(&certificate, &key, SigningAlg::Es256, None)?;
@@ -168,16 +180,38 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = CredentialsConfig::MadeIn(dir.path().join("state"));
         Credentials::load(&config).unwrap();
-        let chain = std::fs::read_to_string(dir.path().join("state").join(MADE_CERTIFICATE)).unwrap();
-        assert_eq!(chain.matches("BEGIN CERTIFICATE").count(), 2, "the signer's certificate, then its CA's");
+        let made = std::fs::read_to_string(dir.path().join("state").join(MADE)).unwrap();
+        assert_eq!(made.matches("BEGIN PRIVATE KEY").count(), 1);
+        assert_eq!(made.matches("BEGIN CERTIFICATE").count(), 2, "the signer's certificate, then its CA's");
         Credentials::load(&config).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("state").join(MADE_CERTIFICATE)).unwrap(), chain);
+        assert_eq!(std::fs::read_to_string(dir.path().join("state").join(MADE)).unwrap(), made);
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("state")).unwrap().collect();
+        assert_eq!(files.len(), 1, "no partial file left: {files:?}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("state").join(MADE_KEY)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("state").join(MADE)).unwrap().permissions().mode();
             assert_eq!(mode & 0o077, 0, "the key is its owner's alone");
         }
+    }
+
+    #[test]
+    fn replicas_starting_together_agree_on_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = CredentialsConfig::MadeIn(dir.path().to_owned());
+        let loading: Vec<_> = (0..4)
+            .map(|_| {
+                let config = config.clone();
+                std::thread::spawn(move || {
+                    Credentials::load(&config).map(|credentials| credentials.sign(&wav(), &made()))
+                })
+            })
+            .collect();
+        for loaded in loading {
+            assert!(loaded.join().unwrap().unwrap().is_ok(), "each signs with a key that matches its certificate");
+        }
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(files.len(), 1, "{files:?}");
     }
 
     #[test]
@@ -211,6 +245,17 @@ mod tests {
         let report: Value = serde_json::from_str(&reader.json()).unwrap();
         let failure = report["validation_results"]["activeManifest"]["failure"].to_string();
         assert!(failure.contains("assertion.dataHash.mismatch"), "{failure}");
+    }
+
+    #[test]
+    fn given_files_sign() {
+        let dir = tempfile::tempdir().unwrap();
+        let (chain, key) = make_chain().unwrap();
+        let (certificate, key_file) = (dir.path().join("chain.pem"), dir.path().join("key.pem"));
+        std::fs::write(&certificate, chain).unwrap();
+        std::fs::write(&key_file, key).unwrap();
+        let credentials = Credentials::load(&CredentialsConfig::Given { certificate, key: key_file }).unwrap();
+        assert!(credentials.sign(&wav(), &made()).unwrap().len() > wav().len());
     }
 
     #[test]
