@@ -47,6 +47,7 @@ fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
         }
     });
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
+    crate::share::keep_shared_consent(consents);
     view! {
         <VoiceConsent draft consents voices />
         <TryVariations draft dispatch />

@@ -32,10 +32,16 @@ fn shared_body() -> Option<String> {
     Some(String::from(js_sys::decode_uri_component(fragment.strip_prefix(PREFIX)?).ok()?))
 }
 
-/// The voice's consent the shared link carries, if any.
-pub fn shared_consent() -> Option<Consent> {
-    let body: serde_json::Value = serde_json::from_str(&shared_body()?).ok()?;
-    serde_json::from_value(body.get(CONSENT_KEY)?.clone()).ok()
+/// Keeps the voice's consent that the shared link the page was opened with carries, if any (and none is kept for
+/// that voice yet).
+pub fn keep_shared_consent(consents: Consents) {
+    let shared = || -> Option<Consent> {
+        let body: serde_json::Value = serde_json::from_str(&shared_body()?).ok()?;
+        serde_json::from_value(body.get(CONSENT_KEY)?.clone()).ok()
+    };
+    if let Some(shared) = shared().filter(|shared| untrack(|| consents.of(&shared.voice)).is_none()) {
+        consents.keep(shared);
+    }
 }
 
 /// The form the page opens with: a shared link's, if it was opened with one, with whatever was typed on the

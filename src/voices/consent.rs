@@ -75,10 +75,6 @@ pub fn VoiceConsent(draft: RwSignal<Draft>, consents: Consents, voices: Signal<O
 fn Permission(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
     let voice = Memo::new(move |_| draft.with(|draft| draft.reference_audio_url.trim().to_owned()));
     let kept = Memo::new(move |_| consents.of(&voice.get()));
-    // A link shared with a voice's consent brings it along.
-    if let Some(shared) = crate::share::shared_consent().filter(|shared| consents.of(&shared.voice).is_none()) {
-        consents.keep(shared);
-    }
     let speaker = RwSignal::new(String::new());
     // Another voice with a consent of its own shows its speaker; one without keeps what was typed.
     Effect::watch(
