@@ -30,6 +30,18 @@ test('an uploaded voice is refused until its permission is ticked and its speake
   await expect(page.getByRole('alert')).toHaveText(`This voice is not one of the samples: tick “${permission}” before Generate. Nothing was sent.`);
   await expect(page.getByLabel(permission)).toBeFocused();
   await expect(page.getByRole('article')).toHaveCount(0);
+  // Variations of it are refused alike, and so is a script too long for one request.
+  await page.getByRole('button', { name: 'Try variations' }).click();
+  await page.getByRole('region', { name: 'Variations to send' }).getByRole('button', { name: 'Send 4 requests' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/^This voice is not one of the samples/);
+  await page.getByLabel('Max tokens').fill('300');
+  await generate(page, 'A first paragraph of a script.\n\nA second paragraph, sent as a part of its own.');
+  // (The variations panel says, meanwhile, that such a text is not for variations.)
+  await expect(page.getByRole('alert').filter({ hasText: /^This voice is not one of the samples/ })).toBeVisible();
+  await expect(page.getByRole('article')).toHaveCount(0);
+  expect(await submissions(page)).toBe(before);
+  await page.getByLabel('Max tokens').fill('');
+  await page.getByLabel('Text', { exact: true }).fill('Nobody said this voice may be cloned.');
 
   await page.getByLabel(permission).check();
   await page.getByRole('button', { name: 'Generate' }).click();
@@ -59,6 +71,9 @@ test('an uploaded voice is refused until its permission is ticked and its speake
   await shared.goto(link ?? 'no link');
   await expect(shared.getByLabel(permission)).toBeChecked();
   await expect(shared.getByLabel('Whose voice is it?')).toHaveValue('Basil Hallward');
+  await expect(shared.getByRole('group', { name: "The speaker's consent" })).toContainText(
+    `Permission to clone Basil Hallward's voice attested on ${today()} (from a shared link)`,
+  );
 
   // Unticked, it is refused again; a sample voice needs nothing.
   await page.getByLabel(permission).uncheck();

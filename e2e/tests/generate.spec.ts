@@ -52,7 +52,8 @@ test('a newcomer types text, presses Generate and hears it, pushed over SSE, the
   expect(created?.digitalSourceType).toBe('http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia');
   expect(created?.parameters?.request_id).toBe(requestId);
   expect(created?.parameters?.model).toBe('Zyphra Zonos 2');
-  expect(created?.parameters?.settings?.reference_audio_url).toMatch(/ada\.wav$/);
+  expect(created?.parameters?.settings?.sample_voice).toBe('Ada');
+  expect(created?.parameters?.settings).not.toHaveProperty('reference_audio_url');
   expect(created?.parameters?.settings?.language).toBe('en_us');
   expect(created?.when).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   expect(credentials.success).toContain('assertion.dataHash.match');

@@ -33,14 +33,14 @@ fn shared_body() -> Option<String> {
 }
 
 /// Keeps the voice's consent that the shared link the page was opened with carries, if any (and none is kept for
-/// that voice yet).
+/// that voice yet), marked as the sender's word.
 pub fn keep_shared_consent(consents: Consents) {
     let shared = || -> Option<Consent> {
         let body: serde_json::Value = serde_json::from_str(&shared_body()?).ok()?;
         serde_json::from_value(body.get(CONSENT_KEY)?.clone()).ok()
     };
     if let Some(shared) = shared().filter(|shared| untrack(|| consents.of(&shared.voice)).is_none()) {
-        consents.keep(shared);
+        consents.keep(Consent { shared: true, ..shared });
     }
 }
 

@@ -103,11 +103,16 @@ impl Dispatch {
         });
     }
 
-    /// Sends `job` again, as the person asked.
+    /// Sends `job` again, as the person asked: with its consent (a take kept from before consents were asked for
+    /// has none, and is checked as a new one is).
     pub fn send_again(&self, job: RwSignal<Job>) {
-        if let Some(gateway) = self.gateway() {
-            self.drive(job, gateway, Drive::Send);
+        let Some(gateway) = self.gateway() else { return };
+        if job.with_untracked(|job| job.consent.is_none()) {
+            let voice = job.with_untracked(|job| job.request.reference_audio_url.clone());
+            let Ok(consent) = self.consent(&voice) else { return };
+            job.update(|job| job.consent = consent);
         }
+        self.drive(job, gateway, Drive::Send);
     }
 
     /// Follows `job` again, as the person asked.

@@ -76,12 +76,13 @@ fn Permission(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
     let voice = Memo::new(move |_| draft.with(|draft| draft.reference_audio_url.trim().to_owned()));
     let kept = Memo::new(move |_| consents.of(&voice.get()));
     let speaker = RwSignal::new(String::new());
-    // Another voice with a consent of its own shows its speaker; one without keeps what was typed.
+    // Another voice with a consent of its own shows its speaker; one without keeps what was typed (and typing is
+    // never rewritten: only a change of voice sets the field).
     Effect::watch(
-        move || kept.get(),
-        move |kept, _, _| {
-            if let Some(kept) = kept {
-                speaker.set(kept.speaker.clone());
+        move || voice.get(),
+        move |voice, _, _| {
+            if let Some(kept) = untrack(|| consents.of(voice)) {
+                speaker.set(kept.speaker);
             }
         },
         true,
@@ -114,6 +115,7 @@ fn Permission(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
                         <label for=SPEAKER_ID>"Whose voice is it?"</label>
                         <input id=SPEAKER_ID type="text" autocomplete="off" prop:value=move || speaker.get() on:input=name />
                     </div>
+                    {move || kept.get().filter(|kept| kept.shared).map(|consent| view! { <ConsentRecord consent /> })}
                 }
             >
                 {move || kept.get().map(|kept| view! { <ConsentRecord consent=kept /> })}

@@ -123,10 +123,12 @@ pub fn rms(samples: &[f32]) -> f32 {
 
 /// The reference and the take, at one sample rate `rate`, made comparable: silence trimmed, cut to the same length
 /// (the shorter's, at most [`MOST_SECONDS`]), faded in and out, and brought to the same loudness. `None` if either
-/// is silent.
+/// is silent. The take is heard from its start, the reference up to its end: a reference recorded here opens with
+/// the speaker's consent statement, which no take says, and would give the real voice away.
 pub fn match_pair(reference: &[f32], take: &[f32], rate: u32) -> Option<(Vec<f32>, Vec<f32>)> {
     let (reference, take) = (trim_silence(reference), trim_silence(take));
     let length = reference.len().min(take.len()).min((MOST_SECONDS * f64::from(rate)) as usize);
+    let reference = &reference[reference.len() - length..];
     let fade = ((FADE_SECONDS * f64::from(rate)) as usize).min(length / 2);
     let mut clips = [reference, take].map(|clip| {
         let mut clip = clip[..length].to_vec();
@@ -224,6 +226,21 @@ mod tests {
         assert_eq!(reference.len(), (MOST_SECONDS * f64::from(rate)) as usize);
         assert!(take.iter().all(|sample| sample.abs() <= PEAK_CEILING + 1e-6));
         assert!((decibels(rms(&reference)) - decibels(rms(&take))).abs() < 0.5);
+    }
+
+    #[test]
+    fn the_reference_is_heard_up_to_its_end_past_a_consent_statement() {
+        let rate = 8_000;
+        let pitched = |hertz: f32, seconds: usize| -> Vec<f32> {
+            (0..seconds * rate as usize)
+                .map(|index| 0.5 * (index as f32 * hertz * std::f32::consts::TAU / rate as f32).sin())
+                .collect()
+        };
+        // Two seconds of one pitch (the statement), then one of another (the speaker's own words).
+        let reference = [pitched(100.0, 2), pitched(1_000.0, 1)].concat();
+        let (clip, _) = match_pair(&reference, &pitched(300.0, 1), rate).unwrap();
+        let crossings = clip.windows(2).filter(|pair| (pair[0] < 0.0) != (pair[1] < 0.0)).count();
+        assert!(crossings > 1_800, "the last second, at 1000 Hz, not the first, at 100 Hz: {crossings} crossings");
     }
 
     #[test]

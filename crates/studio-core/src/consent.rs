@@ -29,6 +29,9 @@ pub struct Consent {
     pub date: String,
     /// What was said: the statement read aloud, or the attestation ticked.
     pub statement: String,
+    /// It came with a shared link: the sender's word, not given on this page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared: bool,
 }
 
 /// "30 November 2026" for "2026-11-30"; anything else as it is.
@@ -75,6 +78,7 @@ impl Consent {
             speaker: speaker.trim().to_owned(),
             date: date.to_owned(),
             statement: statement(speaker, date),
+            shared: false,
         }
     }
 
@@ -86,15 +90,17 @@ impl Consent {
             speaker: speaker.trim().to_owned(),
             date: date.to_owned(),
             statement: ATTESTATION.to_owned(),
+            shared: false,
         }
     }
 
     /// The record in a line, as a take's card shows it.
     pub fn summary(&self) -> String {
         let (speaker, date) = (&self.speaker, long_date(&self.date));
+        let from = if self.shared { " (from a shared link)" } else { "" };
         match self.how {
-            How::Recorded => format!("Consent recorded by {speaker} on {date}"),
-            How::Attested => format!("Permission to clone {speaker}'s voice attested on {date}"),
+            How::Recorded => format!("Consent recorded by {speaker} on {date}{from}"),
+            How::Attested => format!("Permission to clone {speaker}'s voice attested on {date}{from}"),
         }
     }
 }
@@ -196,5 +202,13 @@ mod tests {
         let consent = Consent::attested(UPLOADED, "Basil", "2026-11-30");
         let json = serde_json::to_string(&consent).unwrap();
         assert_eq!(serde_json::from_str::<Consent>(&json).unwrap(), consent);
+    }
+
+    #[test]
+    fn a_consent_from_a_shared_link_says_so() {
+        let shared = Consent { shared: true, ..Consent::recorded(UPLOADED, "Ada", "2026-11-30") };
+        assert_eq!(shared.summary(), "Consent recorded by Ada on 30 November 2026 (from a shared link)");
+        let json = serde_json::to_string(&shared).unwrap();
+        assert_eq!(serde_json::from_str::<Consent>(&json).unwrap(), shared);
     }
 }

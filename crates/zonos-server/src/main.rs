@@ -157,7 +157,8 @@ impl ProxyFlags {
         if let (Some(certificate), Some(key)) = (&self.c2pa_cert, &self.c2pa_key) {
             return Ok(CredentialsConfig::Given { certificate: certificate.clone(), key: key.clone() });
         }
-        Ok(CredentialsConfig::MadeIn(self.data_dir()?))
+        let dir = self.data_dir.clone().or_else(default_data_dir).ok_or(RunError::NoCredentialsDir)?;
+        Ok(CredentialsConfig::MadeIn(dir))
     }
 
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
@@ -190,6 +191,7 @@ impl ProxyFlags {
                 }
             }
         };
+        // In front of the sandbox too: beside the state by default, or the given files.
         config.credentials = self.credentials()?;
         if self.public_url.is_some() {
             config.public_url = self.public_url;
@@ -287,6 +289,10 @@ enum RunError {
     EmptyKeyFile(PathBuf),
     #[error("no place for the proxy's state: give --data-dir (neither XDG_DATA_HOME nor HOME is set)")]
     NoDataDir,
+    #[error(
+        "no place to make the C2PA signing key: give --c2pa-cert and --c2pa-key (neither XDG_DATA_HOME nor HOME is set)"
+    )]
+    NoCredentialsDir,
 }
 
 /// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them. On Ctrl-C

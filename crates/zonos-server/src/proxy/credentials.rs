@@ -100,12 +100,16 @@ fn made_in(dir: &Path) -> Result<(Vec<u8>, Vec<u8>), CredentialsError> {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&partial).map_err(failed(&partial))?;
         file.write_all(format!("{key}{chain}").as_bytes()).and_then(|()| file.sync_all()).map_err(failed(&partial))?;
-        let linked = std::fs::hard_link(&partial, &path);
+        // Linked, not renamed: a file another process put there first is kept (and used), never replaced.
+        let linked = match std::fs::hard_link(&partial, &path) {
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            // A file system without hard links: renamed, unless one is there by now.
+            Err(_) if !path.exists() => std::fs::rename(&partial, &path).map(|()| true),
+            linked => linked.map(|()| true),
+        };
         let _ = std::fs::remove_file(&partial);
-        match linked {
-            Ok(()) => tracing::info!(file = %path.display(), "made a self-issued C2PA signing certificate"),
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(error) => return Err(failed(&path)(error)),
+        if linked.map_err(failed(&path))? {
+            tracing::info!(file = %path.display(), "made a self-issued C2PA signing certificate");
         }
     }
     let made = read(&path)?;
@@ -198,18 +202,17 @@ mod tests {
     #[test]
     fn replicas_starting_together_agree_on_one_key() {
         let dir = tempfile::tempdir().unwrap();
-        let config = CredentialsConfig::MadeIn(dir.path().to_owned());
-        let loading: Vec<_> = (0..4)
+        let making: Vec<_> = (0..4)
             .map(|_| {
-                let config = config.clone();
-                std::thread::spawn(move || {
-                    Credentials::load(&config).map(|credentials| credentials.sign(&wav(), &made()))
-                })
+                let dir = dir.path().to_owned();
+                std::thread::spawn(move || made_in(&dir).unwrap())
             })
             .collect();
-        for loaded in loading {
-            assert!(loaded.join().unwrap().unwrap().is_ok(), "each signs with a key that matches its certificate");
-        }
+        let made: Vec<_> = making.into_iter().map(|making| making.join().unwrap()).collect();
+        assert!(made.iter().all(|each| *each == made[0]), "one key and one chain for all");
+        let (chain, key) = made[0].clone();
+        let signer = c2pa::create_signer::from_keys(&chain, &key, SigningAlg::Es256, None);
+        assert!(signer.is_ok(), "the key matches its certificate");
         let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(files.len(), 1, "{files:?}");
     }

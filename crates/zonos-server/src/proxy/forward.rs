@@ -75,7 +75,7 @@ pub async fn submit(
     let request =
         GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
     let validated = Bytes::from(serde_json::to_vec(&request).expect("a request serializes"));
-    let settings = settings_of(&request);
+    let settings = settings_of(&request, &proxy.config.voices);
     let reservation = proxy.limits.admit(&proxy.client(peer, &headers)).await?;
     let polling_base = proxy.own_base(&headers);
     // On its own task, which a stopping server waits for: a browser that goes away must not cut off a submission
@@ -86,11 +86,17 @@ pub async fn submit(
 }
 
 /// What a take's Content Credentials say of its request: every setting but the text (which can be long, and is
-/// heard in the take).
-fn settings_of(request: &GenerateRequest) -> String {
+/// heard in the take) and the reference's URL (an uploaded voice's would let anyone holding the take fetch the
+/// speaker's own recording; a pasted one may carry a token). A sample voice is named instead.
+fn settings_of(request: &GenerateRequest, samples: &[crate::sandbox::Voice]) -> String {
     let mut settings = serde_json::to_value(request).expect("a request serializes");
     if let Value::Object(fields) = &mut settings {
         fields.remove(zonos_api::Field::Text.key());
+        fields.remove(zonos_api::Field::ReferenceAudioUrl.key());
+        let sample = samples.iter().find(|voice| voice.url == request.reference_audio_url);
+        if let Some(sample) = sample {
+            fields.insert("sample_voice".to_owned(), Value::String(sample.name.clone()));
+        }
     }
     settings.to_string()
 }

@@ -26,7 +26,7 @@ use super::{passed_on, Proxy};
 const MEDIA_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 /// The most a result may weigh: the longest take (6144 frames, about 71 s) is under 7 MB as 44.1 kHz 16-bit WAV.
 const MOST_MEDIA_BYTES: usize = 32 * 1024 * 1024;
-/// Results held in memory at once (each up to twice [`MOST_MEDIA_BYTES`] while it is marked); the rest wait.
+/// Results held in memory at once (each up to twice [`MOST_MEDIA_BYTES`] while it is marked and signed); the rest wait.
 static MARKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 /// The answer's whole body, refused past [`MOST_MEDIA_BYTES`] (at once when its announced length is).
@@ -110,6 +110,8 @@ pub async fn media(
     let Some(marked) = provenance::mark(&body, &provenance) else {
         return Ok((StatusCode::OK, headers, Body::from(body)).into_response());
     };
+    // The gateway's copy is let go before signing makes another: at most two copies of a result at once.
+    drop(body);
     let settings = serde_json::from_str(&settings).ok().filter(serde_json::Value::is_object);
     let made = Made { request_id, settings, when: now };
     // Hashing a few megabytes: off the async runtime. A take whose credentials can't be signed is still served,

@@ -79,10 +79,12 @@ impl ProxyConfig {
         let base = format!("http://{local}");
         let upstream = format!("{base}{SANDBOX_MOUNT}");
         let voices = crate::sandbox::listed_voices(&upstream);
-        // Made beside the rest of the state; with Redis (no directory of its own), in the temporary directory.
+        // Made beside the rest of the state; with Redis (no directory of its own), in a private temporary one.
         let credentials = CredentialsConfig::MadeIn(match &store {
             StoreConfig::Embedded { data_dir } => data_dir.clone(),
-            StoreConfig::Redis { .. } => std::env::temp_dir().join("zonos-studio"),
+            StoreConfig::Redis { .. } => {
+                std::env::temp_dir().join(format!("zonos-studio-{}", uuid::Uuid::new_v4().simple()))
+            }
         });
         ProxyConfig {
             upstream,
