@@ -59,8 +59,7 @@ pub fn opening_draft(typed: Option<Draft>) -> Draft {
 pub fn ShareLink(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
     let copied = RwSignal::new(None::<String>);
     let share = move |_| {
-        let consent = draft.with_untracked(|draft| untrack(|| consents.of(&draft.reference_audio_url)));
-        let link = draft.with_untracked(|draft| link(draft, consent));
+        let link = draft.with_untracked(|draft| link(draft, consents.of(&draft.reference_audio_url)));
         let _ = window().navigator().clipboard().write_text(&link);
         let _ = window()
             .history()

@@ -107,8 +107,9 @@ impl Dispatch {
     /// has none, and is checked as a new one is).
     pub fn send_again(&self, job: RwSignal<Job>) {
         let Some(gateway) = self.gateway() else { return };
-        if job.with_untracked(|job| job.consent.is_none()) {
-            let voice = job.with_untracked(|job| job.request.reference_audio_url.clone());
+        let unconsented =
+            job.with_untracked(|job| job.consent.is_none().then(|| job.request.reference_audio_url.clone()));
+        if let Some(voice) = unconsented {
             let Ok(consent) = self.consent(&voice) else { return };
             job.update(|job| job.consent = consent);
         }

@@ -28,7 +28,7 @@ impl Default for Consents {
 impl Consents {
     /// The consent kept for `voice`.
     pub fn of(&self, voice: &str) -> Option<Consent> {
-        self.0.with(|kept| kept.iter().find(|consent| consent.voice == voice.trim()).cloned())
+        self.0.with(|kept| consent::kept_for(kept, voice).cloned())
     }
 
     pub fn with_untracked<T>(&self, read: impl FnOnce(&[Consent]) -> T) -> T {

@@ -131,6 +131,11 @@ pub fn needed<'a>(voice: &str, mut samples: impl Iterator<Item = &'a str>) -> bo
     !voice.is_empty() && !samples.any(|sample| sample == voice)
 }
 
+/// The consent kept for `voice` among `kept`.
+pub fn kept_for<'a>(kept: &'a [Consent], voice: &str) -> Option<&'a Consent> {
+    kept.iter().find(|consent| consent.voice == voice.trim())
+}
+
 /// What a take in `voice` carries: nothing for a sample, else the consent kept for the voice, or why there is none
 /// to carry.
 pub fn for_voice<'a>(
@@ -141,7 +146,7 @@ pub fn for_voice<'a>(
     if !needed(voice, samples) {
         return Ok(None);
     }
-    let consent = kept.iter().find(|consent| consent.voice == voice.trim()).ok_or(Missing::Permission)?;
+    let consent = kept_for(kept, voice).ok_or(Missing::Permission)?;
     if consent.speaker.is_empty() {
         return Err(Missing::Speaker);
     }

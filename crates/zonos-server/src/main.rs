@@ -143,13 +143,13 @@ impl ProxyFlags {
             println!("The proxy's state is kept in Redis at {shown}");
             return Ok(StoreConfig::Redis { url: url.clone() });
         }
-        let data_dir = self.data_dir()?;
+        let data_dir = self.data_dir().ok_or(RunError::NoDataDir)?;
         println!("The proxy's state is kept in {}", data_dir.display());
         Ok(StoreConfig::Embedded { data_dir })
     }
 
-    fn data_dir(&self) -> Result<PathBuf, RunError> {
-        self.data_dir.clone().or_else(default_data_dir).ok_or(RunError::NoDataDir)
+    fn data_dir(&self) -> Option<PathBuf> {
+        self.data_dir.clone().or_else(default_data_dir)
     }
 
     /// Where served takes' Content Credentials are signed from: the given files, else made beside the state.
@@ -157,8 +157,7 @@ impl ProxyFlags {
         if let (Some(certificate), Some(key)) = (&self.c2pa_cert, &self.c2pa_key) {
             return Ok(CredentialsConfig::Given { certificate: certificate.clone(), key: key.clone() });
         }
-        let dir = self.data_dir.clone().or_else(default_data_dir).ok_or(RunError::NoCredentialsDir)?;
-        Ok(CredentialsConfig::MadeIn(dir))
+        Ok(CredentialsConfig::MadeIn(self.data_dir().ok_or(RunError::NoCredentialsDir)?))
     }
 
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
@@ -169,7 +168,11 @@ impl ProxyFlags {
         trusted_proxies: TrustedProxies,
     ) -> Result<Option<ProxyConfig>, RunError> {
         let mut config = match sandbox {
-            Some(sandbox) => ProxyConfig::for_sandbox(local, sandbox, self.store()?),
+            // Signed from beside the state by default, or from the given files, in front of the sandbox too.
+            Some(sandbox) => ProxyConfig {
+                credentials: self.credentials()?,
+                ..ProxyConfig::for_sandbox(local, sandbox, self.store()?)
+            },
             None => {
                 let Some(key) = self.key()? else {
                     println!("No gateway key (ZONOS_API_KEY or --key-file): serving the app alone, without /api.");
@@ -191,8 +194,6 @@ impl ProxyFlags {
                 }
             }
         };
-        // In front of the sandbox too: beside the state by default, or the given files.
-        config.credentials = self.credentials()?;
         if self.public_url.is_some() {
             config.public_url = self.public_url;
         }
