@@ -2,7 +2,18 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consentStudio, faultyStudio, gateway, nestedHost, roomStudio, slowStudio, staticHost, studio, topology } from './servers';
+import {
+  consentStudio,
+  faultyStudio,
+  gateway,
+  nestedHost,
+  roomStudio,
+  slowStudio,
+  staticHost,
+  studio,
+  topology,
+  unhurriedStudio,
+} from './servers';
 
 // Debian's Chromium, never a downloaded browser. The background-networking flags keep it from calling hosts
 // this network refuses; autoplay is allowed as it is after a person's click; the microphone is Chromium's fake
@@ -67,6 +78,10 @@ export default defineConfig({
     start(
       `serve --addr 127.0.0.1:${port(slowStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500 ${dataDir('slow')}`,
       slowStudio,
+    ),
+    start(
+      `serve --addr 127.0.0.1:${port(unhurriedStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500 ${dataDir('unhurried')}`,
+      unhurriedStudio,
     ),
     start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
     start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),

@@ -10,6 +10,8 @@ export const roomStudio = 'http://127.0.0.1:8187';
 export const consentStudio = 'http://127.0.0.1:8188';
 /** The same with slow stages (a few seconds each), for reloading the page while a job runs. */
 export const slowStudio = 'http://127.0.0.1:8185';
+/** Slow stages too, for tests that need a job still running a few seconds on (no faults armed, nothing counted). */
+export const unhurriedStudio = 'http://127.0.0.1:8189';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
 /** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */

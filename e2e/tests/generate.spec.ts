@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { studio } from '../servers';
+import { studio, unhurriedStudio } from '../servers';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
 import { credentialsOf } from './c2pa';
 import { audioOf, chunkIds, infoOf, readWav } from './wav';
@@ -62,7 +62,8 @@ test('a newcomer types text, presses Generate and hears it, pushed over SSE, the
 });
 
 test('a second take can start while the first runs, and each ends with its own audio', async ({ page }) => {
-  await page.goto('/');
+  // Stages of a few seconds: the first take is still running when the second is sent, however busy the machine.
+  await page.goto(unhurriedStudio);
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await generate(page, 'The first take, a little longer than the second one.');
   await expect(progress(page, 1)).toContainText('Queued');
