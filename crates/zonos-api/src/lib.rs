@@ -29,7 +29,7 @@ pub use proxy::{
 };
 pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};
-pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer};
+pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer, CALLBACK_WRAPPERS};
 pub use status::JobStatus;
 pub use validation::{is_http_url, summarize, FieldError, Problem};
 

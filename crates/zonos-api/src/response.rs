@@ -81,10 +81,25 @@ impl From<serde_json::Error> for MalformedBody {
     }
 }
 
+/// Where a webhook body may carry the status, when not at its top level: the callback's shape is undocumented, and
+/// integrators find it wrapped under each of these.
+pub const CALLBACK_WRAPPERS: [&str; 5] = ["data", "payload", "result", "response", "output"];
+
 impl JobStatusResponse {
-    /// Parses a status body (from polling or a webhook).
+    /// Parses a status body (from polling).
     pub fn parse(body: &str) -> Result<Self, MalformedBody> {
         Ok(serde_json::from_str(body)?)
+    }
+
+    /// Parses a webhook's body: a status at its top level, or under one of the [`CALLBACK_WRAPPERS`].
+    pub fn from_callback(body: &[u8]) -> Result<Self, MalformedBody> {
+        let value: Value = serde_json::from_slice(body)?;
+        // A top-level status comes first: a plain status body has an `output` of its own.
+        let status = std::iter::once(&value)
+            .chain(CALLBACK_WRAPPERS.iter().filter_map(|wrapper| value.get(wrapper)))
+            .find(|candidate| candidate.get("status").is_some())
+            .ok_or_else(|| MalformedBody { reason: "it holds no status".to_owned() })?;
+        Ok(JobStatusResponse::deserialize(status)?)
     }
 }
 

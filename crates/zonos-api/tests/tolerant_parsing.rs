@@ -63,3 +63,32 @@ fn malformed_bodies_say_why() {
     }
     assert!(JobStatusResponse::parse(r#"{"status": "QUEUED"}"#).is_err(), "a status body needs its request id");
 }
+
+#[test]
+fn a_callback_carries_its_status_at_the_top_or_under_any_known_wrapper() {
+    let status =
+        r#"{"request_id": "zonos-2_a", "status": "COMPLETED", "output": {"media_url": "https://cdn.example/a.wav"}}"#;
+    let top = JobStatusResponse::from_callback(status.as_bytes()).unwrap();
+    assert_eq!(top.output.as_ref().unwrap().media_url, ["https://cdn.example/a.wav"]);
+    for wrapper in zonos_api::CALLBACK_WRAPPERS {
+        let wrapped = format!(r#"{{"event": "request.completed", "{wrapper}": {status}}}"#);
+        assert_eq!(JobStatusResponse::from_callback(wrapped.as_bytes()).unwrap(), top, "{wrapper}");
+    }
+    let listed = r#"{"data": {"request_id": "zonos-2_a", "status": "COMPLETED", "output": {"media_url": ["https://cdn.example/a.wav"]}}}"#;
+    assert_eq!(JobStatusResponse::from_callback(listed.as_bytes()).unwrap(), top, "a list of URLs, wrapped");
+}
+
+#[test]
+fn a_callback_without_a_status_is_malformed() {
+    for body in [
+        "",
+        "<html></html>",
+        "{}",
+        r#"{"data": {"request_id": "zonos-2_a"}}"#,
+        r#"{"other": {"status": "QUEUED", "request_id": "zonos-2_a"}}"#,
+    ] {
+        assert!(JobStatusResponse::from_callback(body.as_bytes()).is_err(), "{body}");
+    }
+    let unknown = r#"{"data": {"request_id": "zonos-2_a", "status": "DONE"}}"#;
+    assert!(JobStatusResponse::from_callback(unknown.as_bytes()).is_err());
+}
