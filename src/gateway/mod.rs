@@ -34,20 +34,11 @@ pub trait Calls {
 impl Calls for Gateway {
     async fn submit(&self, request: &GenerateRequest) -> Result<SubmitAnswer, GatewayError> {
         let body = wasm_bindgen::JsValue::from_str(&serde_json::to_string(request).expect("a request serializes"));
-        let answer =
-            http::send("POST", &self.submit_url(), &self.headers(), Some(&body), SUBMIT_TIMEOUT_SECONDS).await?;
-        if !(200..300).contains(&answer.status) {
-            return Err(GatewayError::refused(&answer));
-        }
-        SubmitAnswer::parse(&answer.body).map_err(|error| GatewayError::Malformed(error.to_string()))
+        http::send("POST", &self.submit_url(), &self.headers(), Some(&body), SUBMIT_TIMEOUT_SECONDS).await?.submitted()
     }
 
     async fn status(&self, url: &str) -> Result<JobStatusResponse, GatewayError> {
-        let answer = http::send("GET", url, &self.headers(), None, STATUS_TIMEOUT_SECONDS).await?;
-        if !(200..300).contains(&answer.status) {
-            return Err(GatewayError::refused(&answer));
-        }
-        JobStatusResponse::parse(&answer.body).map_err(|error| GatewayError::Malformed(error.to_string()))
+        http::send("GET", url, &self.headers(), None, STATUS_TIMEOUT_SECONDS).await?.job_status()
     }
 
     fn polling_url(&self, accepted: &SubmitAccepted) -> String {

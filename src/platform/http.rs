@@ -43,10 +43,11 @@ pub async fn send(
     let exchange = async {
         let request = Request::new_with_str_and_init(url, &init)?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
-        let retry_after =
-            response.headers().get("retry-after").ok().flatten().and_then(|value| value.trim().parse().ok());
+        let header = |name: &str| response.headers().get(name).ok().flatten();
+        let retry_after = header("retry-after").and_then(|value| value.trim().parse().ok());
+        let content_type = header("content-type");
         let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-        Ok::<_, JsValue>(Answer { status: response.status(), retry_after, body })
+        Ok::<_, JsValue>(Answer { status: response.status(), retry_after, content_type, body })
     };
     let answer = exchange.await;
     window.clear_timeout_with_handle(timer);

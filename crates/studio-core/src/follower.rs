@@ -71,13 +71,14 @@ impl Follower {
                 }
                 _ => {
                     let ms = self.back_off(self.interval_ms);
+                    // Blocked, the job still ends: by its callback, or by a later check that gets through.
+                    let waiting = match error {
+                        GatewayError::Blocked { .. } => "Still waiting for its callback;",
+                        _ => "The job is safe:",
+                    };
                     Next::PollIn {
                         ms,
-                        notice: Some(format!(
-                            "{} The job is safe: checking again in {} s.",
-                            error.message(),
-                            seconds(ms)
-                        )),
+                        notice: Some(format!("{} {waiting} checking again in {} s.", error.message(), seconds(ms))),
                     }
                 }
             },

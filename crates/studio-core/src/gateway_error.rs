@@ -1,6 +1,6 @@
 //! Every way a call to the gateway can go wrong, as a type the UI renders in plain words.
 
-use zonos_api::ErrorBody;
+use zonos_api::{ErrorBody, JobStatusResponse, SubmitAnswer};
 
 /// An answer, whatever its status.
 #[derive(Debug, Clone, PartialEq)]
@@ -8,7 +8,44 @@ pub struct Answer {
     pub status: u16,
     /// `Retry-After` in seconds, when given as seconds.
     pub retry_after: Option<u32>,
+    /// `Content-Type`, when given.
+    pub content_type: Option<String>,
     pub body: String,
+}
+
+impl Answer {
+    fn succeeded(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Whether this is not the gateway's JSON at all: a web page (a bot challenge in front of the gateway, a
+    /// proxy's error page) or other text.
+    fn is_foreign(&self) -> bool {
+        let html =
+            self.content_type.as_deref().is_some_and(|kind| kind.trim().to_ascii_lowercase().starts_with("text/html"));
+        let body = self.body.trim_start();
+        html || !(body.is_empty() || body.starts_with('{') || body.starts_with('['))
+    }
+
+    /// What a generate request's answer says.
+    pub fn submitted(&self) -> Result<SubmitAnswer, GatewayError> {
+        if !self.succeeded() {
+            return Err(GatewayError::refused(self));
+        }
+        SubmitAnswer::parse(&self.body).map_err(|error| GatewayError::Malformed(error.to_string()))
+    }
+
+    /// What a status call's answer says. Real gateways put their status endpoint behind a bot challenge for some
+    /// callers: a web page in place of a status is its own case, never read as a refusal of the key.
+    pub fn job_status(&self) -> Result<JobStatusResponse, GatewayError> {
+        if self.is_foreign() {
+            return Err(GatewayError::Blocked { status: self.status });
+        }
+        if !self.succeeded() {
+            return Err(GatewayError::refused(self));
+        }
+        JobStatusResponse::parse(&self.body).map_err(|error| GatewayError::Malformed(error.to_string()))
+    }
 }
 
 /// Why no answer came.
@@ -27,6 +64,9 @@ pub enum GatewayError {
     Refused { status: u16, body: Option<ErrorBody>, retry_after: Option<u32> },
     /// The answer was not what the contract describes.
     Malformed(String),
+    /// A status check answered with a web page (or other text), not the gateway's JSON: something in front of the
+    /// gateway stopped it.
+    Blocked { status: u16 },
     /// No answer: a dropped connection, an unreachable host, or a refusal by the browser's CORS checks.
     Network(String),
     /// No answer within the deadline.
@@ -68,7 +108,10 @@ impl GatewayError {
     pub fn may_have_been_accepted(&self) -> bool {
         match self {
             GatewayError::Refused { status, .. } => *status >= 500,
-            GatewayError::Malformed(_) | GatewayError::Network(_) | GatewayError::Timeout { .. } => true,
+            GatewayError::Malformed(_)
+            | GatewayError::Blocked { .. }
+            | GatewayError::Network(_)
+            | GatewayError::Timeout { .. } => true,
         }
     }
 
@@ -98,6 +141,9 @@ impl GatewayError {
                 }
             }
             GatewayError::Malformed(reason) => format!("The gateway's answer could not be read: {reason}."),
+            GatewayError::Blocked { .. } => {
+                "The gateway's status check was blocked (it answered with a web page, not a status).".to_owned()
+            }
             GatewayError::Network(_) => {
                 "The gateway could not be reached: the network is down, or the gateway does not allow this page."
                     .to_owned()

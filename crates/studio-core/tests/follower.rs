@@ -82,3 +82,18 @@ fn following_stops_at_the_deadline_but_a_final_status_still_counts() {
     let Next::GiveUp(reason) = follower.next(Ok(status(JobStatus::Processing)), late) else { panic!("gives up") };
     assert!(reason.contains("15 minutes") && reason.contains("may still finish"), "{reason}");
 }
+
+#[test]
+fn a_blocked_status_check_waits_for_the_callback_and_checks_again_later() {
+    let mut follower = Follower::new(5, 0.0);
+    let blocked = || Err(GatewayError::Blocked { status: 403 });
+    let notices: Vec<(u32, Option<String>)> = (0..2).map(|_| pause(follower.next(blocked(), 1_000.0))).collect();
+    let said = |seconds: u32| {
+        format!(
+            "The gateway's status check was blocked (it answered with a web page, not a status). Still waiting for \
+             its callback; checking again in {seconds} s."
+        )
+    };
+    assert_eq!(notices, [(10_000, Some(said(10))), (20_000, Some(said(20)))]);
+    assert!(!notices.iter().any(|(_, notice)| notice.as_deref().unwrap_or_default().contains("key")));
+}

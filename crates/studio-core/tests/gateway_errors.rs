@@ -44,6 +44,7 @@ fn only_answers_that_say_no_are_safe_to_send_again() {
         GatewayError::Timeout { seconds: 30 },
         GatewayError::Network("Failed to fetch".into()),
         GatewayError::Malformed("EOF".into()),
+        GatewayError::Blocked { status: 403 },
     ] {
         assert!(error.may_have_been_accepted(), "{error:?}");
     }
