@@ -10,7 +10,7 @@ use axum::Router;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
-use zonos_server::net::addresses::Reach;
+use zonos_server::net::addresses::{own_address, Reach};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
 use zonos_server::sandbox::{SandboxConfig, Timings};
@@ -75,7 +75,7 @@ impl HostFlags {
     /// Where a sandbox listening at `local` may fetch from: public addresses, the allowed hosts, and loopback when
     /// it listens there itself.
     fn reach(&self, local: SocketAddr) -> Reach {
-        Reach { loopback: local.ip().is_loopback(), allowed_hosts: self.allow_hosts.clone() }
+        Reach { loopback: local.ip().is_loopback(), allowed_hosts: self.allow_hosts.clone(), own: None }
     }
 }
 
@@ -90,6 +90,10 @@ struct SandboxFlags {
     /// Accept only this API key in the sandbox (by default any non-empty key).
     #[arg(long)]
     key: Option<String>,
+    /// Answer each submission synchronously, once its job has ended, with the audio ({"audio": [{"url": …}]}), as
+    /// some of the gateway's notes describe Zonos 2, instead of the documented 202 to poll.
+    #[arg(long)]
+    sync: bool,
 }
 
 /// The proxy's flags. The key itself is never a flag (it would show in the process list): it comes from the
@@ -236,7 +240,7 @@ impl SandboxFlags {
     fn config(self, reach: Reach) -> SandboxConfig {
         let timings =
             Timings { queue: Duration::from_millis(self.queue_ms), process: Duration::from_millis(self.process_ms) };
-        SandboxConfig { timings, key: self.key, reach }
+        SandboxConfig { timings, key: self.key, reach, synchronous: self.sync }
     }
 }
 
@@ -248,7 +252,9 @@ async fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Serve { addr, dist, sandbox, sandbox_flags, proxy_flags, host_flags, trusted_proxies } => {
             run(addr, "Zonos Studio", move |local, shutdown| async move {
-                let sandbox = sandbox.then(|| sandbox_flags.config(host_flags.reach(local)));
+                // Mounted beside its proxy, the sandbox calls the proxy back at its own address, however it listens.
+                let reach = Reach { own: Some(own_address(local)), ..host_flags.reach(local) };
+                let sandbox = sandbox.then(|| sandbox_flags.config(reach));
                 let trusted_proxies = TrustedProxies(trusted_proxies);
                 let proxy = proxy_flags.config(local, sandbox.as_ref(), trusted_proxies.clone())?;
                 let public_url = proxy.as_ref().and_then(|proxy| proxy.public_url.as_deref());

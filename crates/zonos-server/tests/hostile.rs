@@ -348,7 +348,8 @@ async fn the_page_and_the_api_say_they_may_not_be_framed_or_sniffed() {
 
 /// The sandbox alone, reaching only what `reach` allows, with its key.
 async fn exposed_sandbox(reach: Reach, timings: Timings) -> SocketAddr {
-    serve(zonos_server::sandbox_router(SandboxConfig { timings, key: Some(KEY.to_owned()), reach })).await
+    serve(zonos_server::sandbox_router(SandboxConfig { timings, key: Some(KEY.to_owned()), reach, synchronous: false }))
+        .await
 }
 
 /// A server of the test's own on loopback: `/voice.wav` is a real reference, `/moved` redirects to it; it counts
@@ -400,7 +401,7 @@ async fn an_exposed_sandbox_reaches_no_loopback_service_and_follows_no_redirect(
     assert_eq!(hooked.status(), 400);
 
     // On loopback itself, it reaches loopback, but never where a redirect points.
-    let local = exposed_sandbox(Reach { loopback: true, allowed_hosts: Vec::new() }, quick()).await;
+    let local = exposed_sandbox(Reach { loopback: true, ..Reach::default() }, quick()).await;
     let error = failed_with(local, &request_body(&format!("http://{host}/moved"))).await;
     assert_eq!(error, "the reference audio could not be fetched from its URL");
     assert_eq!(*hits.lock().unwrap(), 1, "the redirect was asked for; its target never");

@@ -55,6 +55,15 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || ip.to_ipv4().is_some())
 }
 
+/// Where a server listening at `local` reaches itself: on every interface, by loopback (of the same family).
+pub fn own_address(local: SocketAddr) -> SocketAddr {
+    match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from((Ipv4Addr::LOCALHOST, local.port())),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::from((Ipv6Addr::LOCALHOST, local.port())),
+        _ => local,
+    }
+}
+
 /// The sandbox's rule for where it may fetch from.
 #[derive(Debug, Clone, Default)]
 pub struct Reach {
@@ -62,12 +71,20 @@ pub struct Reach {
     pub loopback: bool,
     /// Hosts allowed by name, at whatever address they resolve to.
     pub allowed_hosts: Vec<String>,
+    /// The serving process's own address (see [`own_address`]), for a sandbox mounted beside its proxy: it calls
+    /// the proxy back there (webhooks, uploaded references) whatever address the server listens on. Only that
+    /// address and port, so a server exposed on a network opens no other loopback service to its callers.
+    pub own: Option<SocketAddr>,
 }
 
 impl Reach {
     /// Whether a connection to `ip`, named `host`, is allowed.
     pub fn allows(&self, host: &str, ip: IpAddr) -> bool {
         is_public(ip) || (self.loopback && is_loopback(ip)) || self.allows_host(host)
+    }
+
+    fn is_own(&self, ip: IpAddr, port: Option<u16>) -> bool {
+        port.is_some_and(|port| self.own == Some(SocketAddr::new(ip, port)))
     }
 
     fn allows_host(&self, host: &str) -> bool {
@@ -81,12 +98,14 @@ impl Reach {
         if !matches!(url.scheme(), "http" | "https") {
             return false;
         }
-        match url.host() {
-            Some(url::Host::Ipv4(ip)) => self.allows(&ip.to_string(), IpAddr::V4(ip)),
-            Some(url::Host::Ipv6(ip)) => self.allows(&ip.to_string(), IpAddr::V6(ip)),
-            Some(url::Host::Domain(_)) => true,
-            None => false,
-        }
+        // An address written in the URL is connected to as it is, without the resolver: judged here, port and all.
+        let ip = match url.host() {
+            Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+            Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
+            Some(url::Host::Domain(_)) => return true,
+            None => return false,
+        };
+        self.allows(&ip.to_string(), ip) || self.is_own(ip, url.port_or_known_default())
     }
 
     /// The resolved addresses of `host` that may be reached.
@@ -192,8 +211,26 @@ mod tests {
     }
 
     #[test]
+    fn a_server_on_every_interface_reaches_itself_by_loopback_and_nothing_else_there() {
+        let v4 = own_address("0.0.0.0:9000".parse().unwrap());
+        let v6 = own_address("[::]:9000".parse().unwrap());
+        assert_eq!((v4.to_string(), v6.to_string()), ("127.0.0.1:9000".to_owned(), "[::1]:9000".to_owned()));
+        assert_eq!(own_address("192.168.1.20:9000".parse().unwrap()).to_string(), "192.168.1.20:9000");
+        for own in [v4, v6] {
+            let reach = Reach { own: Some(own), ..Reach::default() };
+            let at = |path: &str| format!("http://{own}{path}").parse::<reqwest::Url>().unwrap();
+            assert!(reach.allows_url(&at("/api/webhooks/token")), "{own}");
+            // Another port on loopback, or another loopback address, stays out of reach; so does its name.
+            let other_port = SocketAddr::new(own.ip(), 6379);
+            assert!(!reach.allows_url(&format!("http://{other_port}/").parse().unwrap()), "{other_port}");
+            assert!(!reach.allows_url(&"http://127.0.0.2:9000/".parse().unwrap()));
+            assert!(!reach.allows("localhost", own.ip()));
+        }
+    }
+
+    #[test]
     fn a_host_allowed_by_name_is_reached_wherever_it_resolves() {
-        let reach = Reach { loopback: false, allowed_hosts: vec!["voices.internal".into(), "10.0.0.7".into()] };
+        let reach = Reach { allowed_hosts: vec!["voices.internal".into(), "10.0.0.7".into()], ..Reach::default() };
         assert!(reach.allows("voices.internal", ip("10.0.0.5")));
         assert!(reach.allows("VOICES.internal", ip("10.0.0.5")));
         assert!(!reach.allows("other.internal", ip("10.0.0.5")));

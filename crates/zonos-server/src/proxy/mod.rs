@@ -71,11 +71,7 @@ impl ProxyConfig {
     /// upstream, its media host and its webhook caller, and its sample voices are offered.
     pub fn for_sandbox(local: SocketAddr, sandbox: &SandboxConfig, store: StoreConfig) -> ProxyConfig {
         // Listening on every interface: the loopback one is where this process reaches itself.
-        let local = if local.ip().is_unspecified() {
-            SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, local.port()))
-        } else {
-            local
-        };
+        let local = crate::net::addresses::own_address(local);
         let base = format!("http://{local}");
         let upstream = format!("{base}{SANDBOX_MOUNT}");
         let voices = crate::sandbox::listed_voices(&upstream);
