@@ -155,6 +155,26 @@ async fn a_final_status_published_by_one_handle_reaches_the_other_and_is_kept() 
 }
 
 #[tokio::test]
+async fn a_jobs_first_final_status_is_its_end_and_a_second_one_is_ignored() {
+    for backend in Backend::all() {
+        let name = backend.name();
+        let request_id = "zonos-2_019d0000-0000-7000-8000-000000000004";
+        let (webhook, own_check) = backend.two_handles().await;
+        let mut finals = own_check.finals();
+        assert!(webhook.publish_final(&completed(request_id)).await.unwrap(), "{name}");
+        let mut failed = completed(request_id);
+        (failed.status, failed.output, failed.error) = (JobStatus::Failed, None, Some("late".into()));
+        assert!(!own_check.publish_final(&failed).await.unwrap(), "{name}: the second end is not kept");
+        let heard = tokio::time::timeout(Duration::from_secs(5), finals.recv()).await.expect("heard in time").unwrap();
+        assert_eq!(*heard, completed(request_id), "{name}");
+        // Nothing more is told: the first end was the only one.
+        let more = tokio::time::timeout(Duration::from_millis(500), finals.recv()).await;
+        assert!(more.is_err(), "{name}: {more:?}");
+        assert_eq!(own_check.final_status(request_id).await.unwrap(), Some(completed(request_id)), "{name}");
+    }
+}
+
+#[tokio::test]
 async fn rate_limits_allow_a_burst_then_refuse_until_the_next_turn() {
     for backend in Backend::all() {
         let (first, second) = backend.two_handles().await;

@@ -44,6 +44,8 @@ pub enum ProxyError {
     UnknownCallback,
     #[error("the callback's body is not a final status of its request")]
     BadCallback,
+    #[error("the gateway answered the status check with {0} and no status (a bot challenge's page, say)")]
+    NoStatus(StatusCode),
     #[error("the file is not audio in a documented format (MP3, OGG, WAV, M4A, AAC)")]
     NotAudio,
     #[error("the file is larger than the {} MB limit", .0 / 1024 / 1024)]
@@ -80,6 +82,7 @@ impl ProxyError {
             ProxyError::Unreachable(_)
             | ProxyError::CutOff(_)
             | ProxyError::MediaStatus(_)
+            | ProxyError::NoStatus(_)
             | ProxyError::MediaTooLarge(_) => (StatusCode::BAD_GATEWAY, "Bad Gateway"),
             ProxyError::CrossSite => (StatusCode::FORBIDDEN, "Forbidden"),
             ProxyError::NotJsonContentType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),

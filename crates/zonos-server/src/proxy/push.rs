@@ -25,6 +25,11 @@ use crate::store::Callback;
 const STREAM_LIFE: Duration = Duration::from_secs(15 * 60);
 /// How often a waiting stream looks in the store too, in case a publication was missed (Redis went away a moment).
 const LOOK_AGAIN: Duration = Duration::from_secs(5);
+/// While a browser waits on a job's stream, the proxy checks its status upstream too, slowly (the webhook is the
+/// usual way): a webhook that never comes, or a status endpoint a browser can't get through, does not leave the job
+/// unfinished. The pauses double from the first to the longest.
+const OWN_CHECK_FIRST: Duration = Duration::from_secs(15);
+const OWN_CHECK_LONGEST: Duration = Duration::from_secs(60);
 /// Event streams open at once at this replica, in all and per client: each holds a connection.
 const STREAMS: usize = 512;
 const STREAMS_PER_CLIENT: usize = 16;
@@ -78,7 +83,7 @@ pub async fn callback(
     body: Body,
 ) -> Result<StatusCode, ProxyError> {
     let body = read_body(body, JSON_LIMIT).await?;
-    let status: JobStatusResponse = serde_json::from_slice(&body).map_err(|_| ProxyError::BadCallback)?;
+    let status = JobStatusResponse::from_callback(&body).map_err(|_| ProxyError::BadCallback)?;
     let for_this_job = match proxy.store.callback(&token).await?.ok_or(ProxyError::UnknownCallback)? {
         // It came before the gateway's 202 was read: the body says which job, and the token is the proof.
         Callback::Pending => zonos_api::is_request_id(&status.request_id),
@@ -87,7 +92,8 @@ pub async fn callback(
     if !for_this_job {
         return Err(ProxyError::BadCallback);
     }
-    // Only the end is pushed; a gateway that also reports progress is thanked and otherwise ignored.
+    // Only the end is pushed (the first to come, by here or by the proxy's own check); a gateway that also reports
+    // progress is thanked and otherwise ignored.
     if status.status.is_final() {
         proxy.store.publish_final(&status).await?;
     }
@@ -113,6 +119,7 @@ pub async fn events(
     let mut finals = proxy.store.finals();
     let (store, shutdown) = (proxy.store.clone(), proxy.shutdown.clone());
     let ending = async move {
+        let checked = checked_upstream(&proxy, &request_id);
         let wait = async {
             loop {
                 if let Ok(Some(status)) = store.final_status(&request_id).await {
@@ -134,7 +141,8 @@ pub async fn events(
             }
         };
         let event = tokio::select! {
-            status = wait => status.map(|status| Event::default().event(STATUS_EVENT).json_data(status).expect("a status serializes")),
+            status = wait => status.map(status_event),
+            status = checked => status.map(status_event),
             () = shutdown.begun() => Some(Event::default().event(RECONNECT_EVENT).data("the server is stopping")),
             () = tokio::time::sleep(STREAM_LIFE) => None,
         };
@@ -146,4 +154,32 @@ pub async fn events(
     // A reverse proxy such as nginx would otherwise hold the event back in its buffer.
     response.headers_mut().insert(HeaderName::from_static("x-accel-buffering"), HeaderValue::from_static("no"));
     Ok(response)
+}
+
+fn status_event(status: JobStatusResponse) -> Event {
+    Event::default().event(STATUS_EVENT).json_data(status).expect("a status serializes")
+}
+
+/// Checks the job's status upstream now and then until it has ended, and publishes that end: the job's, unless its
+/// webhook came first (then that one is, as the store keeps the first).
+async fn checked_upstream(proxy: &Proxy, request_id: &str) -> Option<JobStatusResponse> {
+    let mut pause = OWN_CHECK_FIRST;
+    let status = loop {
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(OWN_CHECK_LONGEST);
+        match super::forward::status_of(proxy, request_id).await {
+            Ok(status) if status.status.is_final() => break status,
+            Ok(_) => {}
+            Err(error) => tracing::info!(%error, request_id, "the proxy's own status check got no status"),
+        }
+    };
+    match proxy.store.publish_final(&status).await {
+        Ok(true) => Some(status),
+        Ok(false) => proxy.store.final_status(request_id).await.ok().flatten(),
+        // The store can't keep it now: this stream still tells its browser, which keeps the take.
+        Err(error) => {
+            tracing::error!(%error, request_id, "the store could not keep a job's end");
+            Some(status)
+        }
+    }
 }

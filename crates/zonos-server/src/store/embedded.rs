@@ -282,13 +282,18 @@ impl Embedded {
         .await
     }
 
-    pub async fn put_final(self: &Arc<Self>, request_id: &str, json: &str, expires: u64) -> Result<(), StoreError> {
+    /// Keeps a final status unless one is kept already; returns whether this one was.
+    pub async fn put_final(self: &Arc<Self>, request_id: &str, json: &str, expires: u64) -> Result<bool, StoreError> {
         let (store, request_id, json) = (Arc::clone(self), request_id.to_owned(), json.to_owned());
         blocking(move || {
             store.write(true, |transaction| {
                 let mut table = transaction.open_table(FINALS).map_err(database)?;
-                table.insert(request_id.as_str(), (json.as_str(), expires)).map_err(database)?;
-                Ok(())
+                let kept =
+                    table.get(request_id.as_str()).map_err(database)?.is_some_and(|kept| kept.value().1 > now_secs());
+                if !kept {
+                    table.insert(request_id.as_str(), (json.as_str(), expires)).map_err(database)?;
+                }
+                Ok(!kept)
             })
         })
         .await

@@ -225,15 +225,20 @@ impl Store {
         }
     }
 
-    /// Keeps a job's final status and tells every replica's event streams.
-    pub async fn publish_final(&self, status: &JobStatusResponse) -> Result<(), StoreError> {
+    /// Keeps a job's final status and tells every replica's event streams, unless one was kept already: a job can
+    /// end by its webhook and by the proxy's own status check, and only the first is the job's end. Returns whether
+    /// this one was.
+    pub async fn publish_final(&self, status: &JobStatusResponse) -> Result<bool, StoreError> {
         let json = serde_json::to_string(status).expect("a status serializes");
         match &self.backend {
             Backend::Embedded(store) => {
-                // One instance: its own streams are all there are. Told first, kept then: a browser waiting hears
-                // it without waiting for the disk; one that asks later finds it kept (streams look again).
-                let _ = self.finals.send(Arc::new(status.clone()));
-                store.put_final(&status.request_id, &json, now_secs() + CALLBACK_LIFETIME.as_secs()).await
+                // One instance: its own streams are all there are.
+                let first =
+                    store.put_final(&status.request_id, &json, now_secs() + CALLBACK_LIFETIME.as_secs()).await?;
+                if first {
+                    let _ = self.finals.send(Arc::new(status.clone()));
+                }
+                Ok(first)
             }
             // Every replica hears it from Redis, this one too.
             Backend::Redis(store) => store.publish_final(&status.request_id, &json, CALLBACK_LIFETIME).await,

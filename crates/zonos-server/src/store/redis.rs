@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ::redis::aio::ConnectionManager;
-use ::redis::{AsyncCommands, Client, Script};
+use ::redis::{AsyncCommands, Client, ExistenceCheck, Script, SetExpiry, SetOptions};
 use axum::body::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::broadcast;
@@ -157,11 +157,18 @@ impl Shared {
     }
 
     /// Keeps the final status, then publishes it: a browser that asks after the publication finds it kept.
-    pub async fn publish_final(&self, request_id: &str, json: &str, lifetime: Duration) -> Result<(), StoreError> {
+    /// Keeps and publishes a final status unless one is kept already (see [`super::Store::publish_final`]).
+    pub async fn publish_final(&self, request_id: &str, json: &str, lifetime: Duration) -> Result<bool, StoreError> {
         let mut connection = self.connection();
-        let () = connection.set_ex(key("final", request_id), json, lifetime.as_secs()).await?;
+        let first = SetOptions::default()
+            .conditional_set(ExistenceCheck::NX)
+            .with_expiration(SetExpiry::EX(lifetime.as_secs()));
+        let kept: Option<String> = connection.set_options(key("final", request_id), json, first).await?;
+        if kept.is_none() {
+            return Ok(false);
+        }
         let _: i64 = connection.publish(FINALS_CHANNEL, json).await?;
-        Ok(())
+        Ok(true)
     }
 
     pub async fn final_status(&self, request_id: &str) -> Result<Option<String>, StoreError> {
