@@ -12,7 +12,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use zonos_api::{GenerateRequest, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
+use zonos_api::{GenerateRequest, JobStatusResponse, SubmitAnswer, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
 
 use super::error::ProxyError;
 use super::limits::{Call, Reservation};
@@ -132,6 +132,12 @@ async fn forward_submission(
         (None, Some(token)) => proxy.store.close_callback(token).await,
         (None, None) => Ok(()),
     };
+    // Answered at once, with the audio: its media is this proxy's to serve, by the request ids its URLs name.
+    let answered_at_once = answer.as_ref().ok().map(immediate_request_ids).unwrap_or_default();
+    let kept = match kept {
+        Ok(()) => issue_all(&proxy, &answered_at_once, &settings).await,
+        failed => failed,
+    };
     if let Err(error) = kept {
         tracing::error!(%error, "the store could not note a submission's request id");
     }
@@ -162,6 +168,26 @@ fn accepted_request_id(answer: &Answer) -> Option<String> {
     zonos_api::is_request_id(request_id).then(|| request_id.to_owned())
 }
 
+/// The request ids named by the media URLs of an answer that carries the audio already (a synchronous gateway's).
+fn immediate_request_ids(answer: &Answer) -> Vec<String> {
+    let parsed = Some(&answer.body)
+        .filter(|_| answer.status.is_success())
+        .and_then(|body| SubmitAnswer::parse(std::str::from_utf8(body).ok()?).ok());
+    let urls =
+        parsed.as_ref().and_then(SubmitAnswer::output).map(|output| output.media_url.as_slice()).unwrap_or_default();
+    urls.iter()
+        .filter_map(|url| reqwest::Url::parse(url).ok())
+        .filter_map(|url| super::media::request_id_in(&url).map(str::to_owned))
+        .collect()
+}
+
+async fn issue_all(proxy: &Proxy, request_ids: &[String], settings: &str) -> Result<(), crate::store::StoreError> {
+    for request_id in request_ids {
+        proxy.store.issue(request_id, None, settings).await?;
+    }
+    Ok(())
+}
+
 /// The 202 body with its `polling_url` on the proxy's own status path (under `base`, this proxy's own address), so
 /// the browser never polls upstream.
 fn with_proxy_polling_url(body: &Bytes, base: &str, request_id: &str) -> Bytes {
@@ -183,9 +209,24 @@ pub async fn status(
     if !proxy.store.is_issued(&request_id).await? {
         return Err(ProxyError::NotIssued(request_id));
     }
+    ask_status(&proxy, &request_id).await
+}
+
+/// The job's status call, upstream, with the key.
+async fn ask_status(proxy: &Proxy, request_id: &str) -> Result<Answer, ProxyError> {
     let request = proxy
         .client
-        .get(format!("{}{}", proxy.config.upstream, zonos_api::status_path(&request_id)))
+        .get(format!("{}{}", proxy.config.upstream, zonos_api::status_path(request_id)))
         .header(API_KEY_HEADER, proxy.key.expose());
     Answer::of(request, STATUS_TIMEOUT).await
+}
+
+/// The job's status as the proxy reads it for itself (see `push`), when the gateway gives one.
+pub async fn status_of(proxy: &Proxy, request_id: &str) -> Result<JobStatusResponse, ProxyError> {
+    let answer = ask_status(proxy, request_id).await?;
+    let status = Some(&answer.body)
+        .filter(|_| answer.status.is_success())
+        .and_then(|body| JobStatusResponse::parse(std::str::from_utf8(body).ok()?).ok())
+        .filter(|status| status.request_id == request_id);
+    status.ok_or(ProxyError::NoStatus(answer.status))
 }

@@ -76,7 +76,7 @@ pub fn allowed_url(url: &str, hosts: &[String]) -> Result<Url, ProxyError> {
 }
 
 /// The request id a media URL's path names (the docs' CDN: `…/v1/zonos-2_…/output.wav`), if any.
-fn request_id_in(url: &Url) -> Option<&str> {
+pub(super) fn request_id_in(url: &Url) -> Option<&str> {
     url.path_segments()?.find(|segment| zonos_api::is_request_id(segment))
 }
 

@@ -31,6 +31,16 @@ pub enum Fault {
     PollMalformed,
     #[serde(rename = "poll-hang")]
     PollHang,
+    /// A 403 with a bot challenge's web page ("Just a moment…") instead of a status, as some callers of the real
+    /// gateway's status endpoint get.
+    #[serde(rename = "poll-challenge")]
+    PollChallenge,
+    /// The next accepted job's callback carries its status under `data`, as some of the real gateway's do.
+    #[serde(rename = "webhook-wrapped")]
+    WebhookWrapped,
+    /// The next accepted job never calls its webhook back.
+    #[serde(rename = "webhook-drop")]
+    WebhookDrop,
     /// The next accepted job ends FAILED.
     #[serde(rename = "job-failed")]
     JobFailed,
@@ -48,6 +58,8 @@ pub enum Call {
     Poll,
     /// A job, when it is accepted.
     Job,
+    /// A job's webhook, when it is accepted.
+    Webhook,
     Media,
 }
 
@@ -61,8 +73,9 @@ impl Fault {
             | Fault::Submit429
             | Fault::Submit500
             | Fault::SubmitHang => Call::Submit,
-            Fault::Poll500 | Fault::PollMalformed | Fault::PollHang => Call::Poll,
+            Fault::Poll500 | Fault::PollMalformed | Fault::PollHang | Fault::PollChallenge => Call::Poll,
             Fault::JobFailed | Fault::JobError => Call::Job,
+            Fault::WebhookWrapped | Fault::WebhookDrop => Call::Webhook,
             Fault::Media404 => Call::Media,
         }
     }

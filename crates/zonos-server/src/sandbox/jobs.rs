@@ -39,6 +39,8 @@ pub struct Job {
     pub webhook_url: Option<String>,
     /// An ending injected for tests (`job-failed`, `job-error`) instead of speech.
     pub injected: Option<Fault>,
+    /// A webhook fault injected for tests (`webhook-wrapped`, `webhook-drop`).
+    pub webhook_fault: Option<Fault>,
 }
 
 /// Why a job produced no audio; the text becomes its `error`.
@@ -131,8 +133,8 @@ impl Jobs {
     }
 
     /// Runs one job to its end (speaking when one of the `speaking` places is free), then calls its webhook if it
-    /// has one.
-    pub async fn run(self: Arc<Self>, job: Job, sandbox: Arc<super::Sandbox>) {
+    /// has one. Returns its final status.
+    pub async fn run(self: Arc<Self>, job: Job, sandbox: Arc<super::Sandbox>) -> Option<JobStatusResponse> {
         let (timings, client, stats) = (sandbox.config.timings, &sandbox.client, &sandbox.stats);
         tokio::time::sleep(timings.queue).await;
         let _speaking = Arc::clone(&sandbox.speaking).acquire_owned().await.expect("never closed");
@@ -174,11 +176,14 @@ impl Jobs {
                 };
             }
         });
-        if let (Some(url), Some(ended)) = (&job.webhook_url, ended) {
-            if webhook::deliver(client, url, &ended).await {
+        let call_back = job.webhook_url.as_deref().filter(|_| job.webhook_fault != Some(Fault::WebhookDrop));
+        if let (Some(url), Some(ended)) = (call_back, &ended) {
+            let wrapped = job.webhook_fault == Some(Fault::WebhookWrapped);
+            if webhook::deliver(client, url, ended, wrapped).await {
                 stats.count(Counter::WebhookDelivered);
             }
         }
+        ended
     }
 }
 

@@ -35,6 +35,9 @@ pub struct SandboxConfig {
     pub key: Option<String>,
     /// Where it may fetch references from and deliver webhooks to.
     pub reach: Reach,
+    /// Answers a submission once its job has ended, with the audio (`{"audio": [{"url": …}]}`), as some of the
+    /// gateway's own notes describe Zonos 2, instead of the documented 202 to poll.
+    pub synchronous: bool,
 }
 
 impl Default for SandboxConfig {
@@ -44,6 +47,7 @@ impl Default for SandboxConfig {
             timings: Timings { queue: Duration::from_millis(1500), process: Duration::from_millis(2500) },
             key: None,
             reach: Reach::default(),
+            synchronous: false,
         }
     }
 }

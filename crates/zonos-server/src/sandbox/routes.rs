@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::Value;
+use serde_json::{json, Value};
 use zonos_api::{GenerateRequest, JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, MODEL_ID};
 
 use super::faults::{Armed, Call, Fault};
@@ -19,6 +19,9 @@ use super::Sandbox;
 
 /// How long a `*-hang` fault keeps a call unanswered: longer than any sensible client timeout.
 const HANG: Duration = Duration::from_secs(300);
+/// What `poll-challenge` answers: a bot challenge's page, as a bot wall in front of a gateway shows non-browsers.
+const CHALLENGE_PAGE: &str = "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head>\
+    <body><h1>Just a moment...</h1><p>Checking your browser before accessing the gateway.</p></body></html>";
 
 /// Why the sandbox refuses a call; answered in the documented error-body shape.
 #[derive(Debug, thiserror::Error)]
@@ -148,9 +151,15 @@ pub(super) async fn submit(
         media_url: format!("{base}/media/{id}/output.wav"),
         id: id.clone(),
         request,
-        webhook_url,
+        // Answered at once, a job has nothing to call back about.
+        webhook_url: webhook_url.filter(|_| !sandbox.config.synchronous),
         injected: sandbox.faults.take(Call::Job).map(|armed| armed.fault),
+        webhook_fault: sandbox.faults.take(Call::Webhook).map(|armed| armed.fault),
     };
+    if sandbox.config.synchronous {
+        let ended = Arc::clone(&sandbox.jobs).run(job, Arc::clone(&sandbox)).await;
+        return Ok(Json(ended.map(synchronous_answer)).into_response());
+    }
     tokio::spawn(Arc::clone(&sandbox.jobs).run(job, Arc::clone(&sandbox)));
     let accepted = SubmitAccepted {
         polling_url: Some(format!("{base}{}", zonos_api::status_path(&id))),
@@ -158,6 +167,24 @@ pub(super) async fn submit(
         status: JobStatus::Queued,
     };
     Ok((StatusCode::ACCEPTED, Json(accepted)).into_response())
+}
+
+/// A finished job as a synchronous gateway answers its submission: the audio, or else the status that says why not.
+fn synchronous_answer(ended: JobStatusResponse) -> Value {
+    match (ended.status, &ended.output) {
+        (JobStatus::Completed, Some(output)) => {
+            let audio: Vec<Value> = output
+                .media_url
+                .iter()
+                .map(|url| {
+                    json!({ "url": url, "content_type": output.media_type, "file_name": output.file_name,
+                            "file_size": output.file_size })
+                })
+                .collect();
+            json!({ "audio": audio })
+        }
+        _ => json!(ended),
+    }
 }
 
 pub(super) async fn status(
@@ -175,6 +202,10 @@ pub(super) async fn status(
         Some(Fault::PollHang) => {
             tokio::time::sleep(HANG).await;
             return Err(Refusal::Injected(InjectedRefusal::Internal));
+        }
+        Some(Fault::PollChallenge) => {
+            let page = [(header::CONTENT_TYPE, "text/html; charset=UTF-8")];
+            return Ok((StatusCode::FORBIDDEN, page, CHALLENGE_PAGE).into_response());
         }
         Some(_) => return Err(Refusal::Injected(InjectedRefusal::Internal)),
         None => {}
