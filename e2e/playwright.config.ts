@@ -11,6 +11,7 @@ import {
   slowStudio,
   staticHost,
   studio,
+  syncStudio,
   topology,
   unhurriedStudio,
 } from './servers';
@@ -83,6 +84,7 @@ export default defineConfig({
       `serve --addr 127.0.0.1:${port(unhurriedStudio)} --dist dist --sandbox --queue-ms 2500 --process-ms 2500 ${dataDir('unhurried')}`,
       unhurriedStudio,
     ),
+    start(`serve --addr 127.0.0.1:${port(syncStudio)} --dist dist --sandbox --sync ${stages} ${dataDir('sync')}`, syncStudio),
     start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
     start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),
     {

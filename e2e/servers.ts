@@ -12,6 +12,8 @@ export const consentStudio = 'http://127.0.0.1:8188';
 export const slowStudio = 'http://127.0.0.1:8185';
 /** Slow stages too, for tests that need a job still running a few seconds on (no faults armed, nothing counted). */
 export const unhurriedStudio = 'http://127.0.0.1:8189';
+/** `serve --sandbox --sync`: a gateway that answers each submission at once with the audio, no request to follow. */
+export const syncStudio = 'http://127.0.0.1:8195';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
 /** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */

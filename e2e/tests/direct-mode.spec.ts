@@ -94,3 +94,16 @@ test('a poll that hangs times out, and the job goes on', async ({ page, request 
   await expectPlayableTake(page, 1);
   await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
 });
+
+test('a status check behind a bot challenge is said in plain words, and the take completes once it lifts', async ({ page, request }) => {
+  await page.getByLabel('API key').fill('my-own-key');
+  await armFault(request, gateway, 'poll-challenge', { count: 1000 });
+  await generate(page, 'Polling behind a challenge.');
+  await expect(progress(page, 1)).toContainText(
+    "The gateway's status check was blocked (it answered with a web page, not a status). Still waiting for its callback; checking again in",
+  );
+  await expect(take(page, 1)).not.toContainText('key');
+  await clearFaults(request, gateway);
+  await expectPlayableTake(page, 1);
+  await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
+});

@@ -2,7 +2,7 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
 import { faultyStudio } from '../servers';
 import { armFault, clearFaults, sandboxStats } from './sandbox';
 import { appStarted, holdRequests, holdTheAppBack } from './startup';
-import { expectPlayableTake, generate, progress, take } from './takes';
+import { expectPlayableTake, figure, generate, progress, take } from './takes';
 
 // Every documented failure, injected in the sandbox behind the proxy: each is shown in plain words, the form keeps
 // every value, and nothing is sent twice. One at a time: faults and counts are shared by the whole sandbox.
@@ -187,4 +187,24 @@ test('a failed part of a long script is sent again alone, and the script is join
   await expect(page.getByRole('link', { name: 'Download the script' })).toBeVisible({ timeout: 15_000 });
   const after = await stats(request);
   expect(after.submissions_accepted - before.submissions_accepted).toBe(3);
+});
+
+test('a status check behind a bot challenge does not stop a pushed take, nor blame the key', async ({ page, request }) => {
+  await arm(request, 'poll-challenge', { count: 1000 });
+  await generate(page, 'Pushed past a challenged status check.');
+  await expectPlayableTake(page, 1);
+  await expect(figure(page, 1, 'Arrived by')).toHaveText('Push (Server-Sent Events)');
+  await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
+  await expect(take(page, 1)).not.toContainText('key');
+});
+
+test('a webhook that never comes is made up by the proxy\'s own status check, and nothing is sent twice', async ({ page, request }) => {
+  const before = await stats(request);
+  await arm(request, 'webhook-drop');
+  await generate(page, 'Finished by the proxy checking for itself.');
+  await expectPlayableTake(page, 1);
+  await expect(figure(page, 1, 'Arrived by')).toHaveText('Push (Server-Sent Events)');
+  const after = await stats(request);
+  expect(after.submissions_received - before.submissions_received).toBe(1);
+  expect(after.webhooks_delivered).toBe(before.webhooks_delivered);
 });

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { studio, unhurriedStudio } from '../servers';
+import { studio, syncStudio, unhurriedStudio } from '../servers';
 import { expectPlayableTake, figure, generate, progress, take } from './takes';
 import { credentialsOf } from './c2pa';
 import { audioOf, chunkIds, infoOf, readWav } from './wav';
@@ -91,4 +91,20 @@ test('an invalid form is not sent, and says what to fix', async ({ page }) => {
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('alert')).toHaveText('top_p = 1.5 is outside the allowed range 0–1');
   await expect(page.getByRole('article')).toHaveCount(0);
+});
+
+test('a gateway that answers the submission at once with the audio: the take plays and downloads, marked', async ({ page }) => {
+  await page.goto(`${syncStudio}/`);
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await generate(page, 'Answered at once, with the audio itself.');
+  await expectPlayableTake(page, 1);
+  await expect(figure(page, 1, 'Arrived by')).toHaveText('The submit answer');
+  await expect(take(page, 1).getByRole('alert')).toHaveCount(0);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    take(page, 1).getByRole('link', { name: 'Download' }).click(),
+  ]);
+  const saved = readWav(await download.path());
+  expect(saved.length).toBeGreaterThan(44_100);
+  expect(infoOf(saved).INAM).toBe('AI-generated speech');
 });

@@ -105,17 +105,7 @@ impl Proxy {
 
     /// The final status pushed over the job's event stream at this proxy.
     async fn pushed_final(&self, request_id: &str) -> JobStatusResponse {
-        let url = format!("http://{}/api/v2/requests/events/{request_id}", self.addr);
-        let response = reqwest::get(url).await.unwrap();
-        assert_eq!(response.status(), 200);
-        let body =
-            tokio::time::timeout(Duration::from_secs(30), response.text()).await.expect("pushed in time").unwrap();
-        let data = body
-            .split("\n\n")
-            .find(|event| event.contains("event: status"))
-            .and_then(|event| event.lines().find_map(|line| line.strip_prefix("data: ")))
-            .unwrap_or_else(|| panic!("no status event in {body:?}"));
-        serde_json::from_str(data).unwrap()
+        common::pushed_final(&format!("http://{}", self.addr), request_id, Duration::from_secs(30)).await
     }
 }
 

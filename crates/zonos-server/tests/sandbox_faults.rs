@@ -111,9 +111,19 @@ async fn poll_faults_fail_one_poll_each_and_the_job_goes_on() {
     arm(addr, json!({ "fault": "poll-hang" })).await;
     assert!(poll_once().await.unwrap_err().is_timeout());
 
+    arm(addr, json!({ "fault": "poll-challenge" })).await;
+    let challenged = poll_once().await.unwrap();
+    assert_eq!(challenged.status(), 403);
+    assert!(challenged.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = challenged.text().await.unwrap();
+    assert!(
+        page.contains("<title>Just a moment...</title>") && serde_json::from_str::<Value>(&page).is_err(),
+        "{page}"
+    );
+
     assert_eq!(follow(&url).await.status, JobStatus::Completed, "the job itself was never touched");
     let stats = stats(addr).await;
-    assert_eq!(stats.polls_received, stats.polls_served + 3, "{stats:?}");
+    assert_eq!(stats.polls_received, stats.polls_served + 4, "{stats:?}");
 }
 
 #[tokio::test]

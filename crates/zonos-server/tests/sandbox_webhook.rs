@@ -11,16 +11,17 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Json;
 use common::*;
+use serde_json::{json, Value};
 use zonos_api::{JobStatus, JobStatusResponse, WEBHOOK_HEADER};
 
 /// A receiver that refuses the first `refusals` calls with 503, and records every body it gets.
 #[derive(Clone, Default)]
 struct Receiver {
-    bodies: Arc<Mutex<Vec<JobStatusResponse>>>,
+    bodies: Arc<Mutex<Vec<Value>>>,
     refusals: Arc<Mutex<u32>>,
 }
 
-async fn receive(State(receiver): State<Receiver>, Json(body): Json<JobStatusResponse>) -> StatusCode {
+async fn receive(State(receiver): State<Receiver>, Json(body): Json<Value>) -> StatusCode {
     receiver.bodies.lock().unwrap().push(body);
     let mut refusals = receiver.refusals.lock().unwrap();
     if *refusals > 0 {
@@ -50,7 +51,7 @@ async fn submit_with_webhook(addr: SocketAddr, hook: SocketAddr) -> String {
 }
 
 /// Waits until `count` deliveries were attempted, then a little longer to see that no more come.
-async fn bodies_after(receiver: &Receiver, count: usize) -> Vec<JobStatusResponse> {
+async fn bodies_after(receiver: &Receiver, count: usize) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while receiver.bodies.lock().unwrap().len() < count {
         assert!(Instant::now() < deadline, "only {} deliveries", receiver.bodies.lock().unwrap().len());
@@ -67,11 +68,47 @@ async fn the_final_status_is_delivered_once() {
     let id = submit_with_webhook(addr, hook).await;
     let bodies = bodies_after(&receiver, 1).await;
     assert_eq!(bodies.len(), 1, "delivered once");
-    let delivered = &bodies[0];
+    let delivered: JobStatusResponse = serde_json::from_value(bodies[0].clone()).unwrap();
     assert_eq!((delivered.request_id.as_str(), delivered.status), (id.as_str(), JobStatus::Completed));
     let polled = poll(&format!("http://{addr}{}", zonos_api::status_path(&id))).await;
-    assert_eq!(delivered, &polled, "the same body the status endpoint serves");
+    assert_eq!(delivered, polled, "the same body the status endpoint serves");
     assert_eq!(stats(addr).await.webhooks_delivered, 1);
+}
+
+async fn arm(addr: SocketAddr, fault: &str) {
+    let url = format!("http://{addr}/__sandbox/faults");
+    let response = reqwest::Client::new().post(url).json(&json!({ "fault": fault })).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{fault}");
+}
+
+#[tokio::test]
+async fn webhook_wrapped_sends_the_status_under_data() {
+    let addr = start(None).await;
+    let (hook, receiver) = receiver(0).await;
+    arm(addr, "webhook-wrapped").await;
+    let id = submit_with_webhook(addr, hook).await;
+    let bodies = bodies_after(&receiver, 1).await;
+    assert_eq!(bodies.len(), 1, "delivered once");
+    assert_eq!(bodies[0]["event"], "request.completed");
+    let polled = poll(&format!("http://{addr}{}", zonos_api::status_path(&id))).await;
+    assert_eq!(serde_json::from_value::<JobStatusResponse>(bodies[0]["data"].clone()).unwrap(), polled);
+    assert_eq!(bodies[0].get("status"), None, "nothing at the top level");
+}
+
+#[tokio::test]
+async fn webhook_drop_never_calls_back_and_the_job_still_ends() {
+    let addr = start(None).await;
+    let (hook, receiver) = receiver(0).await;
+    arm(addr, "webhook-drop").await;
+    let id = submit_with_webhook(addr, hook).await;
+    let ended = follow(&format!("http://{addr}{}", zonos_api::status_path(&id))).await;
+    assert_eq!(ended.status, JobStatus::Completed);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(receiver.bodies.lock().unwrap().is_empty());
+    assert_eq!(stats(addr).await.webhooks_delivered, 0);
+    // Only the one job: the next calls back again.
+    submit_with_webhook(addr, hook).await;
+    assert_eq!(bodies_after(&receiver, 1).await.len(), 1);
 }
 
 #[tokio::test]
@@ -82,6 +119,7 @@ async fn a_refused_delivery_is_retried_with_backoff() {
     let bodies = bodies_after(&receiver, 3).await;
     assert_eq!(bodies.len(), 3, "two refusals, then one success, then nothing more");
     assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]), "each attempt carries the same final body");
+    assert_eq!(bodies[0]["status"], "COMPLETED");
     assert_eq!(stats(addr).await.webhooks_delivered, 1);
 }
 

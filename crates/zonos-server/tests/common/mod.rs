@@ -34,7 +34,12 @@ pub fn serve_on(listener: tokio::net::TcpListener, router: axum::Router) {
 
 /// A sandbox as the tests run it, on loopback (which it may then reach: its own sample voices).
 pub fn local_sandbox(timings: Timings, key: Option<&str>) -> SandboxConfig {
-    SandboxConfig { timings, key: key.map(str::to_owned), reach: Reach { loopback: true, allowed_hosts: Vec::new() } }
+    SandboxConfig {
+        timings,
+        key: key.map(str::to_owned),
+        reach: Reach { loopback: true, ..Reach::default() },
+        synchronous: false,
+    }
 }
 
 /// The sandbox alone, as `zonos-server sandbox` runs it, with short stages.
@@ -178,9 +183,16 @@ pub fn fake_dist() -> tempfile::TempDir {
 
 /// `serve --sandbox` as the demo runs it (sandbox key `KEY`, short stages), with `adjust` applied to the proxy.
 pub async fn start_studio(adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig)) -> SocketAddr {
+    start_studio_with(local_sandbox(quick(), Some(KEY)), adjust).await
+}
+
+/// `serve --sandbox` with this sandbox, and `adjust` applied to the proxy.
+pub async fn start_studio_with(
+    sandbox: SandboxConfig,
+    adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig),
+) -> SocketAddr {
     let listener = zonos_server::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let local = listener.local_addr().unwrap();
-    let sandbox = local_sandbox(quick(), Some(KEY));
     let mut proxy = zonos_server::proxy::ProxyConfig::for_sandbox(local, &sandbox, temporary_store());
     adjust(&mut proxy);
     // The build directory must outlive the server: it is left for the OS to clean up.
@@ -198,6 +210,19 @@ pub fn temporary_store() -> zonos_server::store::StoreConfig {
 /// A submission through the proxy, as the browser sends it: no key.
 pub async fn submit_via_proxy(studio: SocketAddr, body: &Value) -> reqwest::Response {
     reqwest::Client::new().post(format!("http://{studio}/api{GENERATE_PATH}")).json(body).send().await.unwrap()
+}
+
+/// The final status pushed over a job's event stream at the proxy at `base` (`http://host:port`), within `within`.
+pub async fn pushed_final(base: &str, request_id: &str, within: Duration) -> JobStatusResponse {
+    let response = reqwest::get(format!("{base}/api/v2/requests/events/{request_id}")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body = tokio::time::timeout(within, response.text()).await.expect("pushed in time").unwrap();
+    let data = body
+        .split("\n\n")
+        .find(|event| event.contains("event: status"))
+        .and_then(|event| event.lines().find_map(|line| line.strip_prefix("data: ")))
+        .unwrap_or_else(|| panic!("no status event in {body:?}"));
+    serde_json::from_str(data).unwrap()
 }
 
 /// The sandbox's stats behind `serve --sandbox`.
