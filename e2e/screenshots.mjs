@@ -1,4 +1,4 @@
-// The README's pictures of the presenter view, at a projector's two common sizes, taken from a running studio
+// The pictures of the presenter view in docs/usage.md, at a projector's two common sizes, taken from a running studio
 // (`cargo xtask demo`, or any `zonos-server serve --sandbox`): two takes, the second shown, playing.
 // Usage: node e2e/screenshots.mjs STUDIO_URL   (writes docs/presenter-1280x720.png and docs/presenter-1920x1080.png)
 import { launchChromium } from './chromium.mjs';

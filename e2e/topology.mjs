@@ -68,7 +68,7 @@ const replicas = topology.replicas.map((url) => {
   return { url, pid: child.pid };
 });
 
-// The README's configuration, on this test's ports, with the replica that answered in a header (for the test).
+// The configuration of docs/deploy.md, on this test's ports, with the replica that answered in a header (for the test).
 const site = readFileSync('deploy/nginx/zonos-studio.conf', 'utf8')
   .replace('server 127.0.0.1:8081;', `server ${new URL(topology.replicas[0]).host};`)
   .replace('server 127.0.0.1:8082;', `server ${new URL(topology.replicas[1]).host};`)

@@ -122,7 +122,7 @@ test('a file from this device becomes the reference, checked by content before i
     if (request.url().endsWith('/api/references')) uploads.push(request.url());
   });
   await page.goto(studio);
-  // A file chosen before the app has started is not read (see the README's known limits): wait for it, as a
+  // A file chosen before the app has started is not read (see docs/usage.md's known limits): wait for it, as a
   // person waits for the sample voice.
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await page.getByLabel('Upload a reference').setInputFiles({ name: 'notes.txt', mimeType: 'audio/wav', buffer: Buffer.from('not a recording at all') });

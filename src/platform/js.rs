@@ -1,6 +1,6 @@
 //! Reading JavaScript values: what the browser's JSON parser returns, and DOM objects' properties. The first screen
 //! reads its JSON this way, without a Rust JSON library. Also calling a method by name: each browser method the app
-//! binds costs the first load a shim in the one glue of every part (see the README), so that rarely used ones are
+//! binds costs the first load a shim in the one glue of every part (see docs/usage.md), so that rarely used ones are
 //! called through this.
 
 use js_sys::{Array, Function, Reflect};
