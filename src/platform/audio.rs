@@ -4,6 +4,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AudioContext, Blob, Url};
 
+use super::http;
+
 /// The first channel of encoded audio (any format the browser plays), decoded, and its sample rate.
 pub async fn decode(encoded: &js_sys::ArrayBuffer) -> Option<(Vec<f32>, u32)> {
     let context = AudioContext::new().ok()?;
@@ -13,15 +15,15 @@ pub async fn decode(encoded: &js_sys::ArrayBuffer) -> Option<(Vec<f32>, u32)> {
     Some((buffer.get_channel_data(0).ok()?, buffer.sample_rate() as u32))
 }
 
-/// The bytes at `url`, if the page may read them (same-origin, or allowed by the other origin).
+/// The bytes at `url`, if the page may read them (same-origin, or allowed by the other origin), within the media
+/// deadline.
 pub async fn fetch(url: &str) -> Option<js_sys::ArrayBuffer> {
-    let response: web_sys::Response =
-        JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+    let deadline = http::Deadline::after(http::MEDIA_TIMEOUT_SECONDS).ok()?;
+    let response = http::fetch(url, &web_sys::RequestInit::new(), &deadline).await.ok()?;
     if !response.ok() {
         return None;
     }
-    // `arrayBuffer()` resolves to nothing else.
-    Some(JsFuture::from(response.array_buffer().ok()?).await.ok()?.unchecked_into())
+    http::array_buffer(&response, &deadline).await.ok()
 }
 
 /// Lets a `blob:` URL go, and the memory it holds; other URLs are left alone.

@@ -4,7 +4,9 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, Cache, DomException, Response, Url};
+use web_sys::{Blob, Cache, DomException, RequestInit, Response, Url};
+
+use crate::platform::http::{self, Deadline};
 
 const CACHE_NAME: &str = "zonos-studio-takes";
 
@@ -48,9 +50,9 @@ async fn keep(cache: &Cache, url: &str, response: &Response, room: &[Vec<String>
     }
 }
 
-/// The audio at `url`: from the cache if it is there; else fetched once and kept. `None` when it can be neither
-/// read from the cache nor fetched.
-async fn response(url: &str, room: &[Vec<String>]) -> Option<(Response, Vec<usize>)> {
+/// The audio at `url`: from the cache if it is there; else fetched once, under `deadline`, and kept. `None` when it
+/// can be neither read from the cache nor fetched.
+async fn response(url: &str, room: &[Vec<String>], deadline: &Deadline) -> Option<(Response, Vec<usize>)> {
     let cache = open().await;
     if let Some(cache) = &cache {
         let cached = JsFuture::from(cache.match_with_str(url)).await.ok().and_then(|found| found.dyn_into().ok());
@@ -58,7 +60,7 @@ async fn response(url: &str, room: &[Vec<String>]) -> Option<(Response, Vec<usiz
             return Some((cached, Vec::new()));
         }
     }
-    let response: Response = JsFuture::from(web_sys::window()?.fetch_with_str(url)).await.ok()?.dyn_into().ok()?;
+    let response = http::fetch(url, &RequestInit::new(), deadline).await.ok()?;
     if !response.ok() {
         return None;
     }
@@ -80,7 +82,9 @@ pub struct Local {
 /// The audio at `url`, kept on this device if it fits, or if removing other takes' audio (`room`: each take's keys,
 /// in the order they may go) makes it fit.
 pub async fn local_url(url: &str, room: &[Vec<String>]) -> Local {
-    let Some((response, removed)) = response(url, room).await else { return Local { url: None, removed: Vec::new() } };
+    let nothing = || Local { url: None, removed: Vec::new() };
+    let Ok(deadline) = Deadline::after(http::MEDIA_TIMEOUT_SECONDS) else { return nothing() };
+    let Some((response, removed)) = response(url, room, &deadline).await else { return nothing() };
     let blob = match response.blob() {
         Ok(promise) => JsFuture::from(promise).await.ok().and_then(|blob| blob.dyn_into::<Blob>().ok()),
         Err(_) => None,
@@ -90,9 +94,9 @@ pub async fn local_url(url: &str, room: &[Vec<String>]) -> Local {
 
 /// The audio at `url`, as the browser's bytes (for it to decode).
 pub async fn buffer(url: &str) -> Option<js_sys::ArrayBuffer> {
-    let (response, _) = response(url, &[]).await?;
-    // `arrayBuffer()` resolves to nothing else.
-    Some(JsFuture::from(response.array_buffer().ok()?).await.ok()?.unchecked_into())
+    let deadline = Deadline::after(http::MEDIA_TIMEOUT_SECONDS).ok()?;
+    let (response, _) = response(url, &[], &deadline).await?;
+    http::array_buffer(&response, &deadline).await.ok()
 }
 
 /// The bytes of the audio at `url`.
