@@ -6,8 +6,9 @@ pub mod waveform;
 
 pub use audible::Audible;
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use web_sys::HtmlMediaElement;
 
 /// A/B: plays whichever of the two is not playing, from the same point of its length, and pauses the other.
 /// With neither playing, the reference starts.
@@ -40,22 +41,39 @@ pub fn seek(audio: &web_sys::HtmlMediaElement, fraction: f64) {
     }
 }
 
-/// Plays the reference, then the take: the two voices back to back.
-fn back_to_back(reference: web_sys::HtmlMediaElement, take: &web_sys::HtmlMediaElement) {
-    let take = take.clone();
-    let then_take = wasm_bindgen::closure::Closure::once_into_js(move || {
-        take.set_current_time(0.0);
-        let _ = take.play();
-    });
-    let once = web_sys::AddEventListenerOptions::new();
-    once.set_once(true);
-    let _ = reference.add_event_listener_with_callback_and_add_event_listener_options(
-        "ended",
-        then_take.unchecked_ref(),
-        &once,
-    );
-    reference.set_current_time(0.0);
-    let _ = reference.play();
+/// "Play this, then that": the first from its start, and the second from its start once the first has ended. One
+/// listener at a time, which goes once it has played the second, when the next `play` replaces it, on `cancel`,
+/// or with the owner of this (the component that made it).
+#[derive(Clone, Copy)]
+pub struct BackToBack(StoredValue<Option<EventListener>, LocalStorage>);
+
+impl BackToBack {
+    pub fn new() -> BackToBack {
+        BackToBack(StoredValue::new_local(None))
+    }
+
+    pub fn play(&self, first: &HtmlMediaElement, then: &HtmlMediaElement) {
+        let then = then.clone();
+        let waiting = self.0;
+        self.0.set_value(Some(EventListener::once(first, "ended", move |_| {
+            then.set_current_time(0.0);
+            let _ = then.play();
+            waiting.set_value(None);
+        })));
+        first.set_current_time(0.0);
+        let _ = first.play();
+    }
+
+    /// The second is not played after all.
+    pub fn cancel(&self) {
+        self.0.set_value(None);
+    }
+}
+
+impl Default for BackToBack {
+    fn default() -> Self {
+        BackToBack::new()
+    }
 }
 
 /// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download under
@@ -79,6 +97,7 @@ pub fn Player(
 ) -> impl IntoView {
     let audio = NodeRef::<leptos::html::Audio>::new();
     let link = NodeRef::<leptos::html::A>::new();
+    let back_to_back = BackToBack::new();
     // A press that waits for the file to be made is carried out once it is.
     let pressed = RwSignal::new(false);
     if let Some((file, _)) = download {
@@ -155,7 +174,7 @@ pub fn Player(
             </a>
             <button type="button" on:click=move |_| {
                 if let (Some(reference), Some(audio)) = (audible.reference(), audio.get()) {
-                    back_to_back(reference, &audio);
+                    back_to_back.play(&reference, &audio);
                 }
             }>"Reference, then this take"</button>
             <waveform::Waveform source=drawn played=played.into() on_seek=seek_to label=wave_label />

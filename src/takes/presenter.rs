@@ -18,7 +18,7 @@ use super::{cache, Job, Takes};
 use crate::parts::{part_view, RoomStyle};
 use crate::platform::{audio, js};
 use crate::player::waveform::{Palette, Waveform};
-use crate::player::{played_fraction, seek, switch};
+use crate::player::{played_fraction, seek, switch, BackToBack};
 
 /// What the shown take plays, once found, and what to say of it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -174,9 +174,9 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
     };
     // R's "then the take", waiting for the reference to end: replaced by the next R, dropped by a pause or a step
     // (these players stay while the takes change under them).
-    let then_take = StoredValue::new_local(None::<EventListener>);
+    let then_take = BackToBack::new();
     let pause_both = move || {
-        then_take.set_value(None);
+        then_take.cancel();
         if let Some((reference, take)) = players() {
             let _ = reference.pause();
             let _ = take.pause();
@@ -199,13 +199,7 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
     let reference_then_take = move || {
         if let Some((reference, take)) = players() {
             pause_both();
-            let waiting = take.clone();
-            then_take.set_value(Some(EventListener::once(&reference, "ended", move |_| {
-                waiting.set_current_time(0.0);
-                let _ = waiting.play();
-            })));
-            reference.set_current_time(0.0);
-            let _ = reference.play();
+            then_take.play(&reference, &take);
         }
     };
     let step = move |by: isize| {
