@@ -2,7 +2,7 @@
 //! push when the proxy offers it, by polling otherwise or when the push stream breaks, until it ends. It works on a
 //! take's signal; what a take is, and keeping it, is `takes`'.
 
-use futures::future::{select, FutureExt, LocalBoxFuture};
+use futures::future::{select, Either, FutureExt, LocalBoxFuture};
 use futures::{stream, StreamExt};
 use gloo_net::eventsource::futures::EventSource;
 use gloo_timers::future::TimeoutFuture;
@@ -51,9 +51,27 @@ pub async fn drive(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, driv
     }
 }
 
-/// Whether the job is still being followed by the page (the person may have stopped it meanwhile).
+/// Whether the job is still being followed by the page (the person may have stopped it meanwhile, or deleted it).
 fn following(job: RwSignal<Job>) -> bool {
-    job.with_untracked(|job| job.phase == Phase::Following)
+    job.try_with_untracked(|job| job.phase == Phase::Following).unwrap_or(false)
+}
+
+/// Resolves once the job is no longer followed: heard from its signal, not found by waking up to look.
+async fn no_longer_followed(job: RwSignal<Job>) {
+    let (told, heard) = futures::channel::oneshot::channel::<()>();
+    let mut told = Some(told);
+    // The watch has an owner of its own, dropped with this future: it goes however this ends.
+    let owner = Owner::new();
+    owner.with(|| {
+        Effect::new(move |_| {
+            if !job.try_with(|job| job.phase == Phase::Following).unwrap_or(false) {
+                if let Some(told) = told.take() {
+                    let _ = told.send(());
+                }
+            }
+        })
+    });
+    let _ = heard.await;
 }
 
 /// Sends the job's request and follows it to its end.
@@ -140,19 +158,30 @@ async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
 const MAX_STREAMS: u32 = 3;
 /// How long a push stream is waited on before polling takes over: a webhook that never comes must not leave the job
 /// followed by nothing.
-const STREAM_PATIENCE_MS: f64 = 120_000.0;
+const STREAM_PATIENCE_MS: u32 = 120_000;
 
 thread_local! {
     static OPEN_STREAMS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
-    let stream_free = OPEN_STREAMS.with(|open| open.get() < MAX_STREAMS);
-    if let Some(url) = events_url.filter(|_| stream_free) {
-        OPEN_STREAMS.with(|open| open.set(open.get() + 1));
-        let pushed = final_status_pushed(&url, job).await;
+/// One of the push streams open now; its place is given back when it goes, however its follower ends.
+struct StreamPlace;
+
+impl StreamPlace {
+    fn take() -> Option<StreamPlace> {
+        OPEN_STREAMS.with(|open| (open.get() < MAX_STREAMS).then(|| open.set(open.get() + 1))).map(|()| StreamPlace)
+    }
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
         OPEN_STREAMS.with(|open| open.set(open.get() - 1));
-        match pushed {
+    }
+}
+
+async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
+    if let Some((url, _place)) = events_url.and_then(|url| Some((url, StreamPlace::take()?))) {
+        match final_status_pushed(&url, job).await {
             Pushed::Status(status) => return finish(job, status, Delivery::Events),
             Pushed::Stopped => return,
             // The stream broke: polling takes over, and the job goes on.
@@ -243,15 +272,11 @@ async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
             _ => Pushed::Broken,
         }
     };
-    let opened = now_ms();
     let stopped = async move {
-        while following(job) && now_ms() - opened < STREAM_PATIENCE_MS {
-            TimeoutFuture::new(250).await;
-        }
-        if following(job) {
-            Pushed::Broken
-        } else {
-            Pushed::Stopped
+        let patience = TimeoutFuture::new(STREAM_PATIENCE_MS);
+        match select(Box::pin(no_longer_followed(job)), patience).await {
+            Either::Left(_) => Pushed::Stopped,
+            Either::Right(_) => Pushed::Broken,
         }
     };
     let outcome = select(Box::pin(pushed), Box::pin(stopped)).await.factor_first().0;
