@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::app_build::{self, Profile};
-use crate::process::{announce, execute, io_error};
+use crate::process::{announce, execute_recorded, io_error};
 use crate::serving::start;
 use crate::{root, toolchain, Result};
 
@@ -42,6 +42,34 @@ fn bench_site(dist: &Path) -> Result<std::path::PathBuf> {
     Ok(site)
 }
 
+/// Where the figures are written: the documentation quotes this file, never figures typed by hand.
+const REPORT: &str = "docs/bench.md";
+
+/// One measurement of the report: its heading, and what its script printed.
+struct Report(String);
+
+impl Report {
+    fn measure(&mut self, heading: &str, command: &mut Command) -> Result<()> {
+        announce(heading);
+        self.0.push_str(&format!("\n## {heading}\n\n```text\n"));
+        let measured = execute_recorded(command, &mut self.0);
+        self.0.push_str("```\n");
+        measured
+    }
+
+    fn write(&self) -> Result<()> {
+        let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
+        let text = format!(
+            "# Benchmarks\n\nWritten by `cargo xtask bench` on a machine with {cores} cores; run it again to renew \
+             these figures (this file is not edited by hand).\n{}",
+            self.0
+        );
+        fs::write(root().join(REPORT), text).map_err(io_error(format!("writing {REPORT}")))?;
+        println!("\nThe figures are in {REPORT}");
+        Ok(())
+    }
+}
+
 pub fn run() -> Result<()> {
     toolchain::ensure_build_tools()?;
     toolchain::ensure_test_tools()?;
@@ -50,28 +78,36 @@ pub fn run() -> Result<()> {
     let server = app_build::build_server(Profile::Release)?;
     let site = bench_site(&app_build::dist())?;
     let (_static_host, addr) = start(&server, &["serve"], &site)?;
-    announce(&format!("Measuring first loads in headless Chromium (fresh profile each time), served on {addr}"));
-    // Over budget, it fails; the latency is measured all the same, so that one run tells everything.
-    let first_load = execute(Command::new("node").arg("e2e/bench/first-load.mjs").arg(format!("http://{addr}")));
+    let mut report = Report(String::new());
+    // Over budget, it fails; the rest is measured all the same, so that one run tells everything.
+    let first_load = report.measure(
+        &format!("First loads in headless Chromium (fresh profile each time), served on {addr}"),
+        Command::new("node").arg("e2e/bench/first-load.mjs").arg(format!("http://{addr}")),
+    );
 
     let (_studio, studio) = start(&server, &["serve", "--sandbox"], &site)?;
     let (_gateway, gateway) = start(&server, &["sandbox"], &site)?;
-    announce("Measuring how soon a finished take can play: pushed over SSE, and found by polling");
-    execute(
+    report.measure(
+        "How soon a finished take can play: pushed over SSE, and found by polling",
         Command::new("node")
             .arg("e2e/bench/result-latency.mjs")
             .args([studio, addr, gateway].map(|addr| format!("http://{addr}"))),
     )?;
-    announce("Measuring a long script's wall time: parts sent two at a time, and one at a time");
-    execute(Command::new("node").arg("e2e/bench/long-script.mjs").arg(format!("http://{studio}")))?;
-    announce("Measuring hostile load: a huge text in a tiny take (sandbox), an upload flood (proxy)");
+    report.measure(
+        "A long script's wall time: parts sent two at a time, and one at a time",
+        Command::new("node").arg("e2e/bench/long-script.mjs").arg(format!("http://{studio}")),
+    )?;
     let (sandbox, sandbox_addr) = start(&server, &["sandbox"], &site)?;
     let (flooded, flooded_addr) = start(&server, &["serve", "--sandbox"], &site)?;
-    execute(Command::new("node").arg("e2e/bench/hostile.mjs").args([
-        format!("http://{sandbox_addr}"),
-        sandbox.0.id().to_string(),
-        format!("http://{flooded_addr}"),
-        flooded.0.id().to_string(),
-    ]))?;
+    report.measure(
+        "Hostile load: a huge text in a tiny take (sandbox), an upload flood (proxy)",
+        Command::new("node").arg("e2e/bench/hostile.mjs").args([
+            format!("http://{sandbox_addr}"),
+            sandbox.0.id().to_string(),
+            format!("http://{flooded_addr}"),
+            flooded.0.id().to_string(),
+        ]),
+    )?;
+    report.write()?;
     first_load
 }

@@ -32,6 +32,31 @@ pub fn execute(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Runs a command as [`execute`] does, its output shown as it comes and also added to `record`.
+pub fn execute_recorded(command: &mut Command, record: &mut String) -> Result<()> {
+    use std::io::BufRead;
+    let described = describe(command);
+    println!("    $ {described}");
+    let started = Instant::now();
+    let mut child = command
+        .current_dir(crate::root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|source| XtaskError::CommandMissing { command: described.clone(), source })?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in std::io::BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+        println!("{line}");
+        record.push_str(&line);
+        record.push('\n');
+    }
+    let status = child.wait().map_err(|source| XtaskError::CommandMissing { command: described.clone(), source })?;
+    if !status.success() {
+        return Err(XtaskError::CommandFailed { command: described, status });
+    }
+    println!("    done in {:.0?}", started.elapsed());
+    Ok(())
+}
+
 /// Runs a command quietly and returns its output (for version checks); `None` when it cannot run at all.
 pub fn output(program: &str, args: &[&str]) -> Option<Output> {
     Command::new(program).args(args).stdin(Stdio::null()).output().ok()
