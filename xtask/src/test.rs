@@ -31,6 +31,8 @@ pub fn run() -> Result<()> {
 
     announce("Lints: the server, the contract and xtask (clippy, warnings are errors)");
     execute(cargo().args(["clippy", "--workspace", "--exclude", APP, "--all-targets", "--", "-D", "warnings"]))?;
+    announce("Lints: the production proxy, built without its sandbox (clippy, warnings are errors)");
+    execute(cargo().args(["clippy", "--package", "zonos-server", "--no-default-features", "--", "-D", "warnings"]))?;
     announce("Lints: the app, for the browser (clippy, warnings are errors)");
     execute(cargo().args(["clippy", "--package", APP, "--target", WASM, "--all-targets", "--", "-D", "warnings"]))?;
 

@@ -1,9 +1,9 @@
-//! Zonos Studio's server: serves the built app and proxies the gateway under `/api`; and the sandbox gateway
-//! (alone, or mounted under `/sandbox` as the proxy's upstream).
+//! Zonos Studio's server: serves the built app and proxies the gateway under `/api`; and, with the `sandbox`
+//! feature (on by default, for the demo), the sandbox gateway (alone, or mounted under `/sandbox` as the proxy's
+//! upstream).
 
 pub mod net;
 pub mod proxy;
-pub mod sandbox;
 pub mod static_files;
 pub mod store;
 
@@ -29,6 +29,8 @@ use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use net::host::host_of;
 pub use net::host::AllowedHosts;
 pub use net::serve::Bounds;
+#[cfg(feature = "sandbox")]
+pub use zonos_sandbox as sandbox;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +93,7 @@ pub struct ServeConfig {
     /// The trunk build to serve (its `index.html` and hashed assets).
     pub dist: PathBuf,
     /// The sandbox gateway to mount under [`SANDBOX_MOUNT`], if any.
+    #[cfg(feature = "sandbox")]
     pub sandbox: Option<sandbox::SandboxConfig>,
     /// The proxy to mount under [`proxy::API_PREFIX`]; without one (no key), the app is served alone and asks its
     /// user for a gateway.
@@ -109,6 +112,7 @@ pub async fn router(config: &ServeConfig) -> Result<Router, StartError> {
         return Err(StartError::MissingApp { dist: config.dist.clone() });
     }
     let mut router = Router::new().route("/healthz", get(healthz));
+    #[cfg(feature = "sandbox")]
     if let Some(sandbox) = &config.sandbox {
         router = router.nest(SANDBOX_MOUNT, sandbox::router(sandbox.clone(), SANDBOX_MOUNT));
     }
@@ -145,6 +149,7 @@ async fn check_host(State(allowed): State<Arc<AllowedHosts>>, request: Request, 
 }
 
 /// The sandbox gateway alone, as `zonos-server sandbox` serves it.
+#[cfg(feature = "sandbox")]
 pub fn sandbox_router(config: sandbox::SandboxConfig) -> Router {
     with_common_layers(sandbox::router(config, "").route("/healthz", get(healthz)))
 }
@@ -172,7 +177,7 @@ fn logged_path(path: &str) -> &str {
 }
 
 /// An error in the documented error-body shape (`{"error", "message"}`), with `Retry-After` when there is a wait:
-/// how the sandbox and the proxy both refuse a call.
+/// how the proxy refuses a call, as the gateway (and the sandbox) do.
 fn error_response(status: StatusCode, error: &str, message: String, retry_after: Option<u64>) -> Response {
     let mut response = (status, Json(zonos_api::ErrorBody::new(error, message))).into_response();
     if let Some(seconds) = retry_after {

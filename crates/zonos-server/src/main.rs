@@ -10,10 +10,14 @@ use axum::Router;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
-use zonos_server::net::addresses::{own_address, Reach};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
-use zonos_server::sandbox::{SandboxConfig, Timings};
+#[cfg(feature = "sandbox")]
+use zonos_server::sandbox::{
+    cli::SandboxFlags,
+    reach::{own_address, Reach},
+    SandboxConfig,
+};
 use zonos_server::store::StoreConfig;
 use zonos_server::{AllowedHosts, Bounds, ServeConfig, Shutdown, StartError};
 
@@ -36,11 +40,9 @@ enum Command {
         /// The trunk build to serve.
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
-        /// Mount the sandbox gateway under /sandbox in this process, and proxy to it.
-        #[arg(long)]
-        sandbox: bool,
+        #[cfg(feature = "sandbox")]
         #[command(flatten)]
-        sandbox_flags: SandboxFlags,
+        mounted: MountedSandbox,
         #[command(flatten)]
         proxy_flags: ProxyFlags,
         #[command(flatten)]
@@ -51,6 +53,7 @@ enum Command {
         trusted_proxies: Vec<IpNet>,
     },
     /// Run the sandbox gateway alone: a local stand-in for the Zonos 2 gateway.
+    #[cfg(feature = "sandbox")]
     Sandbox {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8090")]
@@ -71,30 +74,35 @@ struct HostFlags {
     allow_hosts: Vec<String>,
 }
 
+#[cfg(feature = "sandbox")]
 impl HostFlags {
-    /// Where a sandbox listening at `local` may fetch from: public addresses, the allowed hosts, and loopback when
-    /// it listens there itself.
     fn reach(&self, local: SocketAddr) -> Reach {
-        Reach { loopback: local.ip().is_loopback(), allowed_hosts: self.allow_hosts.clone(), own: None }
+        Reach::listening_at(local, self.allow_hosts.clone())
     }
 }
 
+#[cfg(feature = "sandbox")]
 #[derive(Args)]
-struct SandboxFlags {
-    /// How long a sandbox job stays QUEUED, in milliseconds.
-    #[arg(long, default_value_t = 1500)]
-    queue_ms: u64,
-    /// How long a sandbox job stays PROCESSING at least, in milliseconds.
-    #[arg(long, default_value_t = 2500)]
-    process_ms: u64,
-    /// Accept only this API key in the sandbox (by default any non-empty key).
+struct MountedSandbox {
+    /// Mount the sandbox gateway under /sandbox in this process, and proxy to it.
     #[arg(long)]
-    key: Option<String>,
-    /// Answer each submission synchronously, once its job has ended, with the audio ({"audio": [{"url": …}]}), as
-    /// some of the gateway's notes describe Zonos 2, instead of the documented 202 to poll.
-    #[arg(long)]
-    sync: bool,
+    sandbox: bool,
+    #[command(flatten)]
+    flags: SandboxFlags,
 }
+
+#[cfg(feature = "sandbox")]
+impl MountedSandbox {
+    /// The sandbox to mount, if asked: it calls its proxy back at the proxy's own address, however it listens.
+    fn config(self, local: SocketAddr, host_flags: &HostFlags) -> Option<SandboxConfig> {
+        let reach = Reach { own: Some(own_address(local)), ..host_flags.reach(local) };
+        self.sandbox.then(|| self.flags.config(reach))
+    }
+}
+
+/// Built without the sandbox, there is none to mount.
+#[cfg(not(feature = "sandbox"))]
+type SandboxConfig = std::convert::Infallible;
 
 /// The proxy's flags. The key itself is never a flag (it would show in the process list): it comes from the
 /// environment variable `ZONOS_API_KEY` or from `--key-file`.
@@ -167,12 +175,15 @@ impl ProxyFlags {
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
     fn config(
         self,
-        local: SocketAddr,
+        #[cfg_attr(not(feature = "sandbox"), allow(unused_variables))] local: SocketAddr,
         sandbox: Option<&SandboxConfig>,
         trusted_proxies: TrustedProxies,
     ) -> Result<Option<ProxyConfig>, RunError> {
         let mut config = match sandbox {
+            #[cfg(not(feature = "sandbox"))]
+            Some(never) => match *never {},
             // Signed from beside the state by default, or from the given files, in front of the sandbox too.
+            #[cfg(feature = "sandbox")]
             Some(sandbox) => ProxyConfig {
                 credentials: self.credentials()?,
                 ..ProxyConfig::for_sandbox(local, sandbox, self.store()?)
@@ -236,34 +247,43 @@ fn default_data_dir() -> Option<PathBuf> {
     Some(data_home.join("zonos-studio"))
 }
 
-impl SandboxFlags {
-    fn config(self, reach: Reach) -> SandboxConfig {
-        let timings =
-            Timings { queue: Duration::from_millis(self.queue_ms), process: Duration::from_millis(self.process_ms) };
-        SandboxConfig { timings, key: self.key, reach, synchronous: self.sync }
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let outcome = match Cli::parse().command {
-        Command::Serve { addr, dist, sandbox, sandbox_flags, proxy_flags, host_flags, trusted_proxies } => {
+        Command::Serve {
+            addr,
+            dist,
+            #[cfg(feature = "sandbox")]
+            mounted,
+            proxy_flags,
+            host_flags,
+            trusted_proxies,
+        } => {
             run(addr, "Zonos Studio", move |local, shutdown| async move {
-                // Mounted beside its proxy, the sandbox calls the proxy back at its own address, however it listens.
-                let reach = Reach { own: Some(own_address(local)), ..host_flags.reach(local) };
-                let sandbox = sandbox.then(|| sandbox_flags.config(reach));
+                #[cfg(feature = "sandbox")]
+                let sandbox = mounted.config(local, &host_flags);
+                #[cfg(not(feature = "sandbox"))]
+                let sandbox: Option<SandboxConfig> = None;
                 let trusted_proxies = TrustedProxies(trusted_proxies);
                 let proxy = proxy_flags.config(local, sandbox.as_ref(), trusted_proxies.clone())?;
                 let public_url = proxy.as_ref().and_then(|proxy| proxy.public_url.as_deref());
                 let allowed_hosts = AllowedHosts::new(local, public_url, &host_flags.allow_hosts);
-                let config = ServeConfig { dist, sandbox, proxy, shutdown, allowed_hosts };
+                let config = ServeConfig {
+                    dist,
+                    #[cfg(feature = "sandbox")]
+                    sandbox,
+                    proxy,
+                    shutdown,
+                    allowed_hosts,
+                };
                 Ok((zonos_server::router(&config).await?, Bounds { trusted_proxies, ..Bounds::default() }))
             })
             .await
         }
+        #[cfg(feature = "sandbox")]
         Command::Sandbox { addr, sandbox_flags, host_flags } => {
             run(addr, "The Zonos 2 sandbox gateway", |local, _| async move {
                 let sandbox = sandbox_flags.config(host_flags.reach(local));

@@ -1,6 +1,6 @@
 //! The proxy and the sandbox under hostile input, over real sockets on loopback: each way a caller could abuse them
 //! (found in a review of the release build) is refused or bounded. Address filters are tested as functions in
-//! `src/net/addresses.rs`: no test here sends anything anywhere but loopback.
+//! `zonos_sandbox::reach`: no test here sends anything anywhere but loopback.
 
 mod common;
 
@@ -14,8 +14,8 @@ use common::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use zonos_api::{ErrorBody, JobStatus, GENERATE_PATH, STATUS_PATH_PREFIX};
-use zonos_server::net::addresses::Reach;
 use zonos_server::net::client::TrustedProxies;
+use zonos_server::sandbox::reach::Reach;
 use zonos_server::sandbox::{SandboxConfig, Timings};
 use zonos_server::Bounds;
 
@@ -357,7 +357,7 @@ async fn exposed_sandbox(reach: Reach, timings: Timings) -> SocketAddr {
 async fn reference_server() -> (SocketAddr, Arc<Mutex<u32>>) {
     let hits = Arc::new(Mutex::new(0));
     let (counted, moved) = (Arc::clone(&hits), Arc::clone(&hits));
-    let voice = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/voices/basil.wav")).unwrap();
+    let voice = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../zonos-sandbox/voices/basil.wav")).unwrap();
     let router = axum::Router::new()
         .route(
             "/voice.wav",

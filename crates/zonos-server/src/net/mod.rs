@@ -1,7 +1,7 @@
 //! The server's edges toward the network, where callers may be hostile: which names it answers to, who a caller
-//! is (behind trusted reverse proxies), where its own fetches may go, and connections with bounds.
+//! is (behind trusted reverse proxies), and connections with bounds. (Where the sandbox's fetches may go is the
+//! sandbox's own: `zonos_sandbox::reach`.)
 
-pub mod addresses;
 pub mod client;
 pub mod host;
 pub mod serve;

@@ -88,7 +88,7 @@ pub async fn submit(
 /// What a take's Content Credentials say of its request: every setting but the text (which can be long, and is
 /// heard in the take) and the reference's URL (an uploaded voice's would let anyone holding the take fetch the
 /// speaker's own recording; a pasted one may carry a token). A sample voice is named instead.
-fn settings_of(request: &GenerateRequest, samples: &[crate::sandbox::Voice]) -> String {
+fn settings_of(request: &GenerateRequest, samples: &[zonos_api::OfferedVoice]) -> String {
     let mut settings = serde_json::to_value(request).expect("a request serializes");
     if let Value::Object(fields) = &mut settings {
         fields.remove(zonos_api::Field::Text.key());

@@ -24,9 +24,12 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
 use crate::net::client::{limit_key, TrustedProxies};
+#[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxConfig;
 use crate::store::{Store, StoreConfig};
-use crate::{Shutdown, StartError, SANDBOX_MOUNT};
+#[cfg(feature = "sandbox")]
+use crate::SANDBOX_MOUNT;
+use crate::{Shutdown, StartError};
 
 pub use credentials::{CredentialsConfig, CredentialsError};
 pub use error::ProxyError;
@@ -56,7 +59,7 @@ pub struct ProxyConfig {
     pub submissions_per_minute: NonZeroU32,
     pub daily_cap: Option<u32>,
     /// Sample voices to offer (the sandbox's), with URLs the gateway can fetch.
-    pub voices: Vec<crate::sandbox::Voice>,
+    pub voices: Vec<zonos_api::OfferedVoice>,
     pub sandbox: bool,
     /// Where the proxy keeps what must outlive a restart, and be shared by replicas.
     pub store: StoreConfig,
@@ -66,15 +69,20 @@ pub struct ProxyConfig {
     pub credentials: CredentialsConfig,
 }
 
+#[cfg(feature = "sandbox")]
 impl ProxyConfig {
     /// The proxy in front of the sandbox mounted in the same server, listening at `local`: the sandbox is its
     /// upstream, its media host and its webhook caller, and its sample voices are offered.
     pub fn for_sandbox(local: SocketAddr, sandbox: &SandboxConfig, store: StoreConfig) -> ProxyConfig {
         // Listening on every interface: the loopback one is where this process reaches itself.
-        let local = crate::net::addresses::own_address(local);
+        let local = crate::sandbox::reach::own_address(local);
         let base = format!("http://{local}");
         let upstream = format!("{base}{SANDBOX_MOUNT}");
-        let voices = crate::sandbox::listed_voices(&upstream);
+        let voices = crate::sandbox::listed_voices(&upstream).into_iter().map(|voice| zonos_api::OfferedVoice {
+            name: voice.name,
+            url: voice.url,
+            language: Some(voice.language),
+        });
         // Made beside the rest of the state; with Redis (no directory of its own), in a private temporary one.
         let credentials = CredentialsConfig::MadeIn(match &store {
             StoreConfig::Embedded { data_dir } => data_dir.clone(),
@@ -90,7 +98,7 @@ impl ProxyConfig {
             allow_origins: Vec::new(),
             submissions_per_minute: DEFAULT_SUBMISSIONS_PER_MINUTE,
             daily_cap: None,
-            voices,
+            voices: voices.collect(),
             sandbox: true,
             store,
             trusted_proxies: TrustedProxies::default(),

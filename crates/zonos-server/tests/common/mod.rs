@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use zonos_api::{JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
-use zonos_server::net::addresses::Reach;
+use zonos_server::sandbox::reach::Reach;
 use zonos_server::sandbox::{reference, SandboxConfig, Snapshot, Timings, SAMPLE_RATE};
 use zonos_server::Bounds;
 

@@ -14,18 +14,18 @@ pub struct SampleVoice {
 }
 
 pub const SAMPLE_VOICES: [SampleVoice; 3] = [
-    SampleVoice { name: "Ada", file: "ada.wav", language: Language::EnUs, wav: include_bytes!("../../voices/ada.wav") },
+    SampleVoice { name: "Ada", file: "ada.wav", language: Language::EnUs, wav: include_bytes!("../voices/ada.wav") },
     SampleVoice {
         name: "Basil",
         file: "basil.wav",
         language: Language::EnGb,
-        wav: include_bytes!("../../voices/basil.wav"),
+        wav: include_bytes!("../voices/basil.wav"),
     },
     SampleVoice {
         name: "Margaux",
         file: "margaux.wav",
         language: Language::FrFr,
-        wav: include_bytes!("../../voices/margaux.wav"),
+        wav: include_bytes!("../voices/margaux.wav"),
     },
 ];
 

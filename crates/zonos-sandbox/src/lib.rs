@@ -1,8 +1,11 @@
 //! The sandbox: a local stand-in for the Pixazo gateway that follows the documented contract (paths, headers,
-//! status codes, bodies), so that the product runs and is tested with no network and no key.
+//! status codes, bodies), so that the product runs and is tested with no network and no key. `zonos-server serve
+//! --sandbox` mounts it beside its proxy; a production build of the server can leave it out.
 
+pub mod cli;
 mod faults;
 mod jobs;
+pub mod reach;
 pub mod reference;
 mod routes;
 mod speech;
@@ -13,13 +16,15 @@ mod webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderName, Method};
+use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Json;
 use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 use zonos_api::{API_KEY_HEADER, GENERATE_PATH, STATUS_PATH_PREFIX, WEBHOOK_HEADER};
 
-use crate::net::addresses::{Reach, Resolver};
+use reach::{Reach, Resolver};
 
 pub use faults::{Armed, Fault};
 pub use jobs::Timings;
@@ -111,4 +116,13 @@ fn cross_origin() -> CorsLayer {
         ])
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600))
+}
+
+/// An error answered in the documented error-body shape, with `Retry-After` when given.
+fn error_response(status: StatusCode, error: &str, message: String, retry_after: Option<u64>) -> Response {
+    let mut response = (status, Json(zonos_api::ErrorBody::new(error, message))).into_response();
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+    }
+    response
 }

@@ -84,7 +84,7 @@ impl IntoResponse for Refusal {
             Refusal::Injected(Injected::TooManyRequests(seconds)) => Some(seconds),
             _ => None,
         };
-        crate::error_response(status, error, self.to_string(), retry_after)
+        super::error_response(status, error, self.to_string(), retry_after)
     }
 }
 

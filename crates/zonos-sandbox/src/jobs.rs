@@ -14,7 +14,7 @@ use super::reference::{self, ReferenceError};
 use super::speech::{self, Delivery, SpeechError};
 use super::stats::Counter;
 use super::webhook;
-use crate::net::addresses::Reach;
+use crate::reach::Reach;
 
 /// The documented timestamp format, e.g. `2026-03-31T10:00:15.000Z`.
 pub fn timestamp(at: SystemTime) -> String {

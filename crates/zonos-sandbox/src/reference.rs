@@ -14,7 +14,7 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
-use crate::net::addresses::Reach;
+use crate::reach::Reach;
 
 /// The largest reference the sandbox downloads.
 pub const MAX_REFERENCE_BYTES: usize = 20 * 1024 * 1024;
@@ -255,7 +255,8 @@ mod tests {
 
     #[test]
     fn undocumented_formats_are_not_decoded() {
-        let flac = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.flac")).unwrap();
+        let flac =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../zonos-server/tests/references/basil.flac")).unwrap();
         let error = decode(flac).unwrap_err();
         assert!(matches!(error, ReferenceError::Undecodable(_)), "FLAC: {error}");
     }

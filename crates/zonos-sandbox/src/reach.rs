@@ -78,6 +78,12 @@ pub struct Reach {
 }
 
 impl Reach {
+    /// Where a sandbox listening at `local` may fetch from: public addresses, `allowed_hosts`, and loopback when it
+    /// listens there itself.
+    pub fn listening_at(local: SocketAddr, allowed_hosts: Vec<String>) -> Reach {
+        Reach { loopback: local.ip().is_loopback(), allowed_hosts, own: None }
+    }
+
     /// Whether a connection to `ip`, named `host`, is allowed.
     pub fn allows(&self, host: &str, ip: IpAddr) -> bool {
         is_public(ip) || (self.loopback && is_loopback(ip)) || self.allows_host(host)
