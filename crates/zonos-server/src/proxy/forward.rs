@@ -117,7 +117,7 @@ async fn forward_submission(
         .body(body);
     let token = match &proxy.callback_base {
         Some(base) => {
-            let token = super::push::open_callback(&proxy).await?;
+            let token = proxy.open_callback().await?;
             request = request.header(WEBHOOK_HEADER, format!("{base}{API_PREFIX}/webhooks/{token}"));
             Some(token)
         }

@@ -209,6 +209,13 @@ impl Proxy {
         limit_key(self.config.trusted_proxies.client(peer.ip(), headers))
     }
 
+    /// A new callback token (see `push`), kept before the submission that carries it is sent.
+    async fn open_callback(&self) -> Result<String, ProxyError> {
+        let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        self.store.open_callback(&token).await?;
+        Ok(token)
+    }
+
     /// This proxy's own address, for absolute URLs: `--public-url`, else the host the request named (one the server
     /// answers to: see [`crate::net::host`]).
     fn own_base(&self, headers: &HeaderMap) -> String {

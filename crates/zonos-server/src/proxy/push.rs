@@ -69,13 +69,6 @@ impl Drop for StreamSlot {
     }
 }
 
-/// A new callback token, kept before the submission that carries it is sent.
-pub async fn open_callback(proxy: &Proxy) -> Result<String, ProxyError> {
-    let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    proxy.store.open_callback(&token).await?;
-    Ok(token)
-}
-
 /// `POST /api/webhooks/{token}`: the gateway's callback.
 pub async fn callback(
     State(proxy): State<Arc<Proxy>>,
