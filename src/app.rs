@@ -18,7 +18,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let draft = RwSignal::new(crate::share::opening_draft(carried.draft));
     let connection = RwSignal::new(None::<Connection>);
     let settings = Settings::load();
-    let jobs = Takes::new();
+    let takes = Takes::new();
     let page_problem = RwSignal::new(None::<String>);
     let generate_pending = RwSignal::new(carried.generate);
     let takes_restore = RwSignal::new(Restore::NotYet);
@@ -26,7 +26,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     // visit: "Try again" makes another.
     let takes_attempt = RwSignal::new(0_u32);
 
-    let starting = Starting { draft, connection, settings, jobs, generate_pending, takes_restore };
+    let starting = Starting { draft, connection, settings, takes, generate_pending, takes_restore };
     startup::start(starting);
     // "Try again" on the takes also brings back the kept ones, if that is what failed.
     Effect::watch(
@@ -40,7 +40,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     );
 
     let consents = Consents::default();
-    let dispatch = Dispatch { takes: jobs, connection, settings, problem: page_problem, consents };
+    let dispatch = Dispatch { takes, connection, settings, problem: page_problem, consents };
     let on_generate = Callback::new(move |request: GenerateRequest| dispatch.generate(request));
     let audible = Audible::default();
     // The page knows how it reaches the gateway.
@@ -63,7 +63,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                 <ParameterForm
                     draft
                     on_generate
-                    busy=jobs.sending()
+                    busy=takes.sending()
                     ready=connected
                     held=generate_pending
                 >
@@ -81,11 +81,11 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
             <div class="results">
                 {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
                 // Without takes on screen (whose list would say so itself).
-                <Show when=move || takes_restore.get() == Restore::Unloaded && jobs.list().with(Vec::is_empty)>
+                <Show when=move || takes_restore.get() == Restore::Unloaded && takes.list().with(Vec::is_empty)>
                     <Unavailable attempt=takes_attempt />
                 </Show>
                 <Show
-                    when=move || jobs.list().with(|list| !list.is_empty())
+                    when=move || takes.list().with(|list| !list.is_empty())
                     fallback=|| view! {
                         <section class="jobs" aria-label="Takes">
                             <h2>"Takes"</h2>
@@ -93,7 +93,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                         </section>
                     }
                 >
-                    {part_view(takes_attempt, move || takes::job_list(dispatch, audible, draft))}
+                    {part_view(takes_attempt, move || takes::take_list(dispatch, audible, draft))}
                 </Show>
             </div>
         </main>

@@ -18,7 +18,7 @@ pub struct Starting {
     pub draft: RwSignal<Draft>,
     pub connection: RwSignal<Option<Connection>>,
     pub settings: Settings,
-    pub jobs: Takes,
+    pub takes: Takes,
     /// Generate was pressed before the gateway was found: it is carried out once it is, once.
     pub generate_pending: RwSignal<bool>,
     pub takes_restore: RwSignal<Restore>,
@@ -85,28 +85,28 @@ async fn find_the_gateway(Starting { draft, connection, settings, .. }: Starting
 /// it), unless that is under way or done; from then on every take is kept. Those still running when the page was
 /// last closed are followed again: they were paid for. On a first visit this fetches the takes' part all the same,
 /// ahead of the first take, which needs it.
-pub fn restore_takes(Starting { connection, settings, jobs, takes_restore, .. }: Starting) {
+pub fn restore_takes(Starting { connection, settings, takes, takes_restore, .. }: Starting) {
     if matches!(takes_restore.get_untracked(), Restore::Running | Restore::Done) {
         return;
     }
     takes_restore.set(Restore::Running);
     spawn_local(async move {
-        let Ok(following) = takes::restore(jobs).await else {
+        let Ok(following) = takes::restore(takes).await else {
             return takes_restore.set(Restore::Unloaded);
         };
         takes_restore.set(Restore::Done);
         match connection.with_untracked(|connection| settings.gateway(connection.as_ref())) {
             Ok(gateway) => {
-                for job in following {
-                    spawn_local(jobs::drive(job, gateway.clone(), settings.poll_seconds(), Drive::Resume));
+                for take in following {
+                    spawn_local(jobs::drive(take, gateway.clone(), settings.poll_seconds(), Drive::Resume));
                 }
             }
             // Nothing can follow them yet: "Check again" does, once there is a key.
             Err(problem) => {
-                for job in following {
-                    job.update(|job| {
-                        job.phase = takes::Phase::GaveUp;
-                        job.problem = Some(problem.clone());
+                for take in following {
+                    take.update(|take| {
+                        take.phase = takes::Phase::GaveUp;
+                        take.problem = Some(problem.clone());
                     });
                 }
             }

@@ -14,7 +14,7 @@ use studio_core::submit::{after_failure, AfterFailure};
 
 use crate::gateway::{Calls, Gateway};
 use crate::platform::time::now_ms;
-use studio_core::take::{Delivery, Job, Phase};
+use studio_core::take::{Delivery, Phase, Take};
 
 /// What to do with a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +29,11 @@ pub enum Drive {
 
 crate::parts::later! { part driver:
     /// Sending and following: loaded with the first job, or ahead of it once the page is idle.
-    pub fn driver(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) -> LocalBoxFuture<'static, ()> {
+    pub fn driver(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32, drive: Drive) -> LocalBoxFuture<'static, ()> {
         match drive {
-            Drive::Send => run(job, gateway, poll_seconds).boxed_local(),
-            Drive::Resume => resume(job, gateway, poll_seconds).boxed_local(),
-            Drive::CheckAgain => check_again(job, gateway, poll_seconds).boxed_local(),
+            Drive::Send => run(take, gateway, poll_seconds).boxed_local(),
+            Drive::Resume => resume(take, gateway, poll_seconds).boxed_local(),
+            Drive::CheckAgain => check_again(take, gateway, poll_seconds).boxed_local(),
         }
     }
     preload preload_driver
@@ -41,30 +41,30 @@ crate::parts::later! { part driver:
 
 /// Does `drive` with the job, once the code that does it is here; if it can't be fetched, the job says so and waits
 /// for the person (nothing was sent).
-pub async fn drive(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, drive: Drive) {
-    match driver(job, gateway, poll_seconds, drive).await {
+pub async fn drive(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32, drive: Drive) {
+    match driver(take, gateway, poll_seconds, drive).await {
         Ok(driving) => driving.await,
-        Err(unloaded) => job.update(|job| {
-            job.phase = if drive == Drive::Send { Phase::Refused } else { Phase::GaveUp };
-            job.problem = Some(unloaded.message().to_owned());
+        Err(unloaded) => take.update(|take| {
+            take.phase = if drive == Drive::Send { Phase::Refused } else { Phase::GaveUp };
+            take.problem = Some(unloaded.message().to_owned());
         }),
     }
 }
 
 /// Whether the job is still being followed by the page (the person may have stopped it meanwhile, or deleted it).
-fn following(job: RwSignal<Job>) -> bool {
-    job.try_with_untracked(|job| job.phase == Phase::Following).unwrap_or(false)
+fn following(take: RwSignal<Take>) -> bool {
+    take.try_with_untracked(|take| take.phase == Phase::Following).unwrap_or(false)
 }
 
 /// Resolves once the job is no longer followed: heard from its signal, not found by waking up to look.
-async fn no_longer_followed(job: RwSignal<Job>) {
+async fn no_longer_followed(take: RwSignal<Take>) {
     let (told, heard) = futures::channel::oneshot::channel::<()>();
     let mut told = Some(told);
     // The watch has an owner of its own, dropped with this future: it goes however this ends.
     let owner = Owner::new();
     owner.with(|| {
         Effect::new(move |_| {
-            if !job.try_with(|job| job.phase == Phase::Following).unwrap_or(false) {
+            if !take.try_with(|take| take.phase == Phase::Following).unwrap_or(false) {
                 if let Some(told) = told.take() {
                     let _ = told.send(());
                 }
@@ -75,41 +75,41 @@ async fn no_longer_followed(job: RwSignal<Job>) {
 }
 
 /// Sends the job's request and follows it to its end.
-async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
-    let request = job.with_untracked(|job| job.request.clone());
+async fn run(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32) {
+    let request = take.with_untracked(|take| take.request.clone());
     let mut resends = 0;
     loop {
         // A fresh start: a take sent again forgets its earlier attempt.
-        job.update(|job| {
-            job.phase = Phase::Sending;
-            job.sent_ms = now_ms();
-            job.stages.clear();
-            job.ended_ms = None;
-            job.output = None;
-            job.request_id = None;
-            job.status_url = None;
-            job.delivery = None;
+        take.update(|take| {
+            take.phase = Phase::Sending;
+            take.sent_ms = now_ms();
+            take.stages.clear();
+            take.ended_ms = None;
+            take.output = None;
+            take.request_id = None;
+            take.status_url = None;
+            take.delivery = None;
         });
         let error = match gateway.submit(&request).await {
             Ok(SubmitAnswer::Accepted(accepted)) => {
                 let status_url = gateway.polling_url(&accepted);
                 let events_url = gateway.events_url(&accepted.request_id);
-                job.update(|job| {
-                    job.phase = Phase::Following;
-                    job.problem = None;
-                    job.notice = None;
-                    job.request_id = Some(accepted.request_id.clone());
-                    job.status_url = Some(status_url);
-                    job.record(accepted.status, now_ms());
+                take.update(|take| {
+                    take.phase = Phase::Following;
+                    take.problem = None;
+                    take.notice = None;
+                    take.request_id = Some(accepted.request_id.clone());
+                    take.status_url = Some(status_url);
+                    take.record(accepted.status, now_ms());
                 });
-                return follow(job, gateway, poll_seconds, events_url).await;
+                return follow(take, gateway, poll_seconds, events_url).await;
             }
-            Ok(SubmitAnswer::Finished(status)) => return finish(job, status, Delivery::AtOnce),
+            Ok(SubmitAnswer::Finished(status)) => return finish(take, status, Delivery::AtOnce),
             Ok(SubmitAnswer::Immediate(output)) => {
-                return job.update(|job| {
-                    job.output = Some(output);
-                    job.delivery = Some(Delivery::AtOnce);
-                    job.record(JobStatus::Completed, now_ms());
+                return take.update(|take| {
+                    take.output = Some(output);
+                    take.delivery = Some(Delivery::AtOnce);
+                    take.record(JobStatus::Completed, now_ms());
                 })
             }
             Err(error) => error,
@@ -117,13 +117,13 @@ async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
         let (phase, why) = match after_failure(&error, resends) {
             AfterFailure::SendAgainIn { seconds, why } => {
                 resends += 1;
-                job.update(|job| {
-                    job.phase = Phase::WaitingToResend;
-                    job.problem = Some(why);
+                take.update(|take| {
+                    take.phase = Phase::WaitingToResend;
+                    take.problem = Some(why);
                 });
                 TimeoutFuture::new(seconds.saturating_mul(1000)).await;
                 // The person may have stopped it meanwhile: then it is not sent.
-                if job.with_untracked(|job| job.phase != Phase::WaitingToResend) {
+                if take.with_untracked(|take| take.phase != Phase::WaitingToResend) {
                     return;
                 }
                 continue;
@@ -131,26 +131,26 @@ async fn run(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
             AfterFailure::Uncertain(why) => (Phase::Uncertain, why),
             AfterFailure::Refused(why) => (Phase::Refused, why),
         };
-        return job.update(|job| {
-            job.phase = phase;
-            job.problem = Some(why);
+        return take.update(|take| {
+            take.phase = phase;
+            take.problem = Some(why);
         });
     }
 }
 
 /// Follows a job a reload found running, without sending anything again.
-async fn resume(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
-    let events_url = job.with_untracked(|job| job.request_id.as_deref().and_then(|id| gateway.events_url(id)));
-    follow(job, gateway, poll_seconds, events_url).await;
+async fn resume(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32) {
+    let events_url = take.with_untracked(|take| take.request_id.as_deref().and_then(|id| gateway.events_url(id)));
+    follow(take, gateway, poll_seconds, events_url).await;
 }
 
 /// Follows again a job the page had given up on.
-async fn check_again(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
-    job.update(|job| {
-        job.phase = Phase::Following;
-        job.problem = None;
+async fn check_again(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32) {
+    take.update(|take| {
+        take.phase = Phase::Following;
+        take.problem = None;
     });
-    poll(job, gateway, poll_seconds).await;
+    poll(take, gateway, poll_seconds).await;
 }
 
 /// How many push streams may be open at once. Over HTTP/1.1 a browser keeps six connections per host: the rest
@@ -179,47 +179,47 @@ impl Drop for StreamPlace {
     }
 }
 
-async fn follow(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
+async fn follow(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32, events_url: Option<String>) {
     if let Some((url, _place)) = events_url.and_then(|url| Some((url, StreamPlace::take()?))) {
-        match final_status_pushed(&url, job).await {
-            Pushed::Status(status) => return finish(job, status, Delivery::Events),
+        match final_status_pushed(&url, take).await {
+            Pushed::Status(status) => return finish(take, status, Delivery::Events),
             Pushed::Stopped => return,
             // The stream broke: polling takes over, and the job goes on.
             Pushed::Broken => {}
         }
     }
-    poll(job, gateway, poll_seconds).await;
+    poll(take, gateway, poll_seconds).await;
 }
 
-async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
-    let known = job.with_untracked(|job| job.request_id.clone().map(|id| (id, job.status_url.clone())));
+async fn poll(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32) {
+    let known = take.with_untracked(|take| take.request_id.clone().map(|id| (id, take.status_url.clone())));
     let Some((request_id, status_url)) = known else { return };
     let url = gateway.polling_url_of(status_url.as_deref(), &request_id);
     let mut follower = Follower::new(poll_seconds, now_ms());
     let mut pause = follower.first_pause();
     loop {
         TimeoutFuture::new(pause).await;
-        if !following(job) {
+        if !following(take) {
             return;
         }
         let outcome = gateway.status(&url).await;
-        if !following(job) {
+        if !following(take) {
             return;
         }
         if let Ok(status) = &outcome {
-            job.update(|job| job.record(status.status, now_ms()));
+            take.update(|take| take.record(status.status, now_ms()));
         }
         match follower.next(outcome, now_ms()) {
             Next::PollIn { ms, notice } => {
-                job.update(|job| job.notice = notice);
+                take.update(|take| take.notice = notice);
                 pause = ms;
             }
-            Next::Finished(status) => return finish(job, *status, Delivery::Polling),
+            Next::Finished(status) => return finish(take, *status, Delivery::Polling),
             Next::GiveUp(reason) => {
-                job.update(|job| {
-                    job.phase = Phase::GaveUp;
-                    job.notice = None;
-                    job.problem = Some(reason);
+                take.update(|take| {
+                    take.phase = Phase::GaveUp;
+                    take.notice = None;
+                    take.problem = Some(reason);
                 });
                 return;
             }
@@ -227,11 +227,11 @@ async fn poll(job: RwSignal<Job>, gateway: Gateway, poll_seconds: u32) {
     }
 }
 
-fn finish(job: RwSignal<Job>, status: JobStatusResponse, delivery: Delivery) {
-    job.update(|job| {
-        job.delivery = Some(delivery);
-        job.notice = None;
-        job.problem = match status.status {
+fn finish(take: RwSignal<Take>, status: JobStatusResponse, delivery: Delivery) {
+    take.update(|take| {
+        take.delivery = Some(delivery);
+        take.notice = None;
+        take.problem = match status.status {
             JobStatus::Failed => {
                 Some(format!("The job failed: {}", status.error.as_deref().unwrap_or("no reason given")))
             }
@@ -241,8 +241,8 @@ fn finish(job: RwSignal<Job>, status: JobStatusResponse, delivery: Delivery) {
             )),
             _ => None,
         };
-        job.output = status.output;
-        job.record(status.status, now_ms());
+        take.output = status.output;
+        take.record(status.status, now_ms());
     });
 }
 
@@ -254,7 +254,7 @@ enum Pushed {
 
 /// Waits on the proxy's push stream for the final status, until it comes, the stream breaks (or the server says it
 /// is stopping), or the person stops following the job.
-async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
+async fn final_status_pushed(url: &str, take: RwSignal<Take>) -> Pushed {
     let Ok(mut source) = EventSource::new(url) else { return Pushed::Broken };
     let (Ok(statuses), Ok(reconnects)) = (source.subscribe(STATUS_EVENT), source.subscribe(RECONNECT_EVENT)) else {
         return Pushed::Broken;
@@ -274,7 +274,7 @@ async fn final_status_pushed(url: &str, job: RwSignal<Job>) -> Pushed {
     };
     let stopped = async move {
         let patience = TimeoutFuture::new(STREAM_PATIENCE_MS);
-        match select(Box::pin(no_longer_followed(job)), patience).await {
+        match select(Box::pin(no_longer_followed(take)), patience).await {
             Either::Left(_) => Pushed::Stopped,
             Either::Right(_) => Pushed::Broken,
         }

@@ -7,7 +7,7 @@ use zonos_api::JobStatus;
 
 use super::cache;
 use super::controls::{phase_words, StarButton};
-use super::{Delivery, Job, JobActions, Phase};
+use super::{Delivery, Phase, Take, TakeActions};
 use crate::parts::part_view;
 use crate::platform::audio;
 use crate::platform::time::today;
@@ -29,35 +29,35 @@ fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
 }
 
 #[component]
-pub(super) fn JobCard(
-    job: RwSignal<Job>,
+pub(super) fn TakeCard(
+    take: RwSignal<Take>,
     now: Signal<f64>,
-    actions: JobActions,
+    actions: TakeActions,
     media_url: Callback<String, String>,
-    on_delete: Callback<RwSignal<Job>>,
-    removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+    on_delete: Callback<RwSignal<Take>>,
+    removable: Callback<RwSignal<Take>, Vec<RwSignal<Take>>>,
     score: RwSignal<Score>,
-    on_present: Callback<RwSignal<Job>>,
+    on_present: Callback<RwSignal<Take>>,
 ) -> impl IntoView {
-    let number = job.with_untracked(|job| job.number);
+    let number = take.with_untracked(|take| take.number);
     // A blind round over this take, open below its audio (see `real_or_clone`).
     let blind = RwSignal::new(false);
     let blind_attempt = RwSignal::new(0_u32);
     let title_id = format!("take-{number}-title");
     let heading_id = title_id.clone();
-    let text = job.with_untracked(|job| job.request.text_or_default().to_owned());
-    let phase = move || job.with(|job| job.phase);
+    let text = take.with_untracked(|take| take.request.text_or_default().to_owned());
+    let phase = move || take.with(|take| take.phase);
     let rename = move |_| {
-        let current = job.with_untracked(|job| job.name.clone()).unwrap_or_default();
+        let current = take.with_untracked(|take| take.name.clone()).unwrap_or_default();
         if let Ok(Some(name)) = window().prompt_with_message_and_default("Name this take", &current) {
             let name = name.trim().to_owned();
-            job.update(|job| job.name = (!name.is_empty()).then_some(name));
+            take.update(|take| take.name = (!name.is_empty()).then_some(name));
         }
     };
     let stop = move |_| {
-        job.update(|job| {
-            job.phase = Phase::Stopped;
-            job.notice =
+        take.update(|take| {
+            take.phase = Phase::Stopped;
+            take.notice =
                 Some("Stopped following. The gateway has no cancel: the job may still finish, and be charged.".into());
         })
     };
@@ -66,43 +66,43 @@ pub(super) fn JobCard(
             <header>
                 <div class="job-heading">
                     <h3 id=heading_id>{format!("Take {number}")}</h3>
-                    <StarButton job />
+                    <StarButton take />
                     <button type="button" on:click=rename>"Rename"</button>
                 </div>
-                {move || job.with(|job| job.name.clone()).map(|name| view! { <p class="job-name">{name}</p> })}
-                {job.with_untracked(|job| job.part).map(|part| view! {
+                {move || take.with(|take| take.name.clone()).map(|name| view! { <p class="job-name">{name}</p> })}
+                {take.with_untracked(|take| take.part).map(|part| view! {
                     <p class="job-part">{format!("Part {} of {} of script {}", part.index + 1, part.count, part.script)}</p>
                 })}
-                {job.with_untracked(|job| job.variation.clone()).map(|variation| view! {
+                {take.with_untracked(|take| take.variation.clone()).map(|variation| view! {
                     <p class="job-part">{format!("{} (variations {})", variation.label, variation.set)}</p>
                 })}
                 <p class="job-text">{text}</p>
                 <p class="hint">"AI-generated speech"</p>
-                {job.with_untracked(|job| job.consent.clone()).map(|consent| view! { <ConsentRecord consent /> })}
+                {take.with_untracked(|take| take.consent.clone()).map(|consent| view! { <ConsentRecord consent /> })}
             </header>
-            <JobTimeline job now />
-            {move || job.with(|job| job.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
+            <JobTimeline take now />
+            {move || take.with(|take| take.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
             <div class="job-actions">
                 <Show when=move || phase() == Phase::Following>
                     <button type="button" on:click=stop>"Stop following"</button>
                 </Show>
                 <Show when=move || phase() == Phase::WaitingToResend>
-                    <button type="button" on:click=move |_| job.update(|job| {
-                        job.phase = Phase::Refused;
-                        job.problem = Some("Not sent: you stopped it while it waited to be sent again.".into());
+                    <button type="button" on:click=move |_| take.update(|take| {
+                        take.phase = Phase::Refused;
+                        take.problem = Some("Not sent: you stopped it while it waited to be sent again.".into());
                     })>"Don't send"</button>
                 </Show>
                 <Show when=move || matches!(phase(), Phase::Uncertain | Phase::Refused | Phase::Ended(JobStatus::Failed | JobStatus::Error))>
-                    <button type="button" on:click=move |_| actions.send_again.run(job)>"Send again"</button>
+                    <button type="button" on:click=move |_| actions.send_again.run(take)>"Send again"</button>
                 </Show>
-                <Show when=move || phase() == Phase::GaveUp && job.with(|job| job.status_url.is_some())>
-                    <button type="button" on:click=move |_| actions.check_again.run(job)>"Check again"</button>
+                <Show when=move || phase() == Phase::GaveUp && take.with(|take| take.status_url.is_some())>
+                    <button type="button" on:click=move |_| actions.check_again.run(take)>"Check again"</button>
                 </Show>
-                <Show when=move || !job.with(Job::is_active)>
-                    <button type="button" on:click=move |_| on_delete.run(job)>"Delete"</button>
+                <Show when=move || !take.with(Take::is_active)>
+                    <button type="button" on:click=move |_| on_delete.run(take)>"Delete"</button>
                 </Show>
-                <Show when=move || job.with(|job| job.output.is_some())>
-                    <button type="button" on:click=move |_| on_present.run(job)>"Present this take"</button>
+                <Show when=move || take.with(|take| take.output.is_some())>
+                    <button type="button" on:click=move |_| on_present.run(take)>"Present this take"</button>
                     <button
                         type="button"
                         aria-expanded=move || blind.get().to_string()
@@ -112,11 +112,11 @@ pub(super) fn JobCard(
                     </button>
                 </Show>
             </div>
-            <Show when=move || job.with(|job| job.output.is_some())>
-                <TakeAudio job media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
+            <Show when=move || take.with(|take| take.output.is_some())>
+                <TakeAudio take media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
             </Show>
             <Show when=move || blind.get()>
-                {part_view(blind_attempt, move || super::real_or_clone::round(job, media_url, score))}
+                {part_view(blind_attempt, move || super::real_or_clone::round(take, media_url, score))}
             </Show>
         </article>
     }
@@ -124,17 +124,17 @@ pub(super) fn JobCard(
 
 /// QUEUED → PROCESSING → COMPLETED, with the time spent in each, announced politely as it changes.
 #[component]
-fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
-    let number = job.with_untracked(|job| job.number);
+fn JobTimeline(take: RwSignal<Take>, now: Signal<f64>) -> impl IntoView {
+    let number = take.with_untracked(|take| take.number);
     let stages = move || {
-        job.with(|job| {
-            let pushed = job.delivery == Some(Delivery::Events);
-            let now = if job.is_active() { now.get() } else { job.ended_ms.unwrap_or(job.sent_ms) };
-            job.stages
+        take.with(|take| {
+            let pushed = take.delivery == Some(Delivery::Events);
+            let now = if take.is_active() { now.get() } else { take.ended_ms.unwrap_or(take.sent_ms) };
+            take.stages
                 .iter()
                 .map(|stage| {
                     let elapsed = (!stage.status.is_final())
-                        .then(|| job.seconds_in(stage.status, now).map(figures::seconds))
+                        .then(|| take.seconds_in(stage.status, now).map(figures::seconds))
                         .flatten()
                         .unwrap_or_default();
                     view! {
@@ -150,9 +150,9 @@ fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
     };
     view! {
         <div class="timeline" role="status" aria-label=format!("Progress of take {number}")>
-            <p class="phase">{move || phase_words(job.with(|job| job.phase))}</p>
+            <p class="phase">{move || phase_words(take.with(|take| take.phase))}</p>
             <ol>{stages}</ol>
-            {move || job.with(|job| job.notice.clone()).map(|notice| view! { <p class="notice">{notice}</p> })}
+            {move || take.with(|take| take.notice.clone()).map(|notice| view! { <p class="notice">{notice}</p> })}
         </div>
     }
 }
@@ -161,13 +161,13 @@ fn JobTimeline(job: RwSignal<Job>, now: Signal<f64>) -> impl IntoView {
 /// tells both sides what was removed. Returns a local URL to play, if the audio could be read.
 async fn keep_locally(
     url: &str,
-    removable: Vec<RwSignal<Job>>,
+    removable: Vec<RwSignal<Take>>,
     media_url: Callback<String, String>,
     made_room: RwSignal<Vec<u32>>,
 ) -> Option<String> {
     let room: Vec<Vec<String>> = removable
         .iter()
-        .map(|other| other.with_untracked(Job::audio_links).into_iter().map(|link| media_url.run(link)).collect())
+        .map(|other| other.with_untracked(Take::audio_links).into_iter().map(|link| media_url.run(link)).collect())
         .collect();
     let local = cache::local_url(url, &room).await;
     for index in local.removed {
@@ -196,17 +196,17 @@ async fn marked_copy(url: &str, request_ids: Vec<String>) -> Option<String> {
 /// Storage and played from there. `removable`: the takes whose audio may go to make room for this one's.
 #[component]
 fn TakeAudio(
-    job: RwSignal<Job>,
+    take: RwSignal<Take>,
     media_url: Callback<String, String>,
     cached: bool,
-    removable: Callback<RwSignal<Job>, Vec<RwSignal<Job>>>,
+    removable: Callback<RwSignal<Take>, Vec<RwSignal<Take>>>,
     audible: Audible,
 ) -> impl IntoView {
     let duration = RwSignal::new(None::<f64>);
     let made_room = RwSignal::new(Vec::<u32>::new());
     let unplayable = RwSignal::new(false);
     let (output, request_id, number, id) =
-        job.with_untracked(|job| (job.output.clone(), job.request_id.clone(), job.number, job.id.clone()));
+        take.with_untracked(|take| (take.output.clone(), take.request_id.clone(), take.number, take.id.clone()));
 
     let output = output.unwrap_or_default();
     let file_name = output.file_name.clone().unwrap_or_else(|| "output.wav".to_owned());
@@ -229,7 +229,7 @@ fn TakeAudio(
                     if !started.get_value() {
                         started.set_value(true);
                         let (remote, request_ids) =
-                            (remote.clone(), job.with_untracked(|job| job.request_id.iter().cloned().collect()));
+                            (remote.clone(), take.with_untracked(|take| take.request_id.iter().cloned().collect()));
                         spawn_local(async move {
                             let copy = marked_copy(&remote, request_ids).await.unwrap_or(remote);
                             if let Some(Some(unused)) = file.try_set(Some(copy)) {
@@ -247,7 +247,7 @@ fn TakeAudio(
             });
             if cached {
                 spawn_local(async move {
-                    let local = keep_locally(&remote, removable.run(job), media_url, made_room).await;
+                    let local = keep_locally(&remote, removable.run(take), media_url, made_room).await;
                     source.set(Some(local.unwrap_or(remote)));
                 });
             }
@@ -271,27 +271,27 @@ fn TakeAudio(
                     id
                     on_duration
                     on_unplayable=Callback::new(move |()| unplayable.set(true))
-                    autoplay=job.with_untracked(|job| job.variation.is_none())
+                    autoplay=take.with_untracked(|take| take.variation.is_none())
                     download
                 />
             }
         })
         .collect_view();
     let figures = move || {
-        job.with(|job| {
-            let ended = job.ended_ms.unwrap_or(job.sent_ms);
-            let total = (ended - job.sent_ms) / 1000.0;
+        take.with(|take| {
+            let ended = take.ended_ms.unwrap_or(take.sent_ms);
+            let total = (ended - take.sent_ms) / 1000.0;
             let mut rows = Vec::new();
             // A pushed end says nothing of when processing began: only the total is known then.
-            if job.delivery != Some(Delivery::Events) {
+            if take.delivery != Some(Delivery::Events) {
                 for (status, name) in [(JobStatus::Queued, "Queued"), (JobStatus::Processing, "Processing")] {
-                    if let Some(seconds) = job.seconds_in(status, ended) {
+                    if let Some(seconds) = take.seconds_in(status, ended) {
                         rows.push((name, figures::seconds(seconds)));
                     }
                 }
             }
             rows.push(("Total wait", figures::seconds(total)));
-            if let Some(delivery) = job.delivery {
+            if let Some(delivery) = take.delivery {
                 let how = match delivery {
                     Delivery::Events => "Push (Server-Sent Events)",
                     Delivery::Polling => "Polling",
@@ -305,7 +305,7 @@ fn TakeAudio(
                     rows.push(("Audio per second waited", figures::ratio(audio / total)));
                 }
             }
-            if let Some(request_id) = &job.request_id {
+            if let Some(request_id) = &take.request_id {
                 rows.push(("Request id", request_id.clone()));
             }
             if let Some(media_type) = &output.media_type {

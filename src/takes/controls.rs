@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use zonos_api::JobStatus;
 
-use super::{Job, Phase};
+use super::{Phase, Take};
 
-/// Where the job stands, in a few words.
+/// Where the take stands, in a few words.
 pub fn phase_words(phase: Phase) -> &'static str {
     match phase {
         Phase::Waiting => "Waiting for its turn",
@@ -23,15 +23,15 @@ pub fn phase_words(phase: Phase) -> &'static str {
 
 /// Stars a take (a good one, kept by "Clear takes"), or takes its star away.
 #[component]
-pub fn StarButton(job: RwSignal<Job>) -> impl IntoView {
+pub fn StarButton(take: RwSignal<Take>) -> impl IntoView {
     view! {
         <button
             type="button"
             class="star"
-            aria-pressed=move || job.with(|job| job.starred).to_string()
-            on:click=move |_| job.update(|job| job.starred = !job.starred)
+            aria-pressed=move || take.with(|take| take.starred).to_string()
+            on:click=move |_| take.update(|take| take.starred = !take.starred)
         >
-            {move || if job.with(|job| job.starred) { "★ Starred" } else { "☆ Star" }}
+            {move || if take.with(|take| take.starred) { "★ Starred" } else { "☆ Star" }}
         </button>
     }
 }

@@ -10,7 +10,7 @@ use studio_core::script::split::{chars_per_part, split};
 use studio_core::variations::Variation;
 use zonos_api::GenerateRequest;
 
-use super::{Job, Takes};
+use super::{Take, Takes};
 use crate::gateway::connection::Connection;
 use crate::gateway::Gateway;
 use crate::jobs::{self, Drive};
@@ -92,40 +92,40 @@ impl Dispatch {
         true
     }
 
-    /// Sends `jobs` a few at a time (the settings say how many), each waiting its turn: a paid gateway is not
+    /// Sends `takes` a few at a time (the settings say how many), each waiting its turn: a paid gateway is not
     /// flooded, and its "too many requests" is met by waiting.
-    fn send_together(&self, jobs: Vec<RwSignal<Job>>, gateway: Gateway) {
+    fn send_together(&self, takes: Vec<RwSignal<Take>>, gateway: Gateway) {
         let (poll_seconds, at_once) = (self.settings.poll_seconds(), self.settings.parts_at_once());
         spawn_local(async move {
-            futures::stream::iter(jobs)
-                .for_each_concurrent(at_once, |job| jobs::drive(job, gateway.clone(), poll_seconds, Drive::Send))
+            futures::stream::iter(takes)
+                .for_each_concurrent(at_once, |take| jobs::drive(take, gateway.clone(), poll_seconds, Drive::Send))
                 .await;
         });
     }
 
-    /// Sends `job` again, as the person asked: with its consent (a take kept from before consents were asked for
+    /// Sends `take` again, as the person asked: with its consent (a take kept from before consents were asked for
     /// has none, and is checked as a new one is).
-    pub fn send_again(&self, job: RwSignal<Job>) {
+    pub fn send_again(&self, take: RwSignal<Take>) {
         let Some(gateway) = self.gateway() else { return };
         let unconsented =
-            job.with_untracked(|job| job.consent.is_none().then(|| job.request.reference_audio_url.clone()));
+            take.with_untracked(|take| take.consent.is_none().then(|| take.request.reference_audio_url.clone()));
         if let Some(voice) = unconsented {
             let Ok(consent) = self.consent(&voice) else { return };
-            job.update(|job| job.consent = consent);
+            take.update(|take| take.consent = consent);
         }
-        self.drive(job, gateway, Drive::Send);
+        self.drive(take, gateway, Drive::Send);
     }
 
-    /// Follows `job` again, as the person asked.
-    pub fn check_again(&self, job: RwSignal<Job>) {
+    /// Follows `take` again, as the person asked.
+    pub fn check_again(&self, take: RwSignal<Take>) {
         if let Some(gateway) = self.gateway() {
-            self.drive(job, gateway, Drive::CheckAgain);
+            self.drive(take, gateway, Drive::CheckAgain);
         }
     }
 
-    fn drive(&self, job: RwSignal<Job>, gateway: Gateway, drive: Drive) {
-        self.takes.drive_here(job);
-        spawn_local(jobs::drive(job, gateway, self.settings.poll_seconds(), drive));
+    fn drive(&self, take: RwSignal<Take>, gateway: Gateway, drive: Drive) {
+        self.takes.drive_here(take);
+        spawn_local(jobs::drive(take, gateway, self.settings.poll_seconds(), drive));
     }
 
     /// Where the page fetches a take's audio (see [`Gateway::media_url`]).

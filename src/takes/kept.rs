@@ -7,7 +7,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use studio_core::kept::Kept;
 
-use super::{Aside, Job, Phase, Takes};
+use super::{Aside, Phase, Take, Takes};
 use crate::platform::js;
 use crate::platform::storage::{self, Keep};
 
@@ -20,7 +20,7 @@ pub fn highest_number() -> u32 {
         return 0;
     };
     let list = if js_sys::Array::is_array(&kept) { kept } else { js::property(&kept, "takes") };
-    js::items(&list).iter().filter_map(|job| js::property(job, "number").as_f64()).fold(0.0, f64::max) as u32
+    js::items(&list).iter().filter_map(|take| js::property(take, "number").as_f64()).fold(0.0, f64::max) as u32
 }
 
 /// What storage holds now.
@@ -30,60 +30,61 @@ fn stored() -> Kept {
 
 /// Adds what another page kept to this page's list: its new takes (after this page's), its deletions, and what it
 /// could not read. Returns this page's takes and what is kept aside, merged.
-fn merge_in(jobs: Takes, theirs: Kept) -> Kept {
-    let takes: Vec<Job> = jobs.list.with_untracked(|list| list.iter().map(|job| job.get_untracked()).collect());
-    let Aside { unreadable, forgotten, driven } = jobs.aside.get_untracked();
-    let mut ours = Kept { takes, unreadable, forgotten };
-    let merged = ours.merge(theirs, |id| jobs.is_driven_here(id));
-    for take in merged.updated {
-        let shown = jobs
+fn merge_in(takes: Takes, theirs: Kept) -> Kept {
+    let snapshot: Vec<Take> = takes.list.with_untracked(|list| list.iter().map(|take| take.get_untracked()).collect());
+    let Aside { unreadable, forgotten, driven } = takes.aside.get_untracked();
+    let mut ours = Kept { takes: snapshot, unreadable, forgotten };
+    let merged = ours.merge(theirs, |id| takes.is_driven_here(id));
+    for updated in merged.updated {
+        let shown = takes
             .list
-            .with_untracked(|list| list.iter().copied().find(|job| job.with_untracked(|job| job.id == take.id)));
-        if let Some(job) = shown {
-            job.set(take);
+            .with_untracked(|list| list.iter().copied().find(|take| take.with_untracked(|take| take.id == updated.id)));
+        if let Some(take) = shown {
+            take.set(updated);
         }
     }
     let added = merged.added;
     // Deleted in another page, and not running here.
-    let gone = |job: &RwSignal<Job>| job.with_untracked(|job| !job.is_active() && ours.forgotten.contains(&job.id));
+    let gone =
+        |take: &RwSignal<Take>| take.with_untracked(|take| !take.is_active() && ours.forgotten.contains(&take.id));
     // Only a change is written to the list: writing it would run what keeps the list again.
-    if !added.is_empty() || jobs.list.with_untracked(|list| list.iter().any(gone)) {
-        jobs.list.update(|list| {
-            list.retain(|job| !gone(job));
-            list.extend(added.iter().cloned().map(|job| jobs.signal(job)));
+    if !added.is_empty() || takes.list.with_untracked(|list| list.iter().any(gone)) {
+        takes.list.update(|list| {
+            list.retain(|take| !gone(take));
+            list.extend(added.iter().cloned().map(|take| takes.signal(take)));
         });
     }
     let aside = Aside { unreadable: ours.unreadable.clone(), forgotten: ours.forgotten.clone(), driven };
-    if jobs.aside.get_untracked() != aside {
-        jobs.aside.set(aside);
+    if takes.aside.get_untracked() != aside {
+        takes.aside.set(aside);
     }
     ours
 }
 
 crate::parts::later! { part takes:
     /// Puts the takes kept from earlier visits before those started since the page opened, keeps the whole list
-    /// on this device from now on, and returns the kept jobs that were still being followed: they were paid for,
+    /// on this device from now on, and returns the kept takes that were still being followed: they were paid for,
     /// and are followed again.
-    pub fn restore(jobs: Takes) -> Vec<RwSignal<Job>> {
+    pub fn restore(takes: Takes) -> Vec<RwSignal<Take>> {
         let kept = stored();
-        let takes: Vec<RwSignal<Job>> = kept.takes.into_iter().map(|job| jobs.signal(job.reloaded())).collect();
-        let following: Vec<RwSignal<Job>> =
-            takes.iter().copied().filter(|job| job.with_untracked(|job| job.phase == Phase::Following)).collect();
-        following.iter().for_each(|job| jobs.drive_here(*job));
-        let started_since = !jobs.list.with_untracked(Vec::is_empty);
-        jobs.put_first(takes);
-        jobs.aside.update(|aside| {
+        let restored: Vec<RwSignal<Take>> = kept.takes.into_iter().map(|take| takes.signal(take.reloaded())).collect();
+        let following: Vec<RwSignal<Take>> =
+            restored.iter().copied().filter(|take| take.with_untracked(|take| take.phase == Phase::Following)).collect();
+        following.iter().for_each(|take| takes.drive_here(*take));
+        let started_since = !takes.list.with_untracked(Vec::is_empty);
+        takes.put_first(restored);
+        takes.aside.update(|aside| {
             aside.unreadable = kept.unreadable;
             aside.forgotten = kept.forgotten;
         });
         Effect::new(move |ran_before: Option<()>| {
             // Tracked: every take, and the list.
-            jobs.list.with(|list| list.iter().for_each(|job| job.track()));
-            jobs.aside.track();
+            takes.list.with(|list| list.iter().for_each(|take| take.track()));
+            takes.aside.track();
             // What was just read needs no writing back, unless takes were started meanwhile.
             if ran_before.is_some() || started_since {
                 // Another page may have written since this one last did: its takes are kept too.
-                let merged = merge_in(jobs, stored());
+                let merged = merge_in(takes, stored());
                 storage::set(Keep::Device, STORAGE_ITEM, &merged.write());
             }
         });
@@ -91,7 +92,7 @@ crate::parts::later! { part takes:
         let listening = window_event_listener(ev::storage, move |event| {
             if event.key().as_deref() == Some(STORAGE_ITEM) {
                 if let Some(text) = event.new_value() {
-                    merge_in(jobs, Kept::read(&text));
+                    merge_in(takes, Kept::read(&text));
                 }
             }
         });

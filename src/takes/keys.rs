@@ -14,7 +14,7 @@ use crate::shortcuts::{belongs_to_target, is_typing};
 /// The player of the newest take that has one on the page (a take whose audio is not there yet has none).
 fn latest_take(takes: Takes, audible: Audible) -> Option<web_sys::HtmlMediaElement> {
     let list = takes.list().get_untracked();
-    list.iter().rev().find_map(|job| audible.take(&job.with_untracked(|job| job.id.clone())))
+    list.iter().rev().find_map(|take| audible.take(&take.with_untracked(|take| take.id.clone())))
 }
 
 /// Listens for the keys as long as the takes are on the page; P sets `presenting`.

@@ -6,11 +6,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::card::JobCard;
+use super::card::TakeCard;
 use super::presenter::{Opening, Stage};
 use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
-use super::{cache, Dispatch, JobActions, Takes};
+use super::{cache, Dispatch, TakeActions, Takes};
 use crate::form::Draft;
 use crate::gateway::connection::Connection;
 use crate::parts::part_view;
@@ -24,18 +24,18 @@ const TICK_MS: u64 = 250;
 crate::parts::later! { part takes:
     /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen; so is
     /// what can be done with them.
-    pub fn job_list(dispatch: Dispatch, audible: Audible, draft: RwSignal<Draft>) -> AnyView {
+    pub fn take_list(dispatch: Dispatch, audible: Audible, draft: RwSignal<Draft>) -> AnyView {
         untrack(|| {
             let connection = dispatch.connection;
-            let actions = JobActions {
-                send_again: Callback::new(move |job| dispatch.send_again(job)),
-                check_again: Callback::new(move |job| dispatch.check_again(job)),
+            let actions = TakeActions {
+                send_again: Callback::new(move |take| dispatch.send_again(take)),
+                check_again: Callback::new(move |take| dispatch.check_again(take)),
                 cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
                 audible,
             };
             let media_url = Callback::new(move |url: String| dispatch.media_url(url));
-            let jobs = dispatch.takes;
-            view! { <JobList jobs actions media_url draft /> }.into_any()
+            let takes = dispatch.takes;
+            view! { <TakeList takes actions media_url draft /> }.into_any()
         })
     }
 }
@@ -44,9 +44,9 @@ crate::parts::later! { part takes:
 /// by side. Present (or the key P) opens the presenter view over them. `draft`: the form, which a variation's
 /// settings may be put back in.
 #[component]
-fn JobList(
-    jobs: Takes,
-    actions: JobActions,
+fn TakeList(
+    takes: Takes,
+    actions: TakeActions,
     media_url: Callback<String, String>,
     draft: RwSignal<Draft>,
 ) -> impl IntoView {
@@ -56,7 +56,7 @@ fn JobList(
         on_cleanup(move || ticking.clear());
     }
     let now = Signal::from(clock);
-    let newest_first = move || jobs.list().get().into_iter().rev().collect::<Vec<_>>();
+    let newest_first = move || takes.list().get().into_iter().rev().collect::<Vec<_>>();
     // A forgotten take's audio goes from this device too.
     let forget_audio = move |links: Vec<String>| {
         if actions.cache_audio.get_untracked() {
@@ -68,16 +68,16 @@ fn JobList(
             "Clear every finished take that is not starred from this device? This cannot be undone.",
         );
         if sure.unwrap_or(false) {
-            forget_audio(jobs.clear());
+            forget_audio(takes.clear());
         }
     };
-    let on_delete = Callback::new(move |job| forget_audio(jobs.remove(job)));
-    let removable = Callback::new(move |job| jobs.removable_audio(job));
+    let on_delete = Callback::new(move |take| forget_audio(takes.remove(take)));
+    let removable = Callback::new(move |take| takes.removable_audio(take));
     // The session's score at "Real or clone?", over every round, on the cards and in the presenter view.
     let score = RwSignal::new(Score::default());
     let presenting = RwSignal::new(None::<Opening>);
     let present_attempt = RwSignal::new(0_u32);
-    super::keys::install(jobs, actions.audible, presenting);
+    super::keys::install(takes, actions.audible, presenting);
     // With takes on screen, the room's part (the presenter view, blind rounds) is fetched once the page is idle: a
     // demo rehearsed with the network still works once it has gone.
     request_idle_callback(|| {
@@ -86,7 +86,7 @@ fn JobList(
         })
     });
     let on_leave = Callback::new(move |()| presenting.set(None));
-    let on_present = Callback::new(move |job| presenting.set(Some(Opening::Take(job))));
+    let on_present = Callback::new(move |take| presenting.set(Some(Opening::Take(take))));
     let cached = actions.cache_audio.get_untracked();
     view! {
         <section class="jobs" aria-label="Takes">
@@ -98,12 +98,12 @@ fn JobList(
             <Show when=move || presenting.with(Option::is_some)>
                 {part_view(present_attempt, move || {
                     let opening = presenting.get_untracked().unwrap_or(Opening::Newest);
-                    let stage = Stage { takes: jobs, media_url, cached, score, on_leave };
+                    let stage = Stage { takes, media_url, cached, score, on_leave };
                     super::presenter::view(stage, opening)
                 })}
             </Show>
             {move || {
-                let unreadable = jobs.unreadable().get();
+                let unreadable = takes.unreadable().get();
                 (unreadable > 0).then(|| view! {
                     <p class="notice" role="status">
                         {format!(
@@ -117,19 +117,19 @@ fn JobList(
                     </p>
                 })
             }}
-            <For each=move || jobs.scripts().get().into_iter().rev() key=|script| *script let:script>
+            <For each=move || takes.scripts().get().into_iter().rev() key=|script| *script let:script>
                 <ScriptCard
                     script
-                    parts=jobs.parts_of(script)
+                    parts=takes.parts_of(script)
                     media_url
                     joinable=actions.cache_audio.get_untracked()
                 />
             </For>
-            <For each=move || jobs.variation_sets().get().into_iter().rev() key=|set| *set let:set>
-                <VariationCard set takes=jobs.variations_of(set) media_url draft />
+            <For each=move || takes.variation_sets().get().into_iter().rev() key=|set| *set let:set>
+                <VariationCard set takes=takes.variations_of(set) media_url draft />
             </For>
-            <For each=newest_first key=|job| *job let:job>
-                <JobCard job now actions media_url on_delete removable score on_present />
+            <For each=newest_first key=|take| *take let:take>
+                <TakeCard take now actions media_url on_delete removable score on_present />
             </For>
         </section>
     }

@@ -1,4 +1,4 @@
-//! The takes: every job of the page, from Generate to its end and after. [`Takes`] is their one owner; each take is
+//! The takes: every take of the page, from Generate to its end and after. [`Takes`] is their one owner; each take is
 //! its own signal, so one take's progress redraws only its card. Here too: keeping them on this device (so a reload
 //! loses nothing that was paid for), their audio kept for offline playback with its eviction rule, sending one
 //! request, a long script's parts or a set of variations, and their cards; and the takes shown to a room: the
@@ -20,21 +20,21 @@ use leptos::prelude::*;
 use zonos_api::GenerateRequest;
 
 use studio_core::consent::Consent;
-pub use studio_core::take::{Delivery, Job, Part, Phase, Stage, Variation};
+pub use studio_core::take::{Delivery, Part, Phase, Stage, Take, Variation};
 use studio_core::variations;
 
 use crate::player::Audible;
 
 pub use dispatch::Dispatch;
 pub use kept::restore;
-pub use list::job_list;
+pub use list::take_list;
 
-/// What the person can do with a job.
+/// What the person can do with a take.
 #[derive(Debug, Clone, Copy)]
-pub struct JobActions {
+pub struct TakeActions {
     /// Send an uncertain submission again, deliberately.
-    pub send_again: Callback<RwSignal<Job>>,
-    pub check_again: Callback<RwSignal<Job>>,
+    pub send_again: Callback<RwSignal<Take>>,
+    pub check_again: Callback<RwSignal<Take>>,
     /// Result audio is same-origin (through the proxy), so it can be kept for offline playback.
     pub cache_audio: Signal<bool>,
     /// Where each take's player is noted, for the keys.
@@ -44,7 +44,7 @@ pub struct JobActions {
 /// Every take of the page, newest last.
 #[derive(Debug, Clone, Copy)]
 pub struct Takes {
-    list: RwSignal<Vec<RwSignal<Job>>>,
+    list: RwSignal<Vec<RwSignal<Take>>>,
     /// The first number free of the takes kept on this device: a take started before they are back is numbered
     /// after them, so that no two takes ever share a number.
     first_free: u32,
@@ -74,7 +74,7 @@ impl Default for Takes {
 }
 
 impl Takes {
-    /// No jobs yet: those kept from earlier visits come with [`restore`].
+    /// No takes yet: those kept from earlier visits come with [`restore`].
     pub fn new() -> Takes {
         Takes {
             list: RwSignal::new(Vec::new()),
@@ -84,36 +84,36 @@ impl Takes {
         }
     }
 
-    /// A signal for `job`, owned by the takes.
-    fn signal(&self, job: Job) -> RwSignal<Job> {
-        self.owner.with_value(|owner| owner.with(|| RwSignal::new(job)))
+    /// A signal for `take`, owned by the takes.
+    fn signal(&self, take: Take) -> RwSignal<Take> {
+        self.owner.with_value(|owner| owner.with(|| RwSignal::new(take)))
     }
 
-    /// Puts `kept` (from an earlier visit) before the jobs started since the page opened.
-    fn put_first(&self, kept: Vec<RwSignal<Job>>) {
+    /// Puts `kept` (from an earlier visit) before the takes started since the page opened.
+    fn put_first(&self, kept: Vec<RwSignal<Take>>) {
         self.list.update(|list| {
             list.splice(0..0, kept);
         });
     }
 
-    /// A new job for `request`, being sent, carrying the speaker's `consent`.
-    pub fn start(&self, request: GenerateRequest, consent: Option<Consent>, now_ms: f64) -> RwSignal<Job> {
+    /// A new take for `request`, being sent, carrying the speaker's `consent`.
+    pub fn start(&self, request: GenerateRequest, consent: Option<Consent>, now_ms: f64) -> RwSignal<Take> {
         let number = self
             .list
-            .with_untracked(|list| list.iter().map(|job| job.with_untracked(|job| job.number) + 1).max())
+            .with_untracked(|list| list.iter().map(|take| take.with_untracked(|take| take.number) + 1).max())
             .unwrap_or(0)
             .max(self.first_free);
         // Unique across the pages of the origin, which share one list: the time, and a number drawn at random.
         let id = format!("{}-{}", now_ms as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
-        let job = self.signal(Job { consent, ..Job::new(id, number, request, now_ms) });
-        self.list.update(|list| list.push(job));
-        self.drive_here(job);
-        job
+        let take = self.signal(Take { consent, ..Take::new(id, number, request, now_ms) });
+        self.list.update(|list| list.push(take));
+        self.drive_here(take);
+        take
     }
 
-    /// This page sends or follows `job` from now on.
-    pub fn drive_here(&self, job: RwSignal<Job>) {
-        let id = job.with_untracked(|job| job.id.clone());
+    /// This page sends or follows `take` from now on.
+    pub fn drive_here(&self, take: RwSignal<Take>) {
+        let id = take.with_untracked(|take| take.id.clone());
         self.aside.update_untracked(|aside| {
             if !aside.driven.contains(&id) {
                 aside.driven.push(id);
@@ -133,20 +133,20 @@ impl Takes {
         requests: Vec<GenerateRequest>,
         consent: Option<Consent>,
         now_ms: f64,
-        mark: impl Fn(&mut Job, u32, usize),
-    ) -> Vec<RwSignal<Job>> {
+        mark: impl Fn(&mut Take, u32, usize),
+    ) -> Vec<RwSignal<Take>> {
         let mut group = None;
         requests
             .into_iter()
             .enumerate()
             .map(|(index, request)| {
-                let job = self.start(request, consent.clone(), now_ms);
-                let number = *group.get_or_insert(job.with_untracked(|job| job.number));
-                job.update(|job| {
-                    job.phase = Phase::Waiting;
-                    mark(job, number, index);
+                let take = self.start(request, consent.clone(), now_ms);
+                let number = *group.get_or_insert(take.with_untracked(|take| take.number));
+                take.update(|take| {
+                    take.phase = Phase::Waiting;
+                    mark(take, number, index);
                 });
-                job
+                take
             })
             .collect()
     }
@@ -157,10 +157,10 @@ impl Takes {
         requests: Vec<GenerateRequest>,
         consent: Option<Consent>,
         now_ms: f64,
-    ) -> Vec<RwSignal<Job>> {
+    ) -> Vec<RwSignal<Take>> {
         let count = requests.len() as u32;
-        self.start_group(requests, consent, now_ms, |job, script, index| {
-            job.part = Some(Part { script, index: index as u32, count })
+        self.start_group(requests, consent, now_ms, |take, script, index| {
+            take.part = Some(Part { script, index: index as u32, count })
         })
     }
 
@@ -170,61 +170,61 @@ impl Takes {
         variations: Vec<variations::Variation>,
         consent: Option<Consent>,
         now_ms: f64,
-    ) -> Vec<RwSignal<Job>> {
+    ) -> Vec<RwSignal<Take>> {
         let (labels, requests): (Vec<String>, Vec<GenerateRequest>) =
             variations.into_iter().map(|variation| (variation.label, variation.request)).unzip();
-        self.start_group(requests, consent, now_ms, |job, set, index| {
-            job.variation = Some(Variation { set, label: labels[index].clone() })
+        self.start_group(requests, consent, now_ms, |take, set, index| {
+            take.variation = Some(Variation { set, label: labels[index].clone() })
         })
     }
 
     /// The number of each group `first` names (a script's, a set of variations'): `first` gives it for the
     /// group's first take only.
-    fn groups(&self, first: fn(&Job) -> Option<u32>) -> Signal<Vec<u32>> {
+    fn groups(&self, first: fn(&Take) -> Option<u32>) -> Signal<Vec<u32>> {
         let list = self.list;
-        Signal::derive(move || list.with(|list| list.iter().filter_map(|job| job.with(first)).collect()))
+        Signal::derive(move || list.with(|list| list.iter().filter_map(|take| take.with(first)).collect()))
     }
 
     /// The takes of group `group`, in order; `of` gives a take's group.
-    fn members(&self, group: u32, of: fn(&Job) -> Option<u32>) -> Signal<Vec<RwSignal<Job>>> {
+    fn members(&self, group: u32, of: fn(&Take) -> Option<u32>) -> Signal<Vec<RwSignal<Take>>> {
         let list = self.list;
         Signal::derive(move || {
-            list.with(|list| list.iter().copied().filter(|job| job.with(of) == Some(group)).collect())
+            list.with(|list| list.iter().copied().filter(|take| take.with(of) == Some(group)).collect())
         })
     }
 
     /// The number of every script: its first part's.
     pub fn scripts(&self) -> Signal<Vec<u32>> {
-        self.groups(|job| job.part.filter(|part| part.index == 0).map(|part| part.script))
+        self.groups(|take| take.part.filter(|part| part.index == 0).map(|part| part.script))
     }
 
     /// The parts of script `script`, in order.
-    pub fn parts_of(&self, script: u32) -> Signal<Vec<RwSignal<Job>>> {
-        self.members(script, |job| job.part.map(|part| part.script))
+    pub fn parts_of(&self, script: u32) -> Signal<Vec<RwSignal<Take>>> {
+        self.members(script, |take| take.part.map(|part| part.script))
     }
 
     /// The number of every set of variations: its first take's.
     pub fn variation_sets(&self) -> Signal<Vec<u32>> {
-        self.groups(|job| {
-            job.variation.as_ref().filter(|variation| variation.set == job.number).map(|variation| variation.set)
+        self.groups(|take| {
+            take.variation.as_ref().filter(|variation| variation.set == take.number).map(|variation| variation.set)
         })
     }
 
     /// The takes of the set of variations `set`, in order.
-    pub fn variations_of(&self, set: u32) -> Signal<Vec<RwSignal<Job>>> {
-        self.members(set, |job| job.variation.as_ref().map(|variation| variation.set))
+    pub fn variations_of(&self, set: u32) -> Signal<Vec<RwSignal<Take>>> {
+        self.members(set, |take| take.variation.as_ref().map(|variation| variation.set))
     }
 
     /// The takes that ended with audio, oldest first: what the presenter view shows.
-    pub fn finished(&self) -> Signal<Vec<RwSignal<Job>>> {
+    pub fn finished(&self) -> Signal<Vec<RwSignal<Take>>> {
         let list = self.list;
         Signal::derive(move || {
             list.with(|list| {
                 list.iter()
                     .copied()
-                    .filter(|job| {
-                        job.with(|job| {
-                            job.phase == Phase::Ended(zonos_api::JobStatus::Completed) && job.output.is_some()
+                    .filter(|take| {
+                        take.with(|take| {
+                            take.phase == Phase::Ended(zonos_api::JobStatus::Completed) && take.output.is_some()
                         })
                     })
                     .collect()
@@ -233,10 +233,10 @@ impl Takes {
     }
 
     /// Forgets one take; returns the links to its audio.
-    pub fn remove(&self, job: RwSignal<Job>) -> Vec<String> {
-        self.list.update(|list| list.retain(|kept| *kept != job));
-        self.forget(job.with_untracked(|job| job.id.clone()));
-        job.with_untracked(Job::audio_links)
+    pub fn remove(&self, take: RwSignal<Take>) -> Vec<String> {
+        self.list.update(|list| list.retain(|kept| *kept != take));
+        self.forget(take.with_untracked(|take| take.id.clone()));
+        take.with_untracked(Take::audio_links)
     }
 
     /// Notes that the take `id` was deleted here.
@@ -248,11 +248,11 @@ impl Takes {
     pub fn clear(&self) -> Vec<String> {
         let mut forgotten = Vec::new();
         self.list.update(|list| {
-            list.retain(|job| {
-                job.with_untracked(|job| {
-                    let kept = job.is_active() || job.starred;
+            list.retain(|take| {
+                take.with_untracked(|take| {
+                    let kept = take.is_active() || take.starred;
                     if !kept {
-                        forgotten.push((job.id.clone(), job.audio_links()));
+                        forgotten.push((take.id.clone(), take.audio_links()));
                     }
                     kept
                 })
@@ -270,17 +270,17 @@ impl Takes {
     /// The takes whose audio may be removed from this device to make room for `keep`'s: those older than it, with
     /// audio, not starred, oldest first. Only older ones, so that a take whose audio went never pushes out another
     /// when a reload plays it again.
-    pub fn removable_audio(&self, keep: RwSignal<Job>) -> Vec<RwSignal<Job>> {
+    pub fn removable_audio(&self, keep: RwSignal<Take>) -> Vec<RwSignal<Take>> {
         self.list.with_untracked(|list| {
             list.iter()
                 .copied()
-                .take_while(|job| *job != keep)
-                .filter(|job| job.with_untracked(|job| !job.starred && job.output.is_some()))
+                .take_while(|take| *take != keep)
+                .filter(|take| take.with_untracked(|take| !take.starred && take.output.is_some()))
                 .collect()
         })
     }
 
-    pub fn list(&self) -> Signal<Vec<RwSignal<Job>>> {
+    pub fn list(&self) -> Signal<Vec<RwSignal<Take>>> {
         self.list.into()
     }
 
@@ -292,10 +292,10 @@ impl Takes {
 
     /// Whether a submission of this page is on its way: Generate waits for it, so one press is one submission.
     pub fn sending(&self) -> Signal<bool> {
-        let jobs = *self;
+        let takes = *self;
         Signal::derive(move || {
-            jobs.list.with(|list| {
-                list.iter().any(|job| job.with(|job| job.phase == Phase::Sending && jobs.is_driven_here(&job.id)))
+            takes.list.with(|list| {
+                list.iter().any(|take| take.with(|take| take.phase == Phase::Sending && takes.is_driven_here(&take.id)))
             })
         })
     }

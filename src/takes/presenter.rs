@@ -14,7 +14,7 @@ use studio_core::consent::Consent;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlMediaElement;
 
-use super::{cache, Job, Takes};
+use super::{cache, Take, Takes};
 use crate::parts::{part_view, RoomStyle};
 use crate::platform::{audio, js};
 use crate::player::waveform::{Palette, Waveform};
@@ -39,21 +39,21 @@ fn same_origin(url: &str) -> bool {
 
 /// A take's audio and its reference's, from this device where kept (else kept now, if the network allows).
 /// `cached`: the take's audio comes through the proxy, so it can be kept.
-async fn find_sources(job: RwSignal<Job>, media_url: Callback<String, String>, cached: bool) -> Sources {
-    let (take, reference) = job.with_untracked(|job| {
+async fn find_sources(take: RwSignal<Take>, media_url: Callback<String, String>, cached: bool) -> Sources {
+    let (audio, reference) = take.with_untracked(|take| {
         (
-            job.output.as_ref().and_then(|output| output.media_url.first().cloned()),
-            job.request.reference_audio_url.clone(),
+            take.output.as_ref().and_then(|output| output.media_url.first().cloned()),
+            take.request.reference_audio_url.clone(),
         )
     });
-    let take = take.map(|url| media_url.run(url));
+    let audio = audio.map(|url| media_url.run(url));
     let reference = if cached && same_origin(&reference) {
         cache::local_url(&reference, &[]).await.url.or(Some(reference))
     } else {
         Some(reference)
     };
-    match take {
-        Some(take) if cached => match cache::local_url(&take, &[]).await.url {
+    match audio {
+        Some(audio) if cached => match cache::local_url(&audio, &[]).await.url {
             Some(local) => Sources { take: Some(local), reference, notice: None },
             None => Sources {
                 take: None,
@@ -61,8 +61,8 @@ async fn find_sources(job: RwSignal<Job>, media_url: Callback<String, String>, c
                 notice: Some("This take's audio is not on this device, and the network can't reach it: it can't play now."),
             },
         },
-        take => Sources {
-            take,
+        audio => Sources {
+            take: audio,
             reference,
             notice: Some("This take's audio is not kept on this device (direct mode): it plays from the gateway while the network is up."),
         },
@@ -82,7 +82,7 @@ pub enum Opening {
     /// The newest finished take: the one just made (Present, P).
     Newest,
     /// A take chosen on its card ("Present this take").
-    Take(RwSignal<Job>),
+    Take(RwSignal<Take>),
 }
 
 /// What the presenter view needs of the page: the takes, where their audio is fetched and whether it is kept on
@@ -128,12 +128,12 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
     let Stage { takes, media_url, cached, score, on_leave } = stage;
     let finished = takes.finished();
     let shown = RwSignal::new(match opening {
-        Opening::Take(job) => Some(job),
+        Opening::Take(take) => Some(take),
         Opening::Newest => finished.with_untracked(|finished| finished.last().copied()),
     });
     let position = move || {
         let shown = shown.get()?;
-        finished.with(|finished| finished.iter().position(|job| *job == shown).map(|index| (index, finished.len())))
+        finished.with(|finished| finished.iter().position(|take| *take == shown).map(|index| (index, finished.len())))
     };
     // Opened before any take had finished: the first to finish is shown.
     Effect::new(move |_| {
@@ -145,12 +145,12 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
     });
     let sources = RwSignal::new(Sources::default());
     Effect::new(move |_| {
-        let Some(job) = shown.get() else { return };
+        let Some(take) = shown.get() else { return };
         spawn_local(async move {
-            let found = find_sources(job, media_url, cached).await;
+            let found = find_sources(take, media_url, cached).await;
             // Another take may have been chosen meanwhile, or the view left: only the shown take's audio stays.
             match shown.try_get_untracked() {
-                Some(now) if now == Some(job) => {
+                Some(now) if now == Some(take) => {
                     if let Some(previous) = sources.try_get_untracked() {
                         release(&previous);
                     }
@@ -204,7 +204,7 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
     };
     let step = move |by: isize| {
         let next = finished.with_untracked(|finished| {
-            let at = shown.get_untracked().and_then(|shown| finished.iter().position(|job| *job == shown))?;
+            let at = shown.get_untracked().and_then(|shown| finished.iter().position(|take| *take == shown))?;
             let next = at.checked_add_signed(by).filter(|next| *next < finished.len())?;
             Some(finished[next])
         });
@@ -269,9 +269,9 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
         }
         on_leave.run(());
     };
-    let text = move || shown.get().map(|job| job.with(|job| job.request.text_or_default().to_owned()));
+    let text = move || shown.get().map(|take| take.with(|take| take.request.text_or_default().to_owned()));
     let take_name = move || {
-        shown.get().map(|job| job.with(|job| job.name.clone().unwrap_or_else(|| format!("Take {}", job.number))))
+        shown.get().map(|take| take.with(|take| take.name.clone().unwrap_or_else(|| format!("Take {}", take.number))))
     };
     let blind_attempt = RwSignal::new(0_u32);
     view! {
@@ -301,7 +301,7 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
             </p>
             <p class="presenter-mark">"AI-generated speech: a clone of the reference voice."</p>
             {move || {
-                let consent = shown.get().and_then(|job| job.try_with(|job| job.consent.as_ref().map(Consent::summary)));
+                let consent = shown.get().and_then(|take| take.try_with(|take| take.consent.as_ref().map(Consent::summary)));
                 consent.flatten().map(|summary| view! { <p class="presenter-mark">{summary}</p> })
             }}
             {move || sources.with(|sources| sources.notice).map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
@@ -311,10 +311,10 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
             </div>
             <Show when=move || blind.get()>
                 {part_view(blind_attempt, move || {
-                    let job = shown.get_untracked();
+                    let take = shown.get_untracked();
                     async move {
-                        match job {
-                            Some(job) => super::real_or_clone::round(job, media_url, score).await,
+                        match take {
+                            Some(take) => super::real_or_clone::round(take, media_url, score).await,
                             None => Ok(().into_any()),
                         }
                     }

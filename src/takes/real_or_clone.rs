@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use studio_core::blind::{match_pair, Round, Score, Side};
 use studio_core::wav;
 
-use super::{cache, Job};
+use super::{cache, Take};
 use crate::parts::RoomStyle;
 use crate::platform::audio;
 
@@ -80,25 +80,25 @@ fn draw() -> Side {
 }
 
 crate::parts::later! { part room:
-    /// A round over `job`, in the room's part (see the presenter view).
-    pub fn round(job: RwSignal<Job>, media_url: Callback<String, String>, score: RwSignal<Score>) -> AnyView {
-        untrack(|| view! { <RealOrClone job media_url score /> }.into_any())
+    /// A round over `take`, in the room's part (see the presenter view).
+    pub fn round(take: RwSignal<Take>, media_url: Callback<String, String>, score: RwSignal<Score>) -> AnyView {
+        untrack(|| view! { <RealOrClone take media_url score /> }.into_any())
     }
 }
 
 #[component]
-fn RealOrClone(job: RwSignal<Job>, media_url: Callback<String, String>, score: RwSignal<Score>) -> impl IntoView {
+fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score: RwSignal<Score>) -> impl IntoView {
     let made = RwSignal::new(None::<Result<Clips, Unplayable>>);
-    let (reference, take) = job.with_untracked(|job| {
+    let (reference, audio) = take.with_untracked(|take| {
         (
-            job.request.reference_audio_url.clone(),
-            job.output.as_ref().and_then(|output| output.media_url.first().cloned()),
+            take.request.reference_audio_url.clone(),
+            take.output.as_ref().and_then(|output| output.media_url.first().cloned()),
         )
     });
-    match take {
-        Some(take) => spawn_local(async move {
+    match audio {
+        Some(audio) => spawn_local(async move {
             // A round closed before its clips were ready lets them go at once.
-            if let Some(Some(Ok(unused))) = made.try_set(Some(clips(reference, media_url.run(take)).await)) {
+            if let Some(Some(Ok(unused))) = made.try_set(Some(clips(reference, media_url.run(audio)).await)) {
                 unused.release();
             }
         }),

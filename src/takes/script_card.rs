@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
-use super::{cache, Job, Phase};
+use super::{cache, Phase, Take};
 use crate::platform::audio;
 use crate::platform::time::today;
 
@@ -36,24 +36,24 @@ async fn joined(urls: Vec<String>, request_ids: Vec<String>) -> Result<String, S
 #[component]
 pub fn ScriptCard(
     script: u32,
-    parts: Signal<Vec<RwSignal<Job>>>,
+    parts: Signal<Vec<RwSignal<Take>>>,
     media_url: Callback<String, String>,
     joinable: bool,
 ) -> impl IntoView {
     let count = move || parts.with(Vec::len);
     let done = move || {
         parts.with(|parts| {
-            parts.iter().filter(|job| job.with(|job| job.phase == Phase::Ended(JobStatus::Completed))).count()
+            parts.iter().filter(|take| take.with(|take| take.phase == Phase::Ended(JobStatus::Completed))).count()
         })
     };
     let failed = move || {
         parts.with(|parts| {
             parts
                 .iter()
-                .filter(|job| {
-                    job.with(|job| {
+                .filter(|take| {
+                    take.with(|take| {
                         matches!(
-                            job.phase,
+                            take.phase,
                             Phase::Ended(JobStatus::Failed | JobStatus::Error)
                                 | Phase::Refused
                                 | Phase::Uncertain
@@ -71,16 +71,16 @@ pub fn ScriptCard(
             let urls: Vec<String> = parts.with_untracked(|parts| {
                 parts
                     .iter()
-                    .filter_map(|job| {
-                        job.with_untracked(|job| {
-                            job.output.as_ref().and_then(|output| output.media_url.first().cloned())
+                    .filter_map(|take| {
+                        take.with_untracked(|take| {
+                            take.output.as_ref().and_then(|output| output.media_url.first().cloned())
                         })
                     })
                     .map(|url| media_url.run(url))
                     .collect()
             });
             let request_ids: Vec<String> = parts.with_untracked(|parts| {
-                parts.iter().filter_map(|job| job.with_untracked(|job| job.request_id.clone())).collect()
+                parts.iter().filter_map(|take| take.with_untracked(|take| take.request_id.clone())).collect()
             });
             if joinable {
                 spawn_local(async move { result.set(Some(joined(urls, request_ids).await)) });

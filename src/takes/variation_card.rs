@@ -5,39 +5,39 @@ use leptos::prelude::*;
 use zonos_api::JobStatus;
 
 use super::controls::{phase_words, StarButton};
-use super::{Job, Phase};
+use super::{Phase, Take};
 use crate::form::Draft;
 use crate::parts::RoomStyle;
 
-/// The form's values for `job`'s request, as a shared link would give them.
-fn draft_of(job: &Job) -> Option<Draft> {
-    Draft::from_json_text(&serde_json::to_string(&job.request).ok()?)
+/// The form's values for `take`'s request, as a shared link would give them.
+fn draft_of(take: &Take) -> Option<Draft> {
+    Draft::from_json_text(&serde_json::to_string(&take.request).ok()?)
 }
 
 #[component]
 pub fn VariationCard(
     set: u32,
-    takes: Signal<Vec<RwSignal<Job>>>,
+    takes: Signal<Vec<RwSignal<Take>>>,
     media_url: Callback<String, String>,
     draft: RwSignal<Draft>,
 ) -> impl IntoView {
     let done = move || {
         takes.with(|takes| {
-            takes.iter().filter(|job| job.with(|job| job.phase == Phase::Ended(JobStatus::Completed))).count()
+            takes.iter().filter(|take| take.with(|take| take.phase == Phase::Ended(JobStatus::Completed))).count()
         })
     };
     // Whose settings were last put in the form, said once it is done.
     let used = RwSignal::new(None::<String>);
     let title_id = format!("variations-{set}-title");
     let heading_id = title_id.clone();
-    let tile = move |job: RwSignal<Job>| {
-        let label = job
-            .with_untracked(|job| job.variation.as_ref().map(|variation| variation.label.clone()))
+    let tile = move |take: RwSignal<Take>| {
+        let label = take
+            .with_untracked(|take| take.variation.as_ref().map(|variation| variation.label.clone()))
             .unwrap_or_default();
         let use_settings = {
             let label = label.clone();
             move |_| {
-                if let Some(settings) = job.with_untracked(draft_of) {
+                if let Some(settings) = take.with_untracked(draft_of) {
                     draft.set(settings);
                     used.set(Some(label.clone()));
                 }
@@ -45,21 +45,22 @@ pub fn VariationCard(
         };
         // Only the audio's link redraws the player: a star or a notice must not stop it.
         let link = Memo::new(move |_| {
-            job.with(|job| job.output.as_ref().and_then(|output| output.media_url.first().cloned()))
+            take.with(|take| take.output.as_ref().and_then(|output| output.media_url.first().cloned()))
         });
         let audio = move || {
             link.get().map(|url| {
-                let label = job.with_untracked(|job| job.variation.as_ref().map(|variation| variation.label.clone()));
+                let label =
+                    take.with_untracked(|take| take.variation.as_ref().map(|variation| variation.label.clone()));
                 view! { <audio controls preload="auto" src=media_url.run(url) aria-label=label></audio> }
             })
         };
         view! {
             <li class="variation">
                 <h4>{label}</h4>
-                <p class="phase">{move || phase_words(job.with(|job| job.phase))}</p>
+                <p class="phase">{move || phase_words(take.with(|take| take.phase))}</p>
                 {audio}
                 <div class="job-actions">
-                    <StarButton job />
+                    <StarButton take />
                     <button type="button" on:click=use_settings>"Use these settings"</button>
                 </div>
             </li>
@@ -75,7 +76,7 @@ pub fn VariationCard(
                 {move || format!("{} of {} done", done(), takes.with(Vec::len))}
             </p>
             <ul class="variation-grid">
-                <For each=move || takes.get() key=|job| *job children=tile />
+                <For each=move || takes.get() key=|take| *take children=tile />
             </ul>
             {move || used.get().map(|label| view! {
                 <p class="notice" role="status">{format!("The settings of {label} are in the form.")}</p>

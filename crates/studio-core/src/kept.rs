@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::take::Job;
+use crate::take::Take;
 
 /// The version of what is written; version 0 was a bare list of takes.
 pub const FORMAT: u32 = 1;
@@ -18,7 +18,7 @@ const FORGOTTEN_KEPT: usize = 500;
 /// What the storage item holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Kept {
-    pub takes: Vec<Job>,
+    pub takes: Vec<Take>,
     /// What could not be read as a take, as it was written: kept, and said so.
     pub unreadable: Vec<String>,
     /// The ids of takes the person deleted.
@@ -51,7 +51,7 @@ impl Kept {
         };
         let mut kept = Kept { unreadable, forgotten, ..Kept::default() };
         for item in items {
-            match serde_json::from_value::<Job>(item.clone()) {
+            match serde_json::from_value::<Take>(item.clone()) {
                 Ok(take) => kept.takes.push(with_an_id(take)),
                 Err(_) => kept.unreadable.push(item.to_string()),
             }
@@ -122,13 +122,13 @@ impl Kept {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Merged {
     /// Takes this page did not have, renumbered where their number was taken here.
-    pub added: Vec<Job>,
+    pub added: Vec<Take>,
     /// Takes another page drives, as it last told them.
-    pub updated: Vec<Job>,
+    pub updated: Vec<Take>,
 }
 
 /// A take kept by a version that gave takes no id gets one from what it was: its number and when it was sent.
-fn with_an_id(mut take: Job) -> Job {
+fn with_an_id(mut take: Take) -> Take {
     if take.id.is_empty() {
         take.id = format!("kept-{}-{}", take.number, take.sent_ms as u64);
     }

@@ -63,7 +63,7 @@ pub enum Delivery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Job {
+pub struct Take {
     /// What tells it from every other take, in every page of the origin (a take kept by an earlier version has
     /// none: it is given one as it is read, see [`crate::kept`]).
     #[serde(default)]
@@ -100,10 +100,10 @@ pub struct Job {
     pub consent: Option<Consent>,
 }
 
-impl Job {
+impl Take {
     /// A new take, being sent; `id` must be unique (the page draws it at random).
-    pub fn new(id: String, number: u32, request: GenerateRequest, now_ms: f64) -> Job {
-        Job {
+    pub fn new(id: String, number: u32, request: GenerateRequest, now_ms: f64) -> Take {
+        Take {
             id,
             number,
             request,
@@ -155,7 +155,7 @@ impl Job {
 
     /// The job as a reload finds it: one that was being followed is followed again; one caught being sent may
     /// have been accepted, so it is not sent again by itself.
-    pub fn reloaded(mut self) -> Job {
+    pub fn reloaded(mut self) -> Take {
         match self.phase {
             Phase::Sending => {
                 self.phase = Phase::Uncertain;

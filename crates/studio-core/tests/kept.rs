@@ -2,7 +2,7 @@
 //! written, and never costs the others; pages of the same origin merge instead of overwriting each other.
 
 use studio_core::kept::{Kept, FORMAT};
-use studio_core::take::{Job, Phase};
+use studio_core::take::{Phase, Take};
 use zonos_api::{GenerateRequest, JobStatus};
 
 /// What the version before this one wrote: a bare list of four takes (two, and a script in two parts; the second
@@ -15,7 +15,7 @@ fn the_list_an_earlier_version_wrote_is_read_and_each_take_gets_an_id() {
     assert!(kept.unreadable.is_empty(), "{:?}", kept.unreadable);
     assert_eq!(kept.takes.len(), 4);
     assert_eq!(kept.takes.iter().map(|take| take.number).collect::<Vec<_>>(), [1, 2, 3, 4]);
-    let starred: Vec<&Job> = kept.takes.iter().filter(|take| take.starred).collect();
+    let starred: Vec<&Take> = kept.takes.iter().filter(|take| take.starred).collect();
     assert_eq!(starred.len(), 1);
     assert_eq!(starred[0].name.as_deref(), Some("The good one"));
     assert_eq!(kept.takes.iter().filter(|take| take.part.is_some()).count(), 2, "the script's parts");
@@ -51,8 +51,8 @@ fn what_is_not_a_list_of_takes_or_a_later_version_is_kept_whole() {
     }
 }
 
-fn take(id: &str, number: u32) -> Job {
-    Job::new(id.to_owned(), number, GenerateRequest::with_reference("https://cdn.example/a.wav"), 0.0)
+fn take(id: &str, number: u32) -> Take {
+    Take::new(id.to_owned(), number, GenerateRequest::with_reference("https://cdn.example/a.wav"), 0.0)
 }
 
 #[test]
