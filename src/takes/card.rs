@@ -5,15 +5,17 @@ use leptos::task::spawn_local;
 use studio_core::figures;
 use zonos_api::JobStatus;
 
+use zonos_api::Output;
+
 use super::cache;
+use super::context::{use_takes, Opening, TakesContext};
 use super::controls::{phase_words, StarButton};
-use super::{Delivery, Phase, Take, TakeActions};
+use super::{Delivery, Phase, Take};
 use crate::parts::part_view;
 use crate::platform::audio;
 use crate::platform::time::today;
-use crate::player::{Audible, Player};
+use crate::player::Player;
 use crate::voices::ConsentRecord;
-use studio_core::blind::Score;
 use studio_core::provenance::{self, Provenance};
 
 /// A stage's name. A job whose end was pushed was not watched in between: its first stage covers both waits.
@@ -28,17 +30,10 @@ fn stage_name(status: JobStatus, pushed: bool) -> &'static str {
     }
 }
 
+/// A take's card: its heading, text and marks, its timeline, what can be done with it, its audio once it has some,
+/// and a blind round over it when asked.
 #[component]
-pub(super) fn TakeCard(
-    take: RwSignal<Take>,
-    now: Signal<f64>,
-    actions: TakeActions,
-    media_url: Callback<String, String>,
-    on_delete: Callback<RwSignal<Take>>,
-    removable: Callback<RwSignal<Take>, Vec<RwSignal<Take>>>,
-    score: RwSignal<Score>,
-    on_present: Callback<RwSignal<Take>>,
-) -> impl IntoView {
+pub(super) fn TakeCard(take: RwSignal<Take>) -> impl IntoView {
     let number = take.with_untracked(|take| take.number);
     // A blind round over this take, open below its audio (see `real_or_clone`).
     let blind = RwSignal::new(false);
@@ -46,20 +41,12 @@ pub(super) fn TakeCard(
     let title_id = format!("take-{number}-title");
     let heading_id = title_id.clone();
     let text = take.with_untracked(|take| take.request.text_or_default().to_owned());
-    let phase = move || take.with(|take| take.phase);
     let rename = move |_| {
         let current = take.with_untracked(|take| take.name.clone()).unwrap_or_default();
         if let Ok(Some(name)) = window().prompt_with_message_and_default("Name this take", &current) {
             let name = name.trim().to_owned();
             take.update(|take| take.name = (!name.is_empty()).then_some(name));
         }
-    };
-    let stop = move |_| {
-        take.update(|take| {
-            take.phase = Phase::Stopped;
-            take.notice =
-                Some("Stopped following. The gateway has no cancel: the job may still finish, and be charged.".into());
-        })
     };
     view! {
         <article class="job" aria-labelledby=title_id.clone()>
@@ -80,8 +67,33 @@ pub(super) fn TakeCard(
                 <p class="hint">"AI-generated speech"</p>
                 {take.with_untracked(|take| take.consent.clone()).map(|consent| view! { <ConsentRecord consent /> })}
             </header>
-            <JobTimeline take now />
+            <TakeTimeline take />
             {move || take.with(|take| take.problem.clone()).map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
+            <TakeButtons take blind />
+            <Show when=move || take.with(|take| take.output.is_some())>
+                <TakeAudio take />
+            </Show>
+            <Show when=move || blind.get()>
+                {part_view(blind_attempt, move || super::real_or_clone::round(take))}
+            </Show>
+        </article>
+    }
+}
+
+/// What can be done with a take, as far as it has come; `blind` opens a blind round over it.
+#[component]
+fn TakeButtons(take: RwSignal<Take>, blind: RwSignal<bool>) -> impl IntoView {
+    let context = use_takes();
+    let TakesContext { actions, presenting, .. } = context;
+    let phase = move || take.with(|take| take.phase);
+    let stop = move |_| {
+        take.update(|take| {
+            take.phase = Phase::Stopped;
+            take.notice =
+                Some("Stopped following. The gateway has no cancel: the job may still finish, and be charged.".into());
+        })
+    };
+    view! {
             <div class="job-actions">
                 <Show when=move || phase() == Phase::Following>
                     <button type="button" on:click=stop>"Stop following"</button>
@@ -99,10 +111,10 @@ pub(super) fn TakeCard(
                     <button type="button" on:click=move |_| actions.check_again.run(take)>"Check again"</button>
                 </Show>
                 <Show when=move || !take.with(Take::is_active)>
-                    <button type="button" on:click=move |_| on_delete.run(take)>"Delete"</button>
+                    <button type="button" on:click=move |_| context.delete(take)>"Delete"</button>
                 </Show>
                 <Show when=move || take.with(|take| take.output.is_some())>
-                    <button type="button" on:click=move |_| on_present.run(take)>"Present this take"</button>
+                    <button type="button" on:click=move |_| presenting.set(Some(Opening::Take(take)))>"Present this take"</button>
                     <button
                         type="button"
                         aria-expanded=move || blind.get().to_string()
@@ -112,19 +124,13 @@ pub(super) fn TakeCard(
                     </button>
                 </Show>
             </div>
-            <Show when=move || take.with(|take| take.output.is_some())>
-                <TakeAudio take media_url cached=actions.cache_audio.get_untracked() removable audible=actions.audible />
-            </Show>
-            <Show when=move || blind.get()>
-                {part_view(blind_attempt, move || super::real_or_clone::round(take, media_url, score))}
-            </Show>
-        </article>
     }
 }
 
 /// QUEUED → PROCESSING → COMPLETED, with the time spent in each, announced politely as it changes.
 #[component]
-fn JobTimeline(take: RwSignal<Take>, now: Signal<f64>) -> impl IntoView {
+fn TakeTimeline(take: RwSignal<Take>) -> impl IntoView {
+    let now = use_takes().now;
     let number = take.with_untracked(|take| take.number);
     let stages = move || {
         take.with(|take| {
@@ -191,92 +197,135 @@ async fn marked_copy(url: &str, request_ids: Vec<String>) -> Option<String> {
     audio::object_url(&provenance::mark(&bytes, &Provenance { request_ids, date: today() })?)
 }
 
-/// A finished take's audio, playing as soon as it can (from this device when it is kept there), its figures, and
-/// what storage made room for. `cached`: the audio is same-origin (through the proxy), so it is kept in Cache
-/// Storage and played from there. `removable`: the takes whose audio may go to make room for this one's.
+/// A finished take's audio, playing as soon as it can (from this device when it is kept there), what storage made
+/// room for, and its figures.
 #[component]
-fn TakeAudio(
-    take: RwSignal<Take>,
-    media_url: Callback<String, String>,
-    cached: bool,
-    removable: Callback<RwSignal<Take>, Vec<RwSignal<Take>>>,
-    audible: Audible,
-) -> impl IntoView {
+fn TakeAudio(take: RwSignal<Take>) -> impl IntoView {
     let duration = RwSignal::new(None::<f64>);
     let made_room = RwSignal::new(Vec::<u32>::new());
     let unplayable = RwSignal::new(false);
-    let (output, request_id, number, id) =
-        take.with_untracked(|take| (take.output.clone(), take.request_id.clone(), take.number, take.id.clone()));
-
-    let output = output.unwrap_or_default();
-    let file_name = output.file_name.clone().unwrap_or_else(|| "output.wav".to_owned());
-    let prefix = request_id.unwrap_or_else(|| format!("take-{number}"));
-    let several = output.media_url.len() > 1;
+    let output = take.with_untracked(|take| take.output.clone()).unwrap_or_default();
+    let files = output.media_url.len();
     let players = output
         .media_url
         .iter()
+        .cloned()
         .enumerate()
-        .map(|(index, url)| {
-            let remote = media_url.run(url.clone());
-            let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
-            // Through the proxy, the kept file is marked already; from the gateway directly, it is not: a marked
-            // copy is made when the download is first wanted (the gateway's own file if the page may not read it).
-            let download = (!cached).then(|| {
-                let file = RwSignal::new(None::<String>);
-                let started = StoredValue::new(false);
-                let remote = remote.clone();
-                let prepare = Callback::new(move |()| {
-                    if !started.get_value() {
-                        started.set_value(true);
-                        let (remote, request_ids) =
-                            (remote.clone(), take.with_untracked(|take| take.request_id.iter().cloned().collect()));
-                        spawn_local(async move {
-                            let copy = marked_copy(&remote, request_ids).await.unwrap_or(remote);
-                            if let Some(Some(unused)) = file.try_set(Some(copy)) {
-                                audio::release(&unused);
-                            }
-                        });
-                    }
-                });
-                on_cleanup(move || {
-                    if let Some(Some(copy)) = file.try_get_untracked() {
-                        audio::release(&copy);
-                    }
-                });
-                (Signal::from(file), prepare)
-            });
-            if cached {
-                spawn_local(async move {
-                    let local = keep_locally(&remote, removable.run(take), media_url, made_room).await;
-                    source.set(Some(local.unwrap_or(remote)));
-                });
-            }
-            let download_name =
-                if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
-            let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
-            // The take's own player (its first, when its audio comes in parts) is what the keys play.
-            let id = (index == 0).then(|| id.clone());
-            let on_duration = Callback::new(move |seconds| {
-                if index == 0 {
-                    duration.set(Some(seconds));
+        .map(|(index, url)| view! { <TakeFile take url index files duration made_room unplayable /> })
+        .collect_view();
+    view! {
+        <div class="take-player">
+            {players}
+            {move || made_room.with(|numbers| (!numbers.is_empty()).then(|| {
+                let takes: Vec<String> = numbers.iter().map(|number| format!("Take {number}")).collect();
+                view! {
+                    <p class="notice" role="status">
+                        {format!(
+                            "Storage on this device was full: the audio of {} was removed from it to keep this take. \
+                             Starred takes are never removed.",
+                            takes.join(", "),
+                        )}
+                    </p>
+                }
+            }))}
+            <Show when=move || unplayable.get()>
+                <p class="problem" role="alert">
+                    "The audio could not be loaded: the link may have expired, or the network dropped. Download may still work later."
+                </p>
+            </Show>
+            <TakeFigures take output duration=duration.into() />
+        </div>
+    }
+}
+
+/// The player of file `index` (of `files`) of a take's audio, at the gateway's `url`. Through the proxy the audio
+/// is kept on this device and played from there, older takes' making room for it if storage is full (noted in
+/// `made_room`); the first file's length goes to `duration`, and a file that can't play sets `unplayable`.
+#[component]
+fn TakeFile(
+    take: RwSignal<Take>,
+    url: String,
+    index: usize,
+    files: usize,
+    duration: RwSignal<Option<f64>>,
+    made_room: RwSignal<Vec<u32>>,
+    unplayable: RwSignal<bool>,
+) -> impl IntoView {
+    let context = use_takes();
+    let cached = context.cached();
+    let (file_name, request_id, number, id, lone) = take.with_untracked(|take| {
+        let file_name = take.output.as_ref().and_then(|output| output.file_name.clone());
+        (file_name, take.request_id.clone(), take.number, take.id.clone(), take.variation.is_none())
+    });
+    let remote = context.media_url.run(url);
+    let source = RwSignal::new(if cached { None } else { Some(remote.clone()) });
+    // Through the proxy, the kept file is marked already; from the gateway directly, it is not.
+    let download = (!cached).then(|| marked_download(take, remote.clone()));
+    if cached {
+        spawn_local(async move {
+            let removable = context.takes.removable_audio(take);
+            let local = keep_locally(&remote, removable, context.media_url, made_room).await;
+            source.set(Some(local.unwrap_or(remote)));
+        });
+    }
+    let file_name = file_name.unwrap_or_else(|| "output.wav".to_owned());
+    let prefix = request_id.unwrap_or_else(|| format!("take-{number}"));
+    let several = files > 1;
+    let download_name =
+        if several { format!("{prefix}-{}-{file_name}", index + 1) } else { format!("{prefix}-{file_name}") };
+    let label = if several { format!("Take {number}, part {}", index + 1) } else { format!("Take {number}") };
+    // The take's own player (its first, when its audio comes in parts) is what the keys play.
+    let id = (index == 0).then_some(id);
+    let on_duration = Callback::new(move |seconds| {
+        if index == 0 {
+            duration.set(Some(seconds));
+        }
+    });
+    view! {
+        <Player
+            source=source.into()
+            label
+            download_name
+            drawable=cached
+            audible=context.actions.audible
+            id
+            on_duration
+            on_unplayable=Callback::new(move |()| unplayable.set(true))
+            autoplay=lone
+            download
+        />
+    }
+}
+
+/// A download of a marked copy of the gateway's file at `remote` (the gateway's own file if the page may not read
+/// it), made when the download is first wanted: the file once made, and what starts making it.
+fn marked_download(take: RwSignal<Take>, remote: String) -> (Signal<Option<String>>, Callback<()>) {
+    let file = RwSignal::new(None::<String>);
+    let started = StoredValue::new(false);
+    let prepare = Callback::new(move |()| {
+        if !started.get_value() {
+            started.set_value(true);
+            let (remote, request_ids) =
+                (remote.clone(), take.with_untracked(|take| take.request_id.iter().cloned().collect()));
+            spawn_local(async move {
+                let copy = marked_copy(&remote, request_ids).await.unwrap_or(remote);
+                if let Some(Some(unused)) = file.try_set(Some(copy)) {
+                    audio::release(&unused);
                 }
             });
-            view! {
-                <Player
-                    source=source.into()
-                    label
-                    download_name
-                    drawable=cached
-                    audible
-                    id
-                    on_duration
-                    on_unplayable=Callback::new(move |()| unplayable.set(true))
-                    autoplay=take.with_untracked(|take| take.variation.is_none())
-                    download
-                />
-            }
-        })
-        .collect_view();
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(copy)) = file.try_get_untracked() {
+            audio::release(&copy);
+        }
+    });
+    (file.into(), prepare)
+}
+
+/// A finished take's figures: how long it waited, and for what; how it arrived; its audio's length and size.
+#[component]
+fn TakeFigures(take: RwSignal<Take>, output: Output, duration: Signal<Option<f64>>) -> impl IntoView {
     let figures = move || {
         take.with(|take| {
             let ended = take.ended_ms.unwrap_or(take.sent_ms);
@@ -317,27 +366,5 @@ fn TakeAudio(
             rows.into_iter().map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> }).collect_view()
         })
     };
-    view! {
-        <div class="take-player">
-            {players}
-            {move || made_room.with(|numbers| (!numbers.is_empty()).then(|| {
-                let takes: Vec<String> = numbers.iter().map(|number| format!("Take {number}")).collect();
-                view! {
-                    <p class="notice" role="status">
-                        {format!(
-                            "Storage on this device was full: the audio of {} was removed from it to keep this take. \
-                             Starred takes are never removed.",
-                            takes.join(", "),
-                        )}
-                    </p>
-                }
-            }))}
-            <Show when=move || unplayable.get()>
-                <p class="problem" role="alert">
-                    "The audio could not be loaded: the link may have expired, or the network dropped. Download may still work later."
-                </p>
-            </Show>
-            <dl class="figures">{figures}</dl>
-        </div>
-    }
+    view! { <dl class="figures">{figures}</dl> }
 }

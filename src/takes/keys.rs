@@ -6,7 +6,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::presenter::Opening;
+use super::context::Opening;
 use super::Takes;
 use crate::player::Audible;
 use crate::shortcuts::{belongs_to_target, is_typing};

@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::card::TakeCard;
-use super::presenter::{Opening, Stage};
+use super::context::{use_takes, Opening, TakesContext};
 use super::script_card::ScriptCard;
 use super::variation_card::VariationCard;
-use super::{cache, Dispatch, TakeActions, Takes};
+use super::{Dispatch, TakeActions, Takes};
 use crate::form::Draft;
 use crate::gateway::connection::Connection;
 use crate::parts::part_view;
@@ -23,7 +23,7 @@ const TICK_MS: u64 = 250;
 
 crate::parts::later! { part takes:
     /// The takes, in the takes' part: fetched as the page starts (see `startup`), not with the first screen; so is
-    /// what can be done with them.
+    /// what can be done with them. `draft`: the form, which a variation's settings may be put back in.
     pub fn take_list(dispatch: Dispatch, audible: Audible, draft: RwSignal<Draft>) -> AnyView {
         untrack(|| {
             let connection = dispatch.connection;
@@ -33,50 +33,41 @@ crate::parts::later! { part takes:
                 cache_audio: Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_)))),
                 audible,
             };
-            let media_url = Callback::new(move |url: String| dispatch.media_url(url));
-            let takes = dispatch.takes;
-            view! { <TakeList takes actions media_url draft /> }.into_any()
+            // The clock that running takes' timelines read, redrawn while the takes are on screen.
+            let clock = RwSignal::new(now_ms());
+            if let Ok(ticking) = set_interval_with_handle(move || clock.set(now_ms()), Duration::from_millis(TICK_MS)) {
+                on_cleanup(move || ticking.clear());
+            }
+            TakesContext {
+                takes: dispatch.takes,
+                actions,
+                media_url: Callback::new(move |url: String| dispatch.media_url(url)),
+                draft,
+                score: RwSignal::new(Score::default()),
+                presenting: RwSignal::new(None),
+                now: clock.into(),
+            }
+            .provide();
+            view! { <TakeList /> }.into_any()
         })
     }
 }
 
 /// One card per take, newest first; long scripts and sets of variations first, with their parts joined or side
-/// by side. Present (or the key P) opens the presenter view over them. `draft`: the form, which a variation's
-/// settings may be put back in.
+/// by side. Present (or the key P) opens the presenter view over them.
 #[component]
-fn TakeList(
-    takes: Takes,
-    actions: TakeActions,
-    media_url: Callback<String, String>,
-    draft: RwSignal<Draft>,
-) -> impl IntoView {
-    // The clock that running takes' timelines read, redrawn while the takes are on screen.
-    let clock = RwSignal::new(now_ms());
-    if let Ok(ticking) = set_interval_with_handle(move || clock.set(now_ms()), Duration::from_millis(TICK_MS)) {
-        on_cleanup(move || ticking.clear());
-    }
-    let now = Signal::from(clock);
+fn TakeList() -> impl IntoView {
+    let context = use_takes();
+    let TakesContext { takes, actions, presenting, .. } = context;
     let newest_first = move || takes.list().get().into_iter().rev().collect::<Vec<_>>();
-    // A forgotten take's audio goes from this device too.
-    let forget_audio = move |links: Vec<String>| {
-        if actions.cache_audio.get_untracked() {
-            spawn_local(cache::forget(links.into_iter().map(|link| media_url.run(link)).collect()));
-        }
-    };
     let clear = move |_| {
         let sure = window().confirm_with_message(
             "Clear every finished take that is not starred from this device? This cannot be undone.",
         );
         if sure.unwrap_or(false) {
-            forget_audio(takes.clear());
+            context.clear();
         }
     };
-    let on_delete = Callback::new(move |take| forget_audio(takes.remove(take)));
-    let removable = Callback::new(move |take| takes.removable_audio(take));
-    // The session's score at "Real or clone?", over every round, on the cards and in the presenter view.
-    let score = RwSignal::new(Score::default());
-    let presenting = RwSignal::new(None::<Opening>);
-    let present_attempt = RwSignal::new(0_u32);
     super::keys::install(takes, actions.audible, presenting);
     // With takes on screen, the room's part (the presenter view, blind rounds) is fetched once the page is idle: a
     // demo rehearsed with the network still works once it has gone.
@@ -85,9 +76,7 @@ fn TakeList(
             let _ = super::presenter::preload_room().await;
         })
     });
-    let on_leave = Callback::new(move |()| presenting.set(None));
-    let on_present = Callback::new(move |take| presenting.set(Some(Opening::Take(take))));
-    let cached = actions.cache_audio.get_untracked();
+    let present_attempt = RwSignal::new(0_u32);
     view! {
         <section class="jobs" aria-label="Takes">
             <div class="jobs-bar">
@@ -97,40 +86,41 @@ fn TakeList(
             </div>
             <Show when=move || presenting.with(Option::is_some)>
                 {part_view(present_attempt, move || {
-                    let opening = presenting.get_untracked().unwrap_or(Opening::Newest);
-                    let stage = Stage { takes, media_url, cached, score, on_leave };
-                    super::presenter::view(stage, opening)
+                    super::presenter::view(presenting.get_untracked().unwrap_or(Opening::Newest))
                 })}
             </Show>
-            {move || {
-                let unreadable = takes.unreadable().get();
-                (unreadable > 0).then(|| view! {
-                    <p class="notice" role="status">
-                        {format!(
-                            "{unreadable} kept {} could not be read by this version of the page: {} kept on this \
-                             device as {}, and a later version may read {}.",
-                            if unreadable == 1 { "take" } else { "takes" },
-                            if unreadable == 1 { "it is" } else { "they are" },
-                            if unreadable == 1 { "it was" } else { "they were" },
-                            if unreadable == 1 { "it" } else { "them" },
-                        )}
-                    </p>
-                })
-            }}
+            <UnreadableNotice takes />
             <For each=move || takes.scripts().get().into_iter().rev() key=|script| *script let:script>
-                <ScriptCard
-                    script
-                    parts=takes.parts_of(script)
-                    media_url
-                    joinable=actions.cache_audio.get_untracked()
-                />
+                <ScriptCard script parts=takes.parts_of(script) />
             </For>
             <For each=move || takes.variation_sets().get().into_iter().rev() key=|set| *set let:set>
-                <VariationCard set takes=takes.variations_of(set) media_url draft />
+                <VariationCard set takes=takes.variations_of(set) />
             </For>
             <For each=newest_first key=|take| *take let:take>
-                <TakeCard take now actions media_url on_delete removable score on_present />
+                <TakeCard take />
             </For>
         </section>
+    }
+}
+
+/// Says how many kept takes this version of the page could not read, if any.
+#[component]
+fn UnreadableNotice(takes: Takes) -> impl IntoView {
+    move || {
+        let unreadable = takes.unreadable().get();
+        (unreadable > 0).then(|| {
+            view! {
+                <p class="notice" role="status">
+                    {format!(
+                        "{unreadable} kept {} could not be read by this version of the page: {} kept on this \
+                         device as {}, and a later version may read {}.",
+                        if unreadable == 1 { "take" } else { "takes" },
+                        if unreadable == 1 { "it is" } else { "they are" },
+                        if unreadable == 1 { "it was" } else { "they were" },
+                        if unreadable == 1 { "it" } else { "them" },
+                    )}
+                </p>
+            }
+        })
     }
 }

@@ -6,6 +6,7 @@
 
 mod cache;
 mod card;
+mod context;
 mod controls;
 mod dispatch;
 mod kept;

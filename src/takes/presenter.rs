@@ -9,11 +9,11 @@ use js_sys::Promise;
 use leptos::html::{Audio, Dialog};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use studio_core::blind::Score;
 use studio_core::consent::Consent;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlMediaElement;
 
+use super::context::{use_takes, Opening, TakesContext};
 use super::{cache, Take, Takes};
 use crate::parts::{part_view, RoomStyle};
 use crate::platform::{audio, js};
@@ -76,30 +76,10 @@ fn release(sources: &Sources) {
 /// A take's text longer than this (in characters) is set smaller.
 const LONG_TEXT: usize = 120;
 
-/// Which take the presenter view opens on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opening {
-    /// The newest finished take: the one just made (Present, P).
-    Newest,
-    /// A take chosen on its card ("Present this take").
-    Take(RwSignal<Take>),
-}
-
-/// What the presenter view needs of the page: the takes, where their audio is fetched and whether it is kept on
-/// this device, the session's score at "Real or clone?", and what to do as it is left.
-#[derive(Clone, Copy)]
-pub struct Stage {
-    pub takes: Takes,
-    pub media_url: Callback<String, String>,
-    pub cached: bool,
-    pub score: RwSignal<Score>,
-    pub on_leave: Callback<()>,
-}
-
 crate::parts::later! { part room:
     /// The presenter view, in the room's part (with blind rounds and variations): fetched the first time one is used.
-    pub fn view(stage: Stage, opening: Opening) -> AnyView {
-        untrack(|| view! { <Presenter stage opening /> }.into_any())
+    pub fn view(opening: Opening) -> AnyView {
+        untrack(|| view! { <Presenter opening /> }.into_any())
     }
     preload preload_room
 }
@@ -123,26 +103,61 @@ fn is_full_screen() -> bool {
     js::property(&document(), "fullscreenElement").is_object()
 }
 
-#[component]
-fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
-    let Stage { takes, media_url, cached, score, on_leave } = stage;
-    let finished = takes.finished();
-    let shown = RwSignal::new(match opening {
-        Opening::Take(take) => Some(take),
-        Opening::Newest => finished.with_untracked(|finished| finished.last().copied()),
-    });
-    let position = move || {
-        let shown = shown.get()?;
-        finished.with(|finished| finished.iter().position(|take| *take == shown).map(|index| (index, finished.len())))
-    };
-    // Opened before any take had finished: the first to finish is shown.
-    Effect::new(move |_| {
-        if shown.with(Option::is_none) {
-            if let Some(newest) = finished.with(|finished| finished.last().copied()) {
-                shown.set(Some(newest));
+/// The finished takes, and the one shown.
+#[derive(Clone, Copy)]
+struct Showing {
+    finished: Signal<Vec<RwSignal<Take>>>,
+    shown: RwSignal<Option<RwSignal<Take>>>,
+}
+
+impl Showing {
+    fn new(takes: Takes, opening: Opening) -> Showing {
+        let finished = takes.finished();
+        let shown = RwSignal::new(match opening {
+            Opening::Take(take) => Some(take),
+            Opening::Newest => finished.with_untracked(|finished| finished.last().copied()),
+        });
+        // Opened before any take had finished: the first to finish is shown.
+        Effect::new(move |_| {
+            if shown.with(Option::is_none) {
+                if let Some(newest) = finished.with(|finished| finished.last().copied()) {
+                    shown.set(Some(newest));
+                }
             }
+        });
+        Showing { finished, shown }
+    }
+
+    /// "Take 3 · 2 of 5", or what to do when no take has finished yet.
+    fn position(&self) -> String {
+        let Showing { finished, shown } = *self;
+        let at = shown.get().and_then(|shown| {
+            finished
+                .with(|finished| finished.iter().position(|take| *take == shown).map(|index| (index, finished.len())))
+        });
+        match at.zip(shown.get()) {
+            Some(((index, count), take)) => {
+                let name = take.with(|take| take.name.clone().unwrap_or_else(|| format!("Take {}", take.number)));
+                format!("{name} · {} of {count}", index + 1)
+            }
+            None => "No finished take yet: press Generate first.".to_owned(),
         }
-    });
+    }
+
+    /// The finished take `by` places from the shown one, if there is one there.
+    fn step(&self, by: isize) -> Option<RwSignal<Take>> {
+        let shown = self.shown.get_untracked()?;
+        self.finished.with_untracked(|finished| {
+            let at = finished.iter().position(|take| *take == shown)?;
+            finished.get(at.checked_add_signed(by)?).copied()
+        })
+    }
+}
+
+/// The shown take's sources, found again each time another take is shown; only the shown take's stay.
+fn sources_of(shown: RwSignal<Option<RwSignal<Take>>>) -> RwSignal<Sources> {
+    let context = use_takes();
+    let (media_url, cached) = (context.media_url, context.cached());
     let sources = RwSignal::new(Sources::default());
     Effect::new(move |_| {
         let Some(take) = shown.get() else { return };
@@ -163,78 +178,109 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
         });
     });
     on_cleanup(move || release(&sources.get_untracked()));
+    sources
+}
 
-    let dialog = NodeRef::<Dialog>::new();
-    let reference = NodeRef::<Audio>::new();
-    let take = NodeRef::<Audio>::new();
-    let playing = RwSignal::new(false);
-    let blind = RwSignal::new(false);
-    let players = move || -> Option<(HtmlMediaElement, HtmlMediaElement)> {
-        Some((reference.get_untracked()?.into(), take.get_untracked()?.into()))
-    };
-    // R's "then the take", waiting for the reference to end: replaced by the next R, dropped by a pause or a step
-    // (these players stay while the takes change under them).
-    let then_take = BackToBack::new();
-    let pause_both = move || {
-        then_take.cancel();
-        if let Some((reference, take)) = players() {
+/// The view's two players, and what its keys and buttons do with them.
+#[derive(Clone, Copy)]
+struct Voices {
+    reference: NodeRef<Audio>,
+    take: NodeRef<Audio>,
+    /// R's "then the take", waiting for the reference to end: replaced by the next R, dropped by a pause or a step
+    /// (these players stay while the takes change under them).
+    then_take: BackToBack,
+}
+
+impl Voices {
+    fn new() -> Voices {
+        Voices { reference: NodeRef::new(), take: NodeRef::new(), then_take: BackToBack::new() }
+    }
+
+    fn players(&self) -> Option<(HtmlMediaElement, HtmlMediaElement)> {
+        Some((self.reference.get_untracked()?.into(), self.take.get_untracked()?.into()))
+    }
+
+    fn pause(&self) {
+        self.then_take.cancel();
+        if let Some((reference, take)) = self.players() {
             let _ = reference.pause();
             let _ = take.pause();
         }
-    };
-    let play_or_pause = move || {
-        if let Some((reference, take)) = players() {
+    }
+
+    /// Space: plays the take, or pauses whichever plays.
+    fn play_or_pause(&self) {
+        if let Some((reference, take)) = self.players() {
             if reference.paused() && take.paused() {
                 let _ = take.play();
             } else {
-                pause_both();
+                self.pause();
             }
         }
-    };
-    let switch_voices = move || {
-        if let Some((reference, take)) = players() {
+    }
+
+    /// B: A/B between the reference and the take.
+    fn switch(&self) {
+        if let Some((reference, take)) = self.players() {
             switch(&reference, &take);
         }
-    };
-    let reference_then_take = move || {
-        if let Some((reference, take)) = players() {
-            pause_both();
-            then_take.play(&reference, &take);
+    }
+
+    /// R: the reference, then the take.
+    fn reference_then_take(&self) {
+        if let Some((reference, take)) = self.players() {
+            self.pause();
+            self.then_take.play(&reference, &take);
+        }
+    }
+}
+
+/// What the presenter does: step between takes, play, and go blind ("Real or clone?"), by key or button.
+#[derive(Clone, Copy)]
+struct Deck {
+    showing: Showing,
+    voices: Voices,
+    /// A blind round is open: the voices are not to be heard by name.
+    blind: RwSignal<bool>,
+}
+
+impl Deck {
+    fn step(&self, by: isize) {
+        if let Some(next) = self.showing.step(by) {
+            self.voices.pause();
+            self.blind.set(false);
+            self.showing.shown.set(Some(next));
+        }
+    }
+
+    fn toggle_blind(&self) {
+        self.voices.pause();
+        self.blind.update(|on| *on = !*on);
+    }
+
+    /// A key pressed in the view: whether it was one of the view's.
+    fn key(&self, key: &str) -> bool {
+        match key {
+            "ArrowLeft" | "PageUp" => self.step(-1),
+            "ArrowRight" | "PageDown" => self.step(1),
+            _ if self.blind.get_untracked() => return false,
+            " " => self.voices.play_or_pause(),
+            "b" | "B" => self.voices.switch(),
+            "r" | "R" => self.voices.reference_then_take(),
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Opens `dialog` as a modal (the page behind is out of reach), full screen where the browser allows; leaving
+/// full screen (the browser's own Escape) closes it too. Returns what closes it.
+fn open_modal(dialog: NodeRef<Dialog>) -> impl Fn() + Copy + 'static {
+    let close = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            js::call(&dialog, "close");
         }
     };
-    let step = move |by: isize| {
-        let next = finished.with_untracked(|finished| {
-            let at = shown.get_untracked().and_then(|shown| finished.iter().position(|take| *take == shown))?;
-            let next = at.checked_add_signed(by).filter(|next| *next < finished.len())?;
-            Some(finished[next])
-        });
-        if let Some(next) = next {
-            pause_both();
-            blind.set(false);
-            shown.set(Some(next));
-        }
-    };
-    let on_key = move |event: leptos::ev::KeyboardEvent| {
-        // The page's own keys (Space on the takes, P, Ctrl+Enter) stay out of the presenter view.
-        event.stop_propagation();
-        if event.repeat() || event.ctrl_key() || event.meta_key() {
-            return;
-        }
-        let key = event.key();
-        match key.as_str() {
-            "ArrowLeft" | "PageUp" => step(-1),
-            "ArrowRight" | "PageDown" => step(1),
-            // The voices are not to be heard by name during a blind round.
-            _ if blind.get_untracked() => return,
-            " " => play_or_pause(),
-            "b" | "B" => switch_voices(),
-            "r" | "R" => reference_then_take(),
-            _ => return,
-        }
-        event.prevent_default();
-    };
-    // Open as a modal dialog (the page behind is out of reach), full screen where the browser allows; leaving full
-    // screen (the browser's own Escape) leaves the view too.
     let entered_full_screen = StoredValue::new(false);
     dialog.on_load(move |dialog| {
         js::call(&dialog, "showModal");
@@ -242,9 +288,30 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
         let _ = dialog.focus();
         full_screen();
     });
-    let close = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            js::call(&dialog, "close");
+    let full_screen_watch = EventListener::new(&document(), "fullscreenchange", move |_| {
+        if is_full_screen() {
+            entered_full_screen.set_value(true);
+        } else if entered_full_screen.get_value() {
+            close();
+        }
+    });
+    let _kept_while_shown = StoredValue::new_local(full_screen_watch);
+    close
+}
+
+#[component]
+fn Presenter(opening: Opening) -> impl IntoView {
+    let TakesContext { takes, presenting, .. } = use_takes();
+    let showing = Showing::new(takes, opening);
+    let sources = sources_of(showing.shown);
+    let deck = Deck { showing, voices: Voices::new(), blind: RwSignal::new(false) };
+    let Deck { voices, blind, .. } = deck;
+    let playing = RwSignal::new(false);
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        // The page's own keys (Space on the takes, P, Ctrl+Enter) stay out of the presenter view.
+        event.stop_propagation();
+        if !event.repeat() && !event.ctrl_key() && !event.meta_key() && deck.key(&event.key()) {
+            event.prevent_default();
         }
     };
     // A button pressed with the mouse keeps the focus, and Space would press it again (on the key's release):
@@ -254,85 +321,90 @@ fn Presenter(stage: Stage, opening: Opening) -> impl IntoView {
             event.prevent_default();
         }
     };
-    let full_screen_watch = EventListener::new(&document(), "fullscreenchange", move |_| {
-        if is_full_screen() {
-            entered_full_screen.set_value(true);
-        } else if entered_full_screen.get_value() {
-            close();
-        }
-    });
-    let _kept_while_shown = StoredValue::new_local(full_screen_watch);
+    let dialog = NodeRef::<Dialog>::new();
+    let close = open_modal(dialog);
     let leave = move |_| {
-        pause_both();
+        voices.pause();
         if is_full_screen() {
             js::call(&document(), "exitFullscreen");
         }
-        on_leave.run(());
+        presenting.set(None);
     };
-    let text = move || shown.get().map(|take| take.with(|take| take.request.text_or_default().to_owned()));
-    let take_name = move || {
-        shown.get().map(|take| take.with(|take| take.name.clone().unwrap_or_else(|| format!("Take {}", take.number))))
-    };
-    let blind_attempt = RwSignal::new(0_u32);
+    let shown = showing.shown;
+    let voice = move |pick: fn(&Sources) -> Option<String>| Signal::derive(move || sources.with(pick));
     view! {
         <RoomStyle />
-        <dialog
-            class="presenter"
-            node_ref=dialog
-            tabindex="-1"
-            aria-label="Presenter"
-            on:keydown=on_key
-            on:keyup=on_key_up
-            on:close=leave
-        >
+        <dialog class="presenter" node_ref=dialog tabindex="-1" aria-label="Presenter" on:keydown=on_key on:keyup=on_key_up on:close=leave>
             <header class="presenter-bar">
-                <p class="presenter-position">
-                    {move || match position() {
-                        Some((index, count)) => format!("{} · {} of {count}", take_name().unwrap_or_default(), index + 1),
-                        None => "No finished take yet: press Generate first.".to_owned(),
-                    }}
-                </p>
+                <p class="presenter-position">{move || showing.position()}</p>
                 <button type="button" on:click=move |_| close()>
                     "Leave (Esc)"
                 </button>
             </header>
-            <p class="presenter-text" class:long=move || text().is_some_and(|text| text.chars().count() > LONG_TEXT)>
-                {text}
-            </p>
-            <p class="presenter-mark">"AI-generated speech: a clone of the reference voice."</p>
-            {move || {
-                let consent = shown.get().and_then(|take| take.try_with(|take| take.consent.as_ref().map(Consent::summary)));
-                consent.flatten().map(|summary| view! { <p class="presenter-mark">{summary}</p> })
-            }}
+            <PresenterText shown />
             {move || sources.with(|sources| sources.notice).map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <div class="presenter-voices" hidden=move || blind.get()>
-                <PresenterVoice label="Reference voice" source=Signal::derive(move || sources.with(|sources| sources.reference.clone())) audio=reference playing />
-                <PresenterVoice label="Take" source=Signal::derive(move || sources.with(|sources| sources.take.clone())) audio=take playing />
+                <PresenterVoice label="Reference voice" source=voice(|sources| sources.reference.clone()) audio=voices.reference playing />
+                <PresenterVoice label="Take" source=voice(|sources| sources.take.clone()) audio=voices.take playing />
             </div>
-            <Show when=move || blind.get()>
-                {part_view(blind_attempt, move || {
-                    let take = shown.get_untracked();
-                    async move {
-                        match take {
-                            Some(take) => super::real_or_clone::round(take, media_url, score).await,
-                            None => Ok(().into_any()),
-                        }
-                    }
-                })}
-            </Show>
-            <div class="presenter-controls" role="group" aria-label="Presenter controls">
-                <button type="button" aria-keyshortcuts="ArrowLeft" on:click=move |_| step(-1)>"← Previous take"</button>
-                <button type="button" class="primary" aria-keyshortcuts="Space" disabled=move || blind.get() on:click=move |_| play_or_pause()>
-                    {move || if playing.get() { "Pause" } else { "Play" }}
-                </button>
-                <button type="button" aria-keyshortcuts="B" disabled=move || blind.get() on:click=move |_| switch_voices()>"Switch voice (B)"</button>
-                <button type="button" aria-keyshortcuts="R" disabled=move || blind.get() on:click=move |_| reference_then_take()>"Reference, then take (R)"</button>
-                <button type="button" aria-keyshortcuts="ArrowRight" on:click=move |_| step(1)>"Next take →"</button>
-                <button type="button" aria-pressed=move || blind.get().to_string() on:click=move |_| { pause_both(); blind.update(|on| *on = !*on) }>
-                    "Real or clone?"
-                </button>
-            </div>
+            <PresenterRound shown blind />
+            <PresenterControls deck playing />
         </dialog>
+    }
+}
+
+/// The shown take's text, large, with its marks: AI-generated, and its speaker's consent.
+#[component]
+fn PresenterText(shown: RwSignal<Option<RwSignal<Take>>>) -> impl IntoView {
+    let text = move || shown.get().map(|take| take.with(|take| take.request.text_or_default().to_owned()));
+    view! {
+        <p class="presenter-text" class:long=move || text().is_some_and(|text| text.chars().count() > LONG_TEXT)>
+            {text}
+        </p>
+        <p class="presenter-mark">"AI-generated speech: a clone of the reference voice."</p>
+        {move || {
+            let consent = shown.get().and_then(|take| take.try_with(|take| take.consent.as_ref().map(Consent::summary)));
+            consent.flatten().map(|summary| view! { <p class="presenter-mark">{summary}</p> })
+        }}
+    }
+}
+
+/// A blind round over the shown take, while `blind`.
+#[component]
+fn PresenterRound(shown: RwSignal<Option<RwSignal<Take>>>, blind: RwSignal<bool>) -> impl IntoView {
+    let attempt = RwSignal::new(0_u32);
+    view! {
+        <Show when=move || blind.get()>
+            {part_view(attempt, move || {
+                let take = shown.get_untracked();
+                async move {
+                    match take {
+                        Some(take) => super::real_or_clone::round(take).await,
+                        None => Ok(().into_any()),
+                    }
+                }
+            })}
+        </Show>
+    }
+}
+
+/// The view's buttons, each naming its key; `playing`: whether either voice plays.
+#[component]
+fn PresenterControls(deck: Deck, playing: RwSignal<bool>) -> impl IntoView {
+    let Deck { voices, blind, .. } = deck;
+    view! {
+        <div class="presenter-controls" role="group" aria-label="Presenter controls">
+            <button type="button" aria-keyshortcuts="ArrowLeft" on:click=move |_| deck.step(-1)>"← Previous take"</button>
+            <button type="button" class="primary" aria-keyshortcuts="Space" disabled=move || blind.get() on:click=move |_| voices.play_or_pause()>
+                {move || if playing.get() { "Pause" } else { "Play" }}
+            </button>
+            <button type="button" aria-keyshortcuts="B" disabled=move || blind.get() on:click=move |_| voices.switch()>"Switch voice (B)"</button>
+            <button type="button" aria-keyshortcuts="R" disabled=move || blind.get() on:click=move |_| voices.reference_then_take()>"Reference, then take (R)"</button>
+            <button type="button" aria-keyshortcuts="ArrowRight" on:click=move |_| deck.step(1)>"Next take →"</button>
+            <button type="button" aria-pressed=move || blind.get().to_string() on:click=move |_| deck.toggle_blind()>
+                "Real or clone?"
+            </button>
+        </div>
     }
 }
 

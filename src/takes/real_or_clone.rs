@@ -4,9 +4,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use studio_core::blind::{match_pair, Round, Score, Side};
+use studio_core::blind::{match_pair, Round, Side};
 use studio_core::wav;
 
+use super::context::{use_takes, TakesContext};
 use super::{cache, Take};
 use crate::parts::RoomStyle;
 use crate::platform::audio;
@@ -81,13 +82,16 @@ fn draw() -> Side {
 
 crate::parts::later! { part room:
     /// A round over `take`, in the room's part (see the presenter view).
-    pub fn round(take: RwSignal<Take>, media_url: Callback<String, String>, score: RwSignal<Score>) -> AnyView {
-        untrack(|| view! { <RealOrClone take media_url score /> }.into_any())
+    pub fn round(take: RwSignal<Take>) -> AnyView {
+        untrack(|| view! { <RealOrClone take /> }.into_any())
     }
 }
 
-#[component]
-fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score: RwSignal<Score>) -> impl IntoView {
+/// The round's two clips for `take`, once made (or why they can't be), let go with the round.
+fn prepared_clips(
+    take: RwSignal<Take>,
+    media_url: Callback<String, String>,
+) -> RwSignal<Option<Result<Clips, Unplayable>>> {
     let made = RwSignal::new(None::<Result<Clips, Unplayable>>);
     let (reference, audio) = take.with_untracked(|take| {
         (
@@ -109,8 +113,17 @@ fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score:
             clips.release();
         }
     });
+    made
+}
+
+/// A blind round over `take`: A and B, one the reference and one the take, the room's guess, the answer and the
+/// session's score.
+#[component]
+fn RealOrClone(take: RwSignal<Take>) -> impl IntoView {
+    let TakesContext { media_url, score, .. } = use_takes();
+    let made = prepared_clips(take, media_url);
     // Nothing to guess before both clips can be heard.
-    let ready = move || made.with(|made| matches!(made, Some(Ok(_))));
+    let ready = Signal::derive(move || made.with(|made| matches!(made, Some(Ok(_)))));
     let round = RwSignal::new(Round::new(draw()));
     let source = move |side: Side| {
         made.with(|made| match made {
@@ -123,7 +136,7 @@ fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score:
     // Disabled by `aria-disabled`, not `disabled`: a disabled button loses the focus, and with it the presenter
     // view's keys.
     let reveal = move |_| {
-        if !ready() {
+        if !ready.get() {
             return;
         }
         let mut revealed = round.get_untracked();
@@ -149,22 +162,6 @@ fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score:
             </div>
         }
     };
-    let guess = move |side: Side| {
-        view! {
-            <button
-                type="button"
-                aria-pressed=move || (round.with(Round::guessed) == Some(side)).to_string()
-                aria-disabled=move || (!ready() || round.with(Round::is_revealed)).to_string()
-                on:click=move |_| {
-                    if ready() {
-                        round.update(|round| round.guess(side))
-                    }
-                }
-            >
-                {format!("{} is real", side.letter())}
-            </button>
-        }
-    };
     view! {
         <RoomStyle />
         <section class="real-or-clone" aria-label="Real or clone?">
@@ -177,11 +174,11 @@ fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score:
             })}
             <div class="blind-players">{player(Side::A)}{player(Side::B)}</div>
             <div class="form-actions" role="group" aria-label="The room's guess">
-                {guess(Side::A)}
-                {guess(Side::B)}
+                <GuessButton side=Side::A round ready />
+                <GuessButton side=Side::B round ready />
                 <button
                     type="button"
-                    aria-disabled=move || (!ready() || round.with(Round::is_revealed)).to_string()
+                    aria-disabled=move || (!ready.get() || round.with(Round::is_revealed)).to_string()
                     on:click=reveal
                 >
                     "Reveal"
@@ -191,5 +188,24 @@ fn RealOrClone(take: RwSignal<Take>, media_url: Callback<String, String>, score:
             <p class="blind-answer" role="status" aria-label="Answer">{verdict}</p>
             <p class="blind-score" role="status" aria-label="Score">{move || score.get().words()}</p>
         </section>
+    }
+}
+
+/// "A is real" or "B is real": the room's guess, once both clips can be heard (`ready`) and until the reveal.
+#[component]
+fn GuessButton(side: Side, round: RwSignal<Round>, ready: Signal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            aria-pressed=move || (round.with(Round::guessed) == Some(side)).to_string()
+            aria-disabled=move || (!ready.get() || round.with(Round::is_revealed)).to_string()
+            on:click=move |_| {
+                if ready.get_untracked() {
+                    round.update(|round| round.guess(side))
+                }
+            }
+        >
+            {format!("{} is real", side.letter())}
+        </button>
     }
 }

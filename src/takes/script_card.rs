@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zonos_api::JobStatus;
 
+use super::context::use_takes;
 use super::{cache, Phase, Take};
 use crate::platform::audio;
 use crate::platform::time::today;
@@ -33,13 +34,12 @@ async fn joined(urls: Vec<String>, request_ids: Vec<String>) -> Result<String, S
         .ok_or_else(|| "The joined audio could not be made.".to_owned())
 }
 
+/// A long script's card: how far its parts are, and, once all are done, the whole script as one take (joined on
+/// this device, which needs the parts' audio through the proxy).
 #[component]
-pub fn ScriptCard(
-    script: u32,
-    parts: Signal<Vec<RwSignal<Take>>>,
-    media_url: Callback<String, String>,
-    joinable: bool,
-) -> impl IntoView {
+pub fn ScriptCard(script: u32, parts: Signal<Vec<RwSignal<Take>>>) -> impl IntoView {
+    let context = use_takes();
+    let (media_url, joinable) = (context.media_url, context.cached());
     let count = move || parts.with(Vec::len);
     let done = move || {
         parts.with(|parts| {

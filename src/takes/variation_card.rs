@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use zonos_api::JobStatus;
 
+use super::context::{use_takes, TakesContext};
 use super::controls::{phase_words, StarButton};
 use super::{Phase, Take};
 use crate::form::Draft;
@@ -14,13 +15,10 @@ fn draft_of(take: &Take) -> Option<Draft> {
     Draft::from_json_text(&serde_json::to_string(&take.request).ok()?)
 }
 
+/// A set of variations' card: a tile per take of the set (`takes`), side by side.
 #[component]
-pub fn VariationCard(
-    set: u32,
-    takes: Signal<Vec<RwSignal<Take>>>,
-    media_url: Callback<String, String>,
-    draft: RwSignal<Draft>,
-) -> impl IntoView {
+pub fn VariationCard(set: u32, takes: Signal<Vec<RwSignal<Take>>>) -> impl IntoView {
+    let TakesContext { media_url, draft, .. } = use_takes();
     let done = move || {
         takes.with(|takes| {
             takes.iter().filter(|take| take.with(|take| take.phase == Phase::Ended(JobStatus::Completed))).count()
