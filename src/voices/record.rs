@@ -28,7 +28,7 @@ const RECORDING_SPEAKER_ID: &str = "recording-speaker";
 
 /// A recording made and decoded.
 #[derive(Clone)]
-struct Take {
+struct Recording {
     samples: Rc<Vec<f32>>,
     rate: u32,
     /// Who read the consent statement into it, and the day.
@@ -36,7 +36,7 @@ struct Take {
     date: String,
 }
 
-impl Take {
+impl Recording {
     fn seconds(&self) -> f64 {
         self.samples.len() as f64 / f64::from(self.rate)
     }
@@ -47,7 +47,7 @@ impl Take {
 enum Stage {
     Idle,
     Recording { recorder: MediaRecorder, stream: MediaStream, speaker: String, date: String },
-    Recorded(Take),
+    Recorded(Recording),
 }
 
 fn js_error(error: wasm_bindgen::JsValue) -> String {
@@ -70,10 +70,10 @@ async fn microphone() -> Result<MediaStream, String> {
 }
 
 /// Decodes what the recorder produced (WebM/Opus) into samples.
-async fn decode(recording: Blob, speaker: String, date: String) -> Option<Take> {
+async fn decode(recording: Blob, speaker: String, date: String) -> Option<Recording> {
     let bytes: js_sys::ArrayBuffer = JsFuture::from(recording.array_buffer()).await.ok()?.dyn_into().ok()?;
     let (samples, rate) = audio::decode(&bytes).await?;
-    Some(Take { samples: Rc::new(samples), rate, speaker, date })
+    Some(Recording { samples: Rc::new(samples), rate, speaker, date })
 }
 
 /// Feeds the input level (0–1) to `level` until the stream ends; the listeners that stop it go with the recording.
@@ -152,30 +152,45 @@ crate::parts::later! { part recorder:
     preload preload_recorder
 }
 
-#[component]
-fn Recorder(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
-    let stage = RwSignal::new_local(Stage::Idle);
-    let speaker = RwSignal::new(String::new());
-    let level = RwSignal::new(0.0);
-    let meter_context = RwSignal::new_local(None::<AudioContext>);
-    let problem = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
-    let trim_start = RwSignal::new("0".to_owned());
-    let trim_end = RwSignal::new(String::new());
-    let chunks = StoredValue::new_local(Vec::<Blob>::new());
-    // The recording's listeners: replaced by the next recording's, removed with the recorder.
-    let listening = StoredValue::new_local(Vec::<EventListener>::new());
+/// The microphone's side of the recorder: what it is doing, its input level, and the recording's listeners.
+#[derive(Clone, Copy)]
+struct Capture {
+    stage: RwSignal<Stage, LocalStorage>,
+    level: RwSignal<f64>,
+    meter_context: RwSignal<Option<AudioContext>, LocalStorage>,
+    chunks: StoredValue<Vec<Blob>, LocalStorage>,
+    /// The recording's listeners: replaced by the next recording's, removed with the recorder.
+    listening: StoredValue<Vec<EventListener>, LocalStorage>,
+    /// What went wrong, in plain words.
+    problem: RwSignal<Option<String>>,
+}
 
-    // The speaker reads the statement, naming themself and the day, as the recording's first words.
-    let start = move || {
-        done.set(None);
-        let speaker = speaker.get_untracked().trim().to_owned();
-        if speaker.is_empty() {
-            crate::form::focus_by_id(RECORDING_SPEAKER_ID);
-            return problem.set(Some("Write the speaker's name first: the statement they read names them.".into()));
+impl Capture {
+    fn new(problem: RwSignal<Option<String>>) -> Capture {
+        Capture {
+            stage: RwSignal::new_local(Stage::Idle),
+            level: RwSignal::new(0.0),
+            meter_context: RwSignal::new_local(None),
+            chunks: StoredValue::new_local(Vec::new()),
+            listening: StoredValue::new_local(Vec::new()),
+            problem,
         }
-        problem.set(None);
-        let date = local_date();
+    }
+
+    fn is_recording(&self) -> bool {
+        matches!(self.stage.get(), Stage::Recording { .. })
+    }
+
+    fn recorded(&self) -> Option<Recording> {
+        match self.stage.get() {
+            Stage::Recorded(recording) => Some(recording),
+            _ => None,
+        }
+    }
+
+    /// Records `speaker` reading the statement of `date`; once stopped, the recording is decoded and kept.
+    fn start(self, speaker: String, date: String) {
+        let Capture { stage, level, meter_context, chunks, listening, problem } = self;
         spawn_local(async move {
             let stream = match microphone().await {
                 Ok(stream) => stream,
@@ -192,27 +207,7 @@ fn Recorder(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
             });
             let on_stop = EventListener::once(&recorder, "stop", {
                 let (speaker, date) = (speaker.clone(), date.clone());
-                move |_| {
-                    let parts = js_sys::Array::new();
-                    chunks.with_value(|chunks| {
-                        for chunk in chunks {
-                            parts.push(chunk);
-                        }
-                    });
-                    spawn_local(async move {
-                        let Ok(recording) = Blob::new_with_blob_sequence(&parts) else { return };
-                        match decode(recording, speaker, date).await {
-                            Some(take) if !take.samples.is_empty() => {
-                                trim_end.set(studio_core::figures::tenths(take.seconds()));
-                                stage.set(Stage::Recorded(take));
-                            }
-                            _ => {
-                                problem.set(Some("The recording could not be read: record again.".into()));
-                                stage.set(Stage::Idle);
-                            }
-                        }
-                    });
-                }
+                move |_| self.decode_and_keep(speaker, date)
             });
             let mut listeners = vec![on_data, on_stop];
             if let Some((context, stops)) = meter(&stream, level) {
@@ -224,51 +219,72 @@ fn Recorder(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
                 stage.set(Stage::Recording { recorder, stream, speaker, date });
             }
         });
-    };
-    let stop = move |_| {
-        if let Stage::Recording { recorder, stream, .. } = stage.get_untracked() {
+    }
+
+    /// The recorder stopped: what it produced is decoded, and is the recording, or the problem says why not.
+    fn decode_and_keep(self, speaker: String, date: String) {
+        let parts = js_sys::Array::new();
+        self.chunks.with_value(|chunks| {
+            for chunk in chunks {
+                parts.push(chunk);
+            }
+        });
+        spawn_local(async move {
+            let Ok(blob) = Blob::new_with_blob_sequence(&parts) else { return };
+            match decode(blob, speaker, date).await {
+                Some(recording) if !recording.samples.is_empty() => self.stage.set(Stage::Recorded(recording)),
+                _ => {
+                    self.problem.set(Some("The recording could not be read: record again.".into()));
+                    self.stage.set(Stage::Idle);
+                }
+            }
+        });
+    }
+
+    fn stop(&self) {
+        if let Stage::Recording { recorder, stream, .. } = self.stage.get_untracked() {
             let _ = recorder.stop();
             for track in stream.get_tracks().iter() {
                 track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
             }
         }
-        if let Some(context) = meter_context.get_untracked() {
+        if let Some(context) = self.meter_context.get_untracked() {
             let _ = context.close();
         }
-        level.set(0.0);
-    };
-    // The kept part as WAV, encoded once per trim: heard in the preview, and uploaded as it is.
-    let kept = Memo::new(move |_| {
-        let Stage::Recorded(take) = stage.get() else { return None };
-        let start = trim_start.get().trim().parse().unwrap_or(0.0);
-        let end = trim_end.get().trim().parse().unwrap_or(take.seconds());
-        Some(wav::encode(wav::trim(&take.samples, take.rate, start, end), take.rate))
-    });
-    let preview = Memo::new(move |_| kept.with(|wav| wav.as_deref().and_then(audio::object_url)));
-    let use_it = move |_| {
-        let Some(blob) = kept.with_untracked(|wav| wav.as_deref().and_then(audio::blob)) else { return };
-        let Stage::Recorded(take) = stage.get_untracked() else { return };
+        self.level.set(0.0);
+    }
+}
+
+/// The recorder: the speaker's name, the statement they read aloud, start and stop with the input level, then the
+/// recording to trim, hear and use.
+#[component]
+fn Recorder(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
+    let speaker = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let capture = Capture::new(problem);
+    // The speaker reads the statement, naming themself and the day, as the recording's first words.
+    let start = move || {
+        done.set(None);
+        let speaker = speaker.get_untracked().trim().to_owned();
+        if speaker.is_empty() {
+            crate::form::focus_by_id(RECORDING_SPEAKER_ID);
+            return problem.set(Some("Write the speaker's name first: the statement they read names them.".into()));
+        }
         problem.set(None);
-        spawn_local(async move {
-            match upload(blob.clone(), "recording.wav".to_owned()).await {
-                Ok(url) => {
-                    consents.keep(Consent::recorded(&url, &take.speaker, &take.date));
-                    draft.update(|draft| draft.reference_audio_url = url);
-                    done.set(Some(format!("The recording is the reference now, with {}'s consent.", take.speaker)));
-                }
-                Err(error) => problem.set(Some(error.message())),
-            }
-        });
+        capture.start(speaker, local_date());
     };
-    let recording = move || matches!(stage.get(), Stage::Recording { .. });
-    let recorded = move || matches!(stage.get(), Stage::Recorded(_));
+    let recording = move || capture.is_recording();
     // What is read aloud: as the name is typed, then as it was when the recording started.
-    let read_aloud = move || match stage.get() {
-        Stage::Recording { speaker, date, .. } | Stage::Recorded(Take { speaker, date, .. }) => {
+    let read_aloud = move || match capture.stage.get() {
+        Stage::Recording { speaker, date, .. } | Stage::Recorded(Recording { speaker, date, .. }) => {
             statement(&speaker, &date)
         }
         Stage::Idle => statement(&speaker.get(), &local_date()),
     };
+    let used = Callback::new(move |recording: Recording| {
+        done.set(Some(format!("The recording is the reference now, with {}'s consent.", recording.speaker)))
+    });
     // Opened by a press of "Record a reference": the name comes first.
     request_animation_frame(|| crate::form::focus_by_id(RECORDING_SPEAKER_ID));
     view! {
@@ -289,29 +305,69 @@ fn Recorder(draft: RwSignal<Draft>, consents: Consents) -> impl IntoView {
                 </figure>
                 <div class="recorder-bar">
                     <Show when=move || !recording()>
-                        <button type="button" on:click=move |_| start()>{move || if recorded() { "Record again" } else { "Start recording" }}</button>
+                        <button type="button" on:click=move |_| start()>{move || if capture.recorded().is_some() { "Record again" } else { "Start recording" }}</button>
                     </Show>
                     <Show when=recording>
-                        <button type="button" on:click=stop>"Stop recording"</button>
+                        <button type="button" on:click=move |_| capture.stop()>"Stop recording"</button>
                         <label for="input-level">"Input level"</label>
-                        <meter id="input-level" min="0" max="0.5" value=move || level.get()></meter>
+                        <meter id="input-level" min="0" max="0.5" value=move || capture.level.get()></meter>
                     </Show>
                 </div>
-                <Show when=recorded>
-                    <div class="recorder-trim">
-                        <div class="field inline">
-                            <label for="trim-start">"Trim start (s)"</label>
-                            <input id="trim-start" type="number" min="0" step="0.1" prop:value=move || trim_start.get() on:input=move |event| trim_start.set(event_target_value(&event)) />
-                        </div>
-                        <div class="field inline">
-                            <label for="trim-end">"Trim end (s)"</label>
-                            <input id="trim-end" type="number" min="0" step="0.1" prop:value=move || trim_end.get() on:input=move |event| trim_end.set(event_target_value(&event)) />
-                        </div>
-                        <audio controls src=move || preview.get() aria-label="Recording"></audio>
-                        <button type="button" on:click=use_it>"Use this recording"</button>
-                    </div>
-                </Show>
+                {move || capture.recorded().map(|recording| view! { <RecordingTrim recording draft consents problem used /> })}
                 {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
                 {move || done.get().map(|done| view! { <p class="notice" role="status">{done}</p> })}
+    }
+}
+
+/// A recording made: its start and end to trim, a listen to what is kept, and "Use this recording", which uploads
+/// it as the reference with the speaker's consent (then `used`), or says in `problem` why it could not.
+#[component]
+fn RecordingTrim(
+    recording: Recording,
+    draft: RwSignal<Draft>,
+    consents: Consents,
+    problem: RwSignal<Option<String>>,
+    used: Callback<Recording>,
+) -> impl IntoView {
+    let trim_start = RwSignal::new("0".to_owned());
+    let trim_end = RwSignal::new(studio_core::figures::tenths(recording.seconds()));
+    let recording = StoredValue::new_local(recording);
+    // The kept part as WAV, encoded once per trim: heard in the preview, and uploaded as it is.
+    let kept = Memo::new(move |_| {
+        recording.with_value(|recording| {
+            let start = trim_start.get().trim().parse().unwrap_or(0.0);
+            let end = trim_end.get().trim().parse().unwrap_or(recording.seconds());
+            wav::encode(wav::trim(&recording.samples, recording.rate, start, end), recording.rate)
+        })
+    });
+    let preview = Memo::new(move |_| kept.with(|wav| audio::object_url(wav)));
+    let use_it = move |_| {
+        let Some(blob) = kept.with_untracked(|wav| audio::blob(wav)) else { return };
+        let recording = recording.get_value();
+        problem.set(None);
+        spawn_local(async move {
+            match upload(blob.clone(), "recording.wav".to_owned()).await {
+                Ok(url) => {
+                    consents.keep(Consent::recorded(&url, &recording.speaker, &recording.date));
+                    draft.update(|draft| draft.reference_audio_url = url);
+                    used.run(recording);
+                }
+                Err(error) => problem.set(Some(error.message())),
+            }
+        });
+    };
+    view! {
+        <div class="recorder-trim">
+            <div class="field inline">
+                <label for="trim-start">"Trim start (s)"</label>
+                <input id="trim-start" type="number" min="0" step="0.1" prop:value=move || trim_start.get() on:input=move |event| trim_start.set(event_target_value(&event)) />
+            </div>
+            <div class="field inline">
+                <label for="trim-end">"Trim end (s)"</label>
+                <input id="trim-end" type="number" min="0" step="0.1" prop:value=move || trim_end.get() on:input=move |event| trim_end.set(event_target_value(&event)) />
+            </div>
+            <audio controls src=move || preview.get() aria-label="Recording"></audio>
+            <button type="button" on:click=use_it>"Use this recording"</button>
+        </div>
     }
 }
