@@ -71,65 +71,66 @@ fn random_seed() -> u32 {
     (js_sys::Math::random() * f64::from(u32::MAX)) as u32
 }
 
-#[component]
-fn VariationChoices(draft: RwSignal<Draft>, dispatch: Dispatch, on_done: Callback<()>) -> impl IntoView {
-    let change = RwSignal::new(Change::Seeds);
-    let count = RwSignal::new("4".to_owned());
-    let from = RwSignal::new("0.6".to_owned());
-    let to = RwSignal::new("1.4".to_owned());
-    let steps = RwSignal::new("4".to_owned());
-    // The requests as chosen, with `draw` for the seeds.
-    let planned = move |draw: &mut dyn FnMut() -> u32| -> Result<Vec<Variation>, Unsendable> {
+/// The choices as made: what changes, and the boxes of each change (kept as typed while another is chosen).
+#[derive(Clone, Copy)]
+struct Choices {
+    change: RwSignal<Change>,
+    count: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+    steps: RwSignal<String>,
+}
+
+impl Choices {
+    /// As the choices open: four new seeds, or temperatures from 0.6 to 1.4 in four steps.
+    fn new() -> Choices {
+        Choices {
+            change: RwSignal::new(Change::Seeds),
+            count: RwSignal::new("4".to_owned()),
+            from: RwSignal::new("0.6".to_owned()),
+            to: RwSignal::new("1.4".to_owned()),
+            steps: RwSignal::new("4".to_owned()),
+        }
+    }
+
+    /// The requests as chosen, from the form's `draft`, with `draw` for the seeds.
+    fn planned(self, draft: RwSignal<Draft>, draw: &mut dyn FnMut() -> u32) -> Result<Vec<Variation>, Unsendable> {
         let request = draft.with(Draft::to_request).map_err(|problems| {
             Unsendable::Form(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
         })?;
-        let vary = match change.get() {
-            Change::Seeds => Vary::Seeds { count: number(&count.get(), "How many")? },
+        let vary = match self.change.get() {
+            Change::Seeds => Vary::Seeds { count: number(&self.count.get(), "How many")? },
             Change::Temperature => Vary::Temperature {
-                from: number(&from.get(), "Temperature from")?,
-                to: number(&to.get(), "Temperature to")?,
-                steps: number(&steps.get(), "Steps")?,
+                from: number(&self.from.get(), "Temperature from")?,
+                to: number(&self.to.get(), "Temperature to")?,
+                steps: number(&self.steps.get(), "Steps")?,
             },
             Change::Delivery => Vary::Delivery,
         };
         plan(&request, vary, draw).map_err(Unsendable::Plan)
-    };
+    }
+}
+
+/// What to vary and how, how many paid requests that sends, and Send and Cancel.
+#[component]
+fn VariationChoices(draft: RwSignal<Draft>, dispatch: Dispatch, on_done: Callback<()>) -> impl IntoView {
+    let choices = Choices::new();
+    let change = choices.change;
     // How many would go, or why none can: counted with stand-in seeds (the real ones are drawn when sent).
     let checked = Memo::new(move |_| {
         let mut counter = 0;
-        planned(&mut || {
-            counter += 1;
-            counter
-        })
-        .map(|variations| variations.len())
+        choices
+            .planned(draft, &mut || {
+                counter += 1;
+                counter
+            })
+            .map(|variations| variations.len())
     });
     let send = move |_| {
-        if let Ok(variations) = untrack(|| planned(&mut random_seed)) {
+        if let Ok(variations) = untrack(|| choices.planned(draft, &mut random_seed)) {
             if dispatch.vary(variations) {
                 on_done.run(());
             }
-        }
-    };
-    let option = move |which: Change, id: &'static str, label: &'static str| {
-        view! {
-            <div class="option">
-                <input
-                    type="radio"
-                    id=id
-                    name="variation-change"
-                    prop:checked=move || change.get() == which
-                    on:change=move |_| change.set(which)
-                />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
-    let field = move |id: &'static str, label: &'static str, value: RwSignal<String>, step: &'static str| {
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input id=id type="number" step=step prop:value=move || value.get() on:input=move |event| value.set(event_target_value(&event)) />
-            </div>
         }
     };
     view! {
@@ -137,33 +138,12 @@ fn VariationChoices(draft: RwSignal<Draft>, dispatch: Dispatch, on_done: Callbac
         <section class="variation-choices" aria-label="Variations to send">
             <fieldset>
                 <legend>"Change one thing"</legend>
-                {option(Change::Seeds, "vary-seeds", "New seeds")}
-                {option(Change::Temperature, "vary-temperature", "Temperature")}
-                {option(Change::Delivery, "vary-delivery", "Accurate and expressive")}
+                <ChangeOption change which=Change::Seeds id="vary-seeds" label="New seeds" />
+                <ChangeOption change which=Change::Temperature id="vary-temperature" label="Temperature" />
+                <ChangeOption change which=Change::Delivery id="vary-delivery" label="Accurate and expressive" />
             </fieldset>
-            {move || match change.get() {
-                Change::Seeds => view! {
-                    {field("variation-count", "How many", count, "1")}
-                    <p class="hint">{format!("From {FEWEST} to {MOST} seeds, drawn at random.")}</p>
-                }.into_any(),
-                Change::Temperature => view! {
-                    {field("variation-from", "Temperature from", from, "0.05")}
-                    {field("variation-to", "Temperature to", to, "0.05")}
-                    {field("variation-steps", "Steps", steps, "1")}
-                    <p class="hint">"One seed for all of them: only the temperature changes."</p>
-                }.into_any(),
-                Change::Delivery => view! {
-                    <p class="hint">"Accurate mode on (closer voice match), then off (more expressive), with one seed."</p>
-                }.into_any(),
-            }}
-            {move || match checked.get() {
-                Ok(count) => view! {
-                    <p class="notice" role="status">
-                        {format!("This sends {count} requests to the gateway, and each one is paid.")}
-                    </p>
-                }.into_any(),
-                Err(problem) => view! { <p class="problem" role="alert">{problem.to_string()}</p> }.into_any(),
-            }}
+            <ChangeSettings choices />
+            <SendNotice checked />
             <div class="form-actions">
                 <button type="button" class="primary" disabled=move || checked.with(Result::is_err) on:click=send>
                     {move || match checked.get() {
@@ -174,5 +154,71 @@ fn VariationChoices(draft: RwSignal<Draft>, dispatch: Dispatch, on_done: Callbac
                 <button type="button" on:click=move |_| on_done.run(())>"Cancel"</button>
             </div>
         </section>
+    }
+}
+
+/// One of the things to change: a radio button and its label.
+#[component]
+fn ChangeOption(change: RwSignal<Change>, which: Change, id: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <div class="option">
+            <input
+                type="radio"
+                id=id
+                name="variation-change"
+                prop:checked=move || change.get() == which
+                on:change=move |_| change.set(which)
+            />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// The boxes and the hint of the change chosen.
+#[component]
+fn ChangeSettings(choices: Choices) -> impl IntoView {
+    let Choices { change, count, from, to, steps } = choices;
+    move || match change.get() {
+        Change::Seeds => view! {
+            <NumberBox id="variation-count" label="How many" value=count step="1" />
+            <p class="hint">{format!("From {FEWEST} to {MOST} seeds, drawn at random.")}</p>
+        }
+        .into_any(),
+        Change::Temperature => view! {
+            <NumberBox id="variation-from" label="Temperature from" value=from step="0.05" />
+            <NumberBox id="variation-to" label="Temperature to" value=to step="0.05" />
+            <NumberBox id="variation-steps" label="Steps" value=steps step="1" />
+            <p class="hint">"One seed for all of them: only the temperature changes."</p>
+        }
+        .into_any(),
+        Change::Delivery => view! {
+            <p class="hint">"Accurate mode on (closer voice match), then off (more expressive), with one seed."</p>
+        }
+        .into_any(),
+    }
+}
+
+/// A labelled number box of a change.
+#[component]
+fn NumberBox(id: &'static str, label: &'static str, value: RwSignal<String>, step: &'static str) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="number" step=step prop:value=move || value.get() on:input=move |event| value.set(event_target_value(&event)) />
+        </div>
+    }
+}
+
+/// How many paid requests Send sends, or why it can't.
+#[component]
+fn SendNotice(checked: Memo<Result<usize, Unsendable>>) -> impl IntoView {
+    move || match checked.get() {
+        Ok(count) => view! {
+            <p class="notice" role="status">
+                {format!("This sends {count} requests to the gateway, and each one is paid.")}
+            </p>
+        }
+        .into_any(),
+        Err(problem) => view! { <p class="problem" role="alert">{problem.to_string()}</p> }.into_any(),
     }
 }

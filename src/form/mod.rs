@@ -5,7 +5,7 @@ mod fields;
 mod saved_presets;
 
 use leptos::prelude::*;
-use zonos_api::{Field, GenerateRequest, Language, DEFAULT_TEXT};
+use zonos_api::{Field, FieldError, GenerateRequest, Language, DEFAULT_TEXT};
 
 pub use draft::{Draft, Preset, NUMBER_FIELDS};
 
@@ -24,10 +24,33 @@ struct Shown {
     all: bool,
 }
 
-/// Applies one edit and marks the field edited, so its problems show as the person types.
-fn edit(draft: RwSignal<Draft>, shown: RwSignal<Shown>, field: Field, change: impl FnOnce(&mut Draft)) {
-    draft.update(change);
-    shown.update(|shown| shown.edited[field as usize] = true);
+/// The form's state, owned by `ParameterForm` and handed to its parts: the draft, its problems, and which show.
+#[derive(Clone, Copy)]
+struct FormState {
+    draft: RwSignal<Draft>,
+    shown: RwSignal<Shown>,
+    problems: Memo<Vec<FieldError>>,
+}
+
+impl FormState {
+    /// A field's problem, once it is on screen.
+    fn error_of(self, field: Field) -> Signal<Option<String>> {
+        let FormState { shown, problems, .. } = self;
+        Signal::derive(move || {
+            let visible = shown.with(|shown| shown.all || shown.edited[field as usize]);
+            visible
+                .then(|| {
+                    problems.with(|problems| problems.iter().find(|error| error.field == field).map(|e| e.to_string()))
+                })
+                .flatten()
+        })
+    }
+
+    /// Applies one edit and marks the field edited, so its problems show as the person types.
+    fn edit(self, field: Field, change: impl FnOnce(&mut Draft)) {
+        self.draft.update(change);
+        self.shown.update(|shown| shown.edited[field as usize] = true);
+    }
 }
 
 /// The form. `busy`: a submission is on its way, and Generate waits for it. `ready`: the page knows its gateway;
@@ -44,16 +67,7 @@ pub fn ParameterForm(
 ) -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
     let problems = Memo::new(move |_| draft.with(|draft| draft.to_request().err().unwrap_or_default()));
-    let error_of = move |field: Field| {
-        Signal::derive(move || {
-            let visible = shown.with(|shown| shown.all || shown.edited[field as usize]);
-            visible
-                .then(|| {
-                    problems.with(|problems| problems.iter().find(|error| error.field == field).map(|e| e.to_string()))
-                })
-                .flatten()
-        })
-    };
+    let form = FormState { draft, shown, problems };
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -74,99 +88,129 @@ pub fn ParameterForm(
             }
         }
     };
+
+    view! {
+        <form id=PARAMETER_FORM_ID class="parameter-form" novalidate on:submit=submit aria-label="Generation parameters">
+            <VoiceAndText form children />
+            <fieldset class="sampling">
+                <legend>"Sampling"</legend>
+                {NUMBER_FIELDS.into_iter().map(|field| view! { <SamplingField form field /> }).collect_view()}
+            </fieldset>
+            <GenerateBar form busy held />
+            <PresetButtons form ready />
+        </form>
+    }
+}
+
+/// The voice and the text: the voice picker (`children`), the reference's URL and its consent, the text, the
+/// language and the two switches of how the voice is rendered.
+#[component]
+fn VoiceAndText(form: FormState, children: Children) -> impl IntoView {
+    let draft = form.draft;
+    view! {
+        <fieldset>
+            <legend>"Voice and text"</legend>
+            {children()}
+            <FieldFrame field=Field::ReferenceAudioUrl error=form.error_of(Field::ReferenceAudioUrl)>
+                <TextInput
+                    field=Field::ReferenceAudioUrl
+                    placeholder="https://example.com/reference.wav"
+                    value=Signal::derive(move || draft.with(|draft| draft.reference_audio_url.clone()))
+                    error=form.error_of(Field::ReferenceAudioUrl)
+                    on_input=Callback::new(move |text: String| {
+                        form.edit(Field::ReferenceAudioUrl, |draft| draft.reference_audio_url = text)
+                    })
+                />
+            </FieldFrame>
+            // The voice's consent shows here, drawn by the studio part (see `voices::VoiceConsent`).
+            <div id=CONSENT_SLOT_ID></div>
+            <FieldFrame field=Field::Text error=form.error_of(Field::Text)>
+                <TextInput
+                    field=Field::Text
+                    multiline=true
+                    placeholder=DEFAULT_TEXT
+                    value=Signal::derive(move || draft.with(|draft| draft.text.clone()))
+                    error=form.error_of(Field::Text)
+                    on_input=Callback::new(move |text: String| form.edit(Field::Text, |draft| draft.text = text))
+                />
+            </FieldFrame>
+            <FieldFrame field=Field::Language error=form.error_of(Field::Language)>
+                <LanguageSelect
+                    selected=Signal::derive(move || draft.with(|draft| draft.language))
+                    on_change=Callback::new(move |language: Language| {
+                        form.edit(Field::Language, |draft| draft.language = language)
+                    })
+                />
+            </FieldFrame>
+            <ToggleField
+                field=Field::AccurateMode
+                checked=Signal::derive(move || draft.with(|draft| draft.accurate_mode))
+                on_change=Callback::new(move |on: bool| form.edit(Field::AccurateMode, |draft| draft.accurate_mode = on))
+            />
+            <ToggleField
+                field=Field::CleanSpeakerBackground
+                checked=Signal::derive(move || draft.with(|draft| draft.clean_speaker_background))
+                on_change=Callback::new(move |on: bool| {
+                    form.edit(Field::CleanSpeakerBackground, |draft| draft.clean_speaker_background = on)
+                })
+            />
+        </fieldset>
+    }
+}
+
+/// One of the sampling numbers: its text box and, where it has a default, its slider.
+#[component]
+fn SamplingField(form: FormState, field: Field) -> impl IntoView {
+    let draft = form.draft;
+    view! {
+        <FieldFrame field error=form.error_of(field)>
+            <NumberInput
+                field
+                text=Signal::derive(move || draft.with(|draft| draft.number(field).to_owned()))
+                error=form.error_of(field)
+                on_input=Callback::new(move |text: String| form.edit(field, |draft| draft.set_number(field, text)))
+            />
+        </FieldFrame>
+    }
+}
+
+/// Generate and "Reset to defaults", and while the gateway is still being found, the notice that Generate waits.
+#[component]
+fn GenerateBar(form: FormState, busy: Signal<bool>, held: RwSignal<bool>) -> impl IntoView {
     let reset = move |_| {
-        draft.update(Draft::reset);
-        shown.set(Shown::default());
+        form.draft.update(Draft::reset);
+        form.shown.set(Shown::default());
     };
+    view! {
+        // Kept in view while the form scrolls: Generate is always one press away.
+        <div class="form-actions generate-bar">
+            <button type="submit" class="primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                "Generate"
+            </button>
+            <button type="button" on:click=reset>"Reset to defaults"</button>
+            <Show when=move || held.get()>
+                <p class="notice" role="status">"Finding the gateway: your take is sent as soon as it is found."</p>
+            </Show>
+        </div>
+    }
+}
+
+/// The presets: the two built in, a new seed, and the ones saved on this device.
+#[component]
+fn PresetButtons(form: FormState, ready: Signal<bool>) -> impl IntoView {
+    let draft = form.draft;
     let preset = move |preset: Preset| move |_| draft.update(|draft| draft.apply(preset));
     // A seed the gateway accepts (0–2147483647), from the browser's generator.
     let new_seed = move |_| {
         let seed = (js_sys::Math::random() * 2_147_483_647.0).floor() as u32;
-        edit(draft, shown, Field::Seed, |draft| draft.set_number(Field::Seed, seed.to_string()));
+        form.edit(Field::Seed, |draft| draft.set_number(Field::Seed, seed.to_string()));
     };
-
-    let number_field = move |field: Field| {
-        view! {
-            <FieldFrame field error=error_of(field)>
-                <NumberInput
-                    field
-                    text=Signal::derive(move || draft.with(|draft| draft.number(field).to_owned()))
-                    error=error_of(field)
-                    on_input=Callback::new(move |text: String| edit(draft, shown, field, |draft| draft.set_number(field, text)))
-                />
-            </FieldFrame>
-        }
-    };
-
     view! {
-        <form id=PARAMETER_FORM_ID class="parameter-form" novalidate on:submit=submit aria-label="Generation parameters">
-            <fieldset>
-                <legend>"Voice and text"</legend>
-                {children()}
-                <FieldFrame field=Field::ReferenceAudioUrl error=error_of(Field::ReferenceAudioUrl)>
-                    <TextInput
-                        field=Field::ReferenceAudioUrl
-                        placeholder="https://example.com/reference.wav"
-                        value=Signal::derive(move || draft.with(|draft| draft.reference_audio_url.clone()))
-                        error=error_of(Field::ReferenceAudioUrl)
-                        on_input=Callback::new(move |text: String| {
-                            edit(draft, shown, Field::ReferenceAudioUrl, |draft| draft.reference_audio_url = text)
-                        })
-                    />
-                </FieldFrame>
-                // The voice's consent shows here, drawn by the studio part (see `voices::VoiceConsent`).
-                <div id=CONSENT_SLOT_ID></div>
-                <FieldFrame field=Field::Text error=error_of(Field::Text)>
-                    <TextInput
-                        field=Field::Text
-                        multiline=true
-                        placeholder=DEFAULT_TEXT
-                        value=Signal::derive(move || draft.with(|draft| draft.text.clone()))
-                        error=error_of(Field::Text)
-                        on_input=Callback::new(move |text: String| edit(draft, shown, Field::Text, |draft| draft.text = text))
-                    />
-                </FieldFrame>
-                <FieldFrame field=Field::Language error=error_of(Field::Language)>
-                    <LanguageSelect
-                        selected=Signal::derive(move || draft.with(|draft| draft.language))
-                        on_change=Callback::new(move |language: Language| {
-                            edit(draft, shown, Field::Language, |draft| draft.language = language)
-                        })
-                    />
-                </FieldFrame>
-                <ToggleField
-                    field=Field::AccurateMode
-                    checked=Signal::derive(move || draft.with(|draft| draft.accurate_mode))
-                    on_change=Callback::new(move |on: bool| edit(draft, shown, Field::AccurateMode, |draft| draft.accurate_mode = on))
-                />
-                <ToggleField
-                    field=Field::CleanSpeakerBackground
-                    checked=Signal::derive(move || draft.with(|draft| draft.clean_speaker_background))
-                    on_change=Callback::new(move |on: bool| {
-                        edit(draft, shown, Field::CleanSpeakerBackground, |draft| draft.clean_speaker_background = on)
-                    })
-                />
-            </fieldset>
-            <fieldset class="sampling">
-                <legend>"Sampling"</legend>
-                {NUMBER_FIELDS.into_iter().map(number_field).collect_view()}
-            </fieldset>
-            // Kept in view while the form scrolls: Generate is always one press away.
-            <div class="form-actions generate-bar">
-                <button type="submit" class="primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
-                    "Generate"
-                </button>
-                <button type="button" on:click=reset>"Reset to defaults"</button>
-                <Show when=move || held.get()>
-                    <p class="notice" role="status">"Finding the gateway: your take is sent as soon as it is found."</p>
-                </Show>
-            </div>
-            <div class="form-actions presets" role="group" aria-label="Presets">
-                <button type="button" on:click=preset(Preset::Accurate)>"Accurate"</button>
-                <button type="button" on:click=preset(Preset::Expressive)>"Expressive"</button>
-                <button type="button" on:click=new_seed>"New seed"</button>
-                <saved_presets::SavedPresets draft ready />
-            </div>
-        </form>
+        <div class="form-actions presets" role="group" aria-label="Presets">
+            <button type="button" on:click=preset(Preset::Accurate)>"Accurate"</button>
+            <button type="button" on:click=preset(Preset::Expressive)>"Expressive"</button>
+            <button type="button" on:click=new_seed>"New seed"</button>
+            <saved_presets::SavedPresets draft ready />
+        </div>
     }
 }
