@@ -1,5 +1,6 @@
 //! What the real gateway does beyond its docs, met by the proxy over real sockets: a status endpoint behind a bot
-//! challenge, webhooks that never come or come wrapped, and a synchronous answer to the submission.
+//! challenge, webhooks that never come or come wrapped, and a synchronous answer to the submission. How callbacks are
+//! read is tested in-process (`oneshot`), with a gateway on loopback.
 
 mod common;
 
@@ -13,7 +14,9 @@ use axum::routing::post;
 use axum::Json;
 use common::*;
 use serde_json::{json, Value};
-use zonos_api::{JobStatus, JobStatusResponse, SubmitAnswer, CALLBACK_WRAPPERS, GENERATE_PATH, WEBHOOK_HEADER};
+use zonos_api::{
+    JobStatus, JobStatusResponse, SubmitAccepted, SubmitAnswer, CALLBACK_WRAPPERS, GENERATE_PATH, WEBHOOK_HEADER,
+};
 use zonos_server::proxy::ApiKey;
 
 fn voice(studio: SocketAddr) -> String {
@@ -90,35 +93,47 @@ async fn accept(State(gateway): State<RecordingGateway>, headers: HeaderMap) -> 
 async fn callbacks_are_read_at_the_top_level_or_under_any_wrapper_and_only_with_their_token() {
     let gateway = RecordingGateway::default();
     let upstream = serve(axum::Router::new().route(GENERATE_PATH, post(accept)).with_state(gateway.clone())).await;
-    let studio = start_studio(|proxy| {
+    let studio = studio_routes(|proxy| {
         proxy.upstream = format!("http://{upstream}");
         proxy.key = ApiKey::new(KEY).unwrap();
     })
     .await;
-    let client = reqwest::Client::new();
+    let submission = || post_json(&format!("/api{GENERATE_PATH}"), &request_body(&voice(studio.addr)));
+    // The webhook URL the gateway was given, as a path at the studio.
+    let webhook = || {
+        let url = gateway.webhooks.lock().unwrap().last().cloned().unwrap();
+        url.strip_prefix(&format!("http://{}", studio.addr))
+            .unwrap_or_else(|| panic!("at the studio: {url}"))
+            .to_owned()
+    };
     for wrapper in std::iter::once(None).chain(CALLBACK_WRAPPERS.map(Some)) {
-        let accepted = accepted(submit_via_proxy(studio, &request_body(&voice(studio))).await).await;
-        let webhook = gateway.webhooks.lock().unwrap().last().cloned().unwrap();
+        let submitted = studio.call(submission()).await;
+        assert_eq!(submitted.status, 202, "{wrapper:?}");
+        let accepted: SubmitAccepted = serde_json::from_value(submitted.json()).unwrap();
+        let webhook = webhook();
         let status = json!({ "request_id": accepted.request_id, "status": "COMPLETED", "error": null,
                              "output": { "media_url": format!("https://cdn.example/{}.wav", accepted.request_id) } });
         let body = match wrapper {
             Some(wrapper) => json!({ "event": "request.completed", wrapper: status }),
             None => status,
         };
-        let forged = client.post(format!("http://{studio}/api/webhooks/not-its-token")).json(&body).send().await;
-        assert_eq!(forged.unwrap().status(), 403, "{wrapper:?}");
-        let delivered = client.post(&webhook).json(&body).send().await.unwrap();
-        assert_eq!(delivered.status(), 204, "{wrapper:?}");
+        let forged = studio.call(post_json("/api/webhooks/not-its-token", &body)).await;
+        assert_eq!(forged.status, 403, "{wrapper:?}");
+        let delivered = studio.call(post_json(&webhook, &body)).await;
+        assert_eq!(delivered.status, 204, "{wrapper:?}");
         // A second end, later, is thanked and ignored: the first one is the job's.
         let late = json!({ "data": { "request_id": accepted.request_id, "status": "FAILED", "error": "late" } });
-        assert_eq!(client.post(&webhook).json(&late).send().await.unwrap().status(), 204, "{wrapper:?}");
-        let pushed = pushed_final(&format!("http://{studio}"), &accepted.request_id, Duration::from_secs(10)).await;
+        assert_eq!(studio.call(post_json(&webhook, &late)).await.status, 204, "{wrapper:?}");
+        let events = studio.call(get(&format!("/api/v2/requests/events/{}", accepted.request_id))).await;
+        assert_eq!(events.status, 200, "{wrapper:?}");
+        let stream = events.text();
+        let data = stream.lines().find_map(|line| line.strip_prefix("data: ")).unwrap_or_else(|| panic!("{stream}"));
+        let pushed: JobStatusResponse = serde_json::from_str(data).unwrap();
         assert_eq!(pushed.status, JobStatus::Completed, "{wrapper:?}");
         assert_eq!(pushed.output.unwrap().media_url, [format!("https://cdn.example/{}.wav", accepted.request_id)]);
     }
     let unwrapped = json!({ "event": "request.completed", "other": { "status": "COMPLETED" } });
-    let webhook = gateway.webhooks.lock().unwrap().last().cloned().unwrap();
-    assert_eq!(client.post(&webhook).json(&unwrapped).send().await.unwrap().status(), 400);
+    assert_eq!(studio.call(post_json(&webhook(), &unwrapped)).await.status, 400);
 }
 
 /// `serve --sandbox` on every interface, as a presenter runs it for others on the network, reached by the loopback

@@ -1,6 +1,8 @@
-//! The proxy and the sandbox under hostile input, over real sockets on loopback: each way a caller could abuse them
-//! (found in a review of the release build) is refused or bounded. Address filters are tested as functions in
-//! `zonos_sandbox::reach`: no test here sends anything anywhere but loopback.
+//! The proxy and the sandbox under hostile input: each way a caller could abuse them (found in a review of the
+//! release build) is refused or bounded. What the routes refuse is tested in-process (`oneshot`), with any gateway on
+//! loopback; connections, deadlines, limits by peer and what the sandbox fetches, over real sockets on loopback.
+//! Address filters are tested as functions in `zonos_sandbox::reach`: no test here sends anything anywhere but
+//! loopback.
 
 mod common;
 
@@ -8,12 +10,13 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::routing::{get, post};
+use axum::body::{Body, Bytes};
+use axum::http::Request;
+use axum::routing::post;
 use common::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use zonos_api::{ErrorBody, JobStatus, GENERATE_PATH, STATUS_PATH_PREFIX};
+use zonos_api::{JobStatus, GENERATE_PATH, STATUS_PATH_PREFIX};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::sandbox::reach::Reach;
 use zonos_server::sandbox::{SandboxConfig, Timings};
@@ -40,7 +43,7 @@ async fn recording_gateway() -> (SocketAddr, Recorder) {
         )
         .route(
             &format!("{STATUS_PATH_PREFIX}{{request_id}}"),
-            get(move |axum::extract::Path(id): axum::extract::Path<String>| async move {
+            axum::routing::get(move |axum::extract::Path(id): axum::extract::Path<String>| async move {
                 polls.lock().unwrap().push(id.clone());
                 axum::Json(json!({ "request_id": id, "status": "PROCESSING" }))
             }),
@@ -69,6 +72,30 @@ async fn proxy_in_front_of(
     studio
 }
 
+/// The proxy's routes in front of `gateway` (no public URL, no sandbox mounted), with `adjust` applied, to call
+/// in-process.
+async fn routes_in_front_of(gateway: SocketAddr, adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig)) -> Studio {
+    routes(false, |proxy| {
+        proxy.upstream = format!("http://{gateway}");
+        proxy.public_url = None;
+        proxy.sandbox = false;
+        proxy.media_hosts = vec![gateway.to_string()];
+        adjust(proxy);
+    })
+    .await
+}
+
+/// A submission of `body` as JSON, to call in-process.
+fn submission_of(body: impl Into<Body>) -> Request<Body> {
+    Request::post(format!("/api{GENERATE_PATH}")).header("content-type", "application/json").body(body.into()).unwrap()
+}
+
+/// `request` naming `host` as its Host.
+fn for_host(mut request: Request<Body>, host: &str) -> Request<Body> {
+    request.headers_mut().insert("host", host.parse().unwrap());
+    request
+}
+
 fn submission(studio: SocketAddr, body: impl Into<reqwest::Body>) -> reqwest::RequestBuilder {
     reqwest::Client::new()
         .post(format!("http://{studio}/api{GENERATE_PATH}"))
@@ -79,12 +106,12 @@ fn submission(studio: SocketAddr, body: impl Into<reqwest::Body>) -> reqwest::Re
 #[tokio::test]
 async fn the_gateway_receives_the_request_as_validated_and_nothing_else() {
     let (gateway, recorder) = recording_gateway().await;
-    let studio = proxy_in_front_of(gateway, Bounds::default(), |_| {}).await;
+    let studio = routes_in_front_of(gateway, |_| {}).await;
     // An invalid value first, a valid one last: read one way it passes, read the other it does not.
     let twice = r#"{"reference_audio_url": "http://127.0.0.1:9/a.wav", "max_tokens": 0, "max_tokens": 100}"#;
-    let refused = submission(studio, twice).send().await.unwrap();
-    assert_eq!(refused.status(), 400);
-    assert_eq!(refused.json::<ErrorBody>().await.unwrap().message, "max_tokens is given more than once");
+    let refused = studio.call(submission_of(twice)).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.error().message, "max_tokens is given more than once");
     assert!(recorder.bodies.lock().unwrap().is_empty(), "nothing reached the gateway");
 
     let extra = json!({
@@ -94,7 +121,7 @@ async fn the_gateway_receives_the_request_as_validated_and_nothing_else() {
         "webhook_url": "http://127.0.0.1:9/steal",
         "temperature": 1.5,
     });
-    assert_eq!(submission(studio, extra.to_string()).send().await.unwrap().status(), 202);
+    assert_eq!(studio.call(submission_of(extra.to_string())).await.status, 202);
     let sent = recorder.bodies.lock().unwrap().pop().unwrap();
     let fields: Vec<&str> = sent.as_object().unwrap().keys().map(String::as_str).collect();
     let documented = [
@@ -117,24 +144,21 @@ async fn the_gateway_receives_the_request_as_validated_and_nothing_else() {
 #[tokio::test]
 async fn status_calls_and_media_are_answered_only_for_requests_this_proxy_issued() {
     let (gateway, recorder) = recording_gateway().await;
-    let studio = proxy_in_front_of(gateway, Bounds::default(), |_| {}).await;
+    let studio = routes_in_front_of(gateway, |_| {}).await;
     let stranger = "zonos-2_019d0000-0000-7000-8000-000000000009";
-    let status = reqwest::get(format!("http://{studio}/api/v2/requests/status/{stranger}")).await.unwrap();
-    assert_eq!(status.status(), 404);
+    let status = studio.call(get(&format!("/api/v2/requests/status/{stranger}"))).await;
+    assert_eq!(status.status, 404);
     let media = format!("http://{gateway}/media/{stranger}/output.wav");
-    let media = reqwest::Client::new().get(format!("http://{studio}/api/media")).query(&[("url", &media)]);
-    assert_eq!(media.send().await.unwrap().status(), 404);
+    assert_eq!(studio.call(get(&format!("/api/media?url={}", urlencode(&media)))).await.status, 404);
     assert!(recorder.polls.lock().unwrap().is_empty(), "no status call went upstream");
 
-    // Issued here: its polling_url is absolute, at the proxy, and answered.
+    // Issued here: its polling_url is absolute, at the proxy (the host it was called by), and answered.
     let body = json!({ "reference_audio_url": "http://127.0.0.1:9/a.wav" }).to_string();
-    let accepted: Value = submission(studio, body).send().await.unwrap().json().await.unwrap();
+    let accepted = studio.call(submission_of(body)).await.json();
     let polling_url = accepted["polling_url"].as_str().unwrap();
-    assert_eq!(
-        polling_url,
-        format!("http://{studio}/api/v2/requests/status/{}", accepted["request_id"].as_str().unwrap())
-    );
-    assert_eq!(reqwest::get(polling_url).await.unwrap().status(), 200);
+    let polling_path = format!("/api/v2/requests/status/{}", accepted["request_id"].as_str().unwrap());
+    assert_eq!(polling_url, format!("http://{}{polling_path}", studio.addr));
+    assert_eq!(studio.call(get(&polling_path)).await.status, 200);
     assert_eq!(recorder.polls.lock().unwrap().len(), 1);
 }
 
@@ -156,16 +180,17 @@ async fn the_docs_python_client_follows_the_proxy_s_polling_url() {
 #[tokio::test]
 async fn a_host_the_server_is_not_answers_421_and_sends_nothing() {
     let (gateway, recorder) = recording_gateway().await;
-    let studio = proxy_in_front_of(gateway, Bounds::default(), |_| {}).await;
+    let studio = routes_in_front_of(gateway, |_| {}).await;
     // A page on attacker.example whose name was rebound to 127.0.0.1.
     let body = json!({ "reference_audio_url": "http://127.0.0.1:9/a.wav" }).to_string();
-    let rebound = submission(studio, body.clone()).header("host", "attacker.example").send().await.unwrap();
-    assert_eq!(rebound.status(), 421);
-    let page = reqwest::Client::new().get(format!("http://{studio}/")).header("host", "attacker.example:8080");
-    assert_eq!(page.send().await.unwrap().status(), 421);
+    let rebound = studio.call(for_host(submission_of(body.clone()), "attacker.example")).await;
+    assert_eq!(rebound.status, 421);
+    assert_eq!(rebound.error().error, "Misdirected Request");
+    assert_eq!(studio.call(for_host(get("/"), "attacker.example:8080")).await.status, 421);
     assert!(recorder.bodies.lock().unwrap().is_empty());
-    let named = submission(studio, body).header("host", format!("localhost:{}", studio.port())).send().await.unwrap();
-    assert_eq!(named.status(), 202, "localhost names are this server's");
+    let named = studio.call(for_host(submission_of(body), &format!("localhost:{}", studio.addr.port()))).await;
+    assert_eq!(named.status, 202, "localhost names are this server's");
+    assert_eq!(recorder.bodies.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -334,14 +359,15 @@ async fn connections_are_capped_per_client() {
 
 #[tokio::test]
 async fn the_page_and_the_api_say_they_may_not_be_framed_or_sniffed() {
-    let studio = start_studio(|_| {}).await;
+    let studio = studio_routes(|_| {}).await;
     for path in ["/", "/api/config", "/healthz"] {
-        let response = reqwest::get(format!("http://{studio}{path}")).await.unwrap();
-        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
-        assert!(header("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+        let response = studio.call(get(path)).await;
+        assert_eq!(response.status, 200, "{path}");
+        assert!(response.header("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
         assert_eq!(
-            (header("x-content-type-options"), header("referrer-policy")),
-            ("nosniff".into(), "no-referrer".into())
+            (response.header("x-content-type-options"), response.header("referrer-policy")),
+            ("nosniff", "no-referrer"),
+            "{path}"
         );
     }
 }
@@ -361,14 +387,14 @@ async fn reference_server() -> (SocketAddr, Arc<Mutex<u32>>) {
     let router = axum::Router::new()
         .route(
             "/voice.wav",
-            get(move || async move {
+            axum::routing::get(move || async move {
                 *counted.lock().unwrap() += 1;
                 ([("content-type", "audio/wav")], voice)
             }),
         )
         .route(
             "/moved",
-            get(move || async move {
+            axum::routing::get(move || async move {
                 *moved.lock().unwrap() += 1;
                 axum::response::Redirect::temporary("/voice.wav")
             }),
@@ -426,20 +452,46 @@ async fn long_text_is_bounded_before_speaking_and_max_tokens_while_speaking() {
 
 #[tokio::test]
 async fn only_a_few_jobs_speak_at_once_and_the_others_wait_queued() {
-    let timings = Timings { queue: Duration::from_millis(10), process: Duration::from_millis(2_000) };
+    let process = Duration::from_millis(2_000);
+    let timings = Timings { queue: Duration::from_millis(10), process };
     let sandbox = serve(zonos_server::sandbox_router(local_sandbox(timings, Some(KEY)))).await;
     let body = request_body(&voice_url(sandbox, "basil.wav"));
-    let mut ids = Vec::new();
+    let mut urls = Vec::new();
     for _ in 0..6 {
-        ids.push(accepted(submit(sandbox, Some(KEY), &body).await).await.request_id);
+        let id = accepted(submit(sandbox, Some(KEY), &body).await).await.request_id;
+        urls.push(format!("http://{sandbox}{}", zonos_api::status_path(&id)));
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let mut stages = Vec::new();
-    for id in &ids {
-        stages.push(poll(&format!("http://{sandbox}{}", zonos_api::status_path(id))).await.status);
-    }
+    // Until four speak: no job ends before its process stage, long after the others' queue stage.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let stages = loop {
+        let mut stages = Vec::new();
+        for url in &urls {
+            stages.push(poll(url).await.status);
+        }
+        if stages.iter().filter(|stage| **stage == JobStatus::Processing).count() >= 4 {
+            break stages;
+        }
+        assert!(Instant::now() < deadline, "four jobs never spoke: {stages:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
     assert_eq!(stages.iter().filter(|stage| **stage == JobStatus::Processing).count(), 4, "{stages:?}");
     assert_eq!(stages.iter().filter(|stage| **stage == JobStatus::Queued).count(), 2, "{stages:?}");
+    // And the two waited for a place, not for their queue stage: each ended a whole process stage after the first
+    // of the four, whose end freed the place it took.
+    let mut ends = Vec::new();
+    for url in &urls {
+        let ended = follow(url).await;
+        assert_eq!(ended.status, JobStatus::Completed, "{:?}", ended.error);
+        ends.push(humantime::parse_rfc3339(ended.completed_at.as_deref().unwrap()).unwrap());
+    }
+    let first = *ends.iter().min().unwrap();
+    let waited = ends.iter().filter(|end| end.duration_since(first).unwrap_or_default() >= process).count();
+    assert_eq!(
+        waited,
+        2,
+        "the ends after the first: {:?}",
+        ends.iter().map(|end| end.duration_since(first)).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]
@@ -448,11 +500,11 @@ async fn references_of_an_undocumented_format_or_a_rate_out_of_range_fail() {
     let files = axum::Router::new()
         .route(
             "/basil.flac",
-            get(|| async {
+            axum::routing::get(|| async {
                 std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.flac")).unwrap()
             }),
         )
-        .route("/low.wav", get(|| async { wav_at(20) }));
+        .route("/low.wav", axum::routing::get(|| async { wav_at(20) }));
     let files = serve(files).await;
     let flac = failed_with(sandbox, &request_body(&format!("http://{files}/basil.flac"))).await;
     assert!(flac.contains("could not be decoded"), "{flac}");
@@ -482,13 +534,13 @@ fn wav_at(rate: u32) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_sandbox_s_test_controls_need_its_key_when_it_has_one() {
-    let sandbox = start(Some(KEY)).await;
-    let client = reqwest::Client::new();
+    let sandbox = sandbox_routes(Some(KEY));
     let fault = json!({ "fault": "submit-500" });
-    let without = client.post(format!("http://{sandbox}/__sandbox/faults")).json(&fault).send().await.unwrap();
-    assert_eq!(without.status(), 401);
-    assert_eq!(client.get(format!("http://{sandbox}/__sandbox/stats")).send().await.unwrap().status(), 401);
-    let with =
-        client.post(format!("http://{sandbox}/__sandbox/faults")).header(zonos_api::API_KEY_HEADER, KEY).json(&fault);
-    assert_eq!(with.send().await.unwrap().status(), 200);
+    let without = call(&sandbox, post_json("/__sandbox/faults", &fault)).await;
+    assert_eq!((without.status.as_u16(), without.error().error.as_str()), (401, "Unauthorized"));
+    assert_eq!(call(&sandbox, get("/__sandbox/stats")).await.status, 401);
+    assert_eq!(call(&sandbox, get("/__sandbox/faults")).await.status, 401, "nor may they be read");
+    let with = call(&sandbox, with_key(post_json("/__sandbox/faults", &fault), KEY)).await;
+    assert_eq!(with.status, 200);
+    assert_eq!(with.json(), json!([{ "fault": "submit-500", "count": 1, "retry_after": 1 }]));
 }

@@ -1,11 +1,15 @@
-//! `serve`'s proxy over real sockets, with the sandbox as its upstream: forwarding with the key added, validation
-//! before anything is paid for, limits, webhook push over SSE, same-origin media and reference uploads.
+//! `serve`'s proxy, with the sandbox as its upstream: forwarding with the key added, validation before anything is
+//! paid for, limits, webhook push over SSE, same-origin media and reference uploads. What is refused before any call
+//! upstream is tested in-process (`oneshot`); the rest over real sockets.
 
 mod common;
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
 
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 use studio_core::provenance;
@@ -42,24 +46,29 @@ async fn a_generation_goes_through_the_proxy_with_the_key_added_there() {
 
 #[tokio::test]
 async fn an_invalid_request_is_refused_before_it_reaches_the_gateway() {
-    let studio = start_studio(|_| {}).await;
-    let mut body = request_body(&voice(studio));
+    let studio = studio_routes(|_| {}).await;
+    let submit_path = format!("/api{GENERATE_PATH}");
+    let mut body = request_body(&voice(studio.addr));
     body["top_p"] = json!(1.5);
     body["language"] = json!("en");
-    let response = submit_via_proxy(studio, &body).await;
-    assert_eq!(response.status(), 400);
-    let error: ErrorBody = response.json().await.unwrap();
+    let response = studio.call(post_json(&submit_path, &body)).await;
+    assert_eq!(response.status, 400);
+    let error = response.error();
     assert_eq!(error.error, "Bad Request");
     assert!(error.message.contains("top_p = 1.5 is outside the allowed range 0–1"), "{}", error.message);
     assert!(error.message.contains("language"), "{}", error.message);
-    let client = reqwest::Client::new();
-    let not_json =
-        client.post(format!("http://{studio}/api{GENERATE_PATH}")).header("content-type", "application/json");
-    assert_eq!(not_json.body("{").send().await.unwrap().status(), 400);
-    let as_text = client.post(format!("http://{studio}/api{GENERATE_PATH}")).header("content-type", "text/plain");
-    let as_text = as_text.body(serde_json::to_vec(&request_body(&voice(studio))).unwrap()).send().await.unwrap();
-    assert_eq!(as_text.status(), 415, "only JSON, which a page on another site cannot send without asking");
-    assert_eq!(upstream_stats(studio).await.submissions_received, 0, "nothing reached the gateway");
+    let typed = |content_type: &str, body: Vec<u8>| {
+        Request::post(&submit_path).header("content-type", content_type).body(Body::from(body)).unwrap()
+    };
+    assert_eq!(studio.call(typed("application/json", b"{".to_vec())).await.status, 400);
+    let as_text = typed("text/plain", serde_json::to_vec(&request_body(&voice(studio.addr))).unwrap());
+    assert_eq!(
+        studio.call(as_text).await.status,
+        415,
+        "only JSON, which a page on another site cannot send without asking"
+    );
+    // Nothing reached the gateway: nothing even connected to where it is.
+    studio.assert_unreached();
 }
 
 #[tokio::test]
@@ -86,14 +95,16 @@ async fn upstream_errors_pass_through_unchanged() {
 
 #[tokio::test]
 async fn request_ids_must_have_the_documented_shape() {
-    let studio = start_studio(|_| {}).await;
+    let studio = studio_routes(|_| {}).await;
     for id in
         ["..%2F..%2Fsandbox%2F__sandbox%2Fstats", "zonos-2_not-a-uuid", "other_019d3b6e-7c1a-7b2e-9f00-0a1b2c3d4e5f"]
     {
-        let response = reqwest::get(format!("http://{studio}/api/v2/requests/status/{id}")).await.unwrap();
-        assert_eq!(response.status(), 400, "{id}");
+        let response = studio.call(get(&format!("/api/v2/requests/status/{id}"))).await;
+        assert_eq!(response.status, 400, "{id}");
+        assert_eq!(response.error().error, "Bad Request", "{id}");
     }
-    assert_eq!(upstream_stats(studio).await.polls_received, 0);
+    // No status call went upstream: nothing even connected to where the gateway is.
+    studio.assert_unreached();
 }
 
 #[tokio::test]
@@ -160,19 +171,44 @@ async fn the_final_status_is_pushed_once_over_sse_and_the_stream_closes() {
     assert!(events_of(studio, &accepted.request_id).await.contains("COMPLETED"));
 }
 
+/// A gateway that accepts every submission and keeps the webhook URL it was given; it never calls back itself.
+async fn webhook_keeping_gateway() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    let webhooks = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&webhooks);
+    let accept = move |headers: axum::http::HeaderMap| async move {
+        let webhook = headers.get(zonos_api::WEBHOOK_HEADER).and_then(|value| value.to_str().ok());
+        kept.lock().unwrap().push(webhook.unwrap_or_default().to_owned());
+        let request_id = format!("zonos-2_{}", uuid::Uuid::now_v7());
+        (StatusCode::ACCEPTED, axum::Json(json!({ "request_id": request_id, "status": "QUEUED" })))
+    };
+    (serve(axum::Router::new().route(GENERATE_PATH, axum::routing::post(accept))).await, webhooks)
+}
+
 #[tokio::test]
 async fn a_callback_without_the_right_token_is_refused_and_changes_nothing() {
-    let studio = start_studio(|proxy| proxy.public_url = Some("http://127.0.0.1:9".to_owned())).await;
-    // With a public URL the gateway can't reach, no real callback comes: only forged ones.
-    let accepted = accepted(submit_via_proxy(studio, &request_body(&voice(studio))).await).await;
-    let forged = json!({ "request_id": accepted.request_id, "status": "FAILED", "error": "forged", "output": null });
-    let client = reqwest::Client::new();
+    // The gateway never calls back: only the test does, forging first, then with the token the gateway was given.
+    let (gateway, webhooks) = webhook_keeping_gateway().await;
+    let studio = studio_routes(|proxy| proxy.upstream = format!("http://{gateway}")).await;
+    let submitted = studio.call(post_json(&format!("/api{GENERATE_PATH}"), &request_body(&voice(studio.addr)))).await;
+    assert_eq!(submitted.status, 202);
+    let request_id = submitted.json()["request_id"].as_str().unwrap().to_owned();
+    let forged = json!({ "request_id": request_id, "status": "FAILED", "error": "forged", "output": null });
     for path in ["/api/webhooks/not-the-token", "/api/webhooks/", "/api/webhooks"] {
-        let response = client.post(format!("http://{studio}{path}")).json(&forged).send().await.unwrap();
-        assert!((403..=405).contains(&response.status().as_u16()), "{path}: {}", response.status());
+        let response = studio.call(post_json(path, &forged)).await;
+        assert!((403..=405).contains(&response.status.as_u16()), "{path}: {}", response.status);
     }
-    let pending = tokio::time::timeout(std::time::Duration::from_millis(500), events_of(studio, &accepted.request_id));
-    assert!(pending.await.is_err(), "no final status was pushed");
+    // The job's real end, called back with its token, is the first end the proxy keeps: no forged one was.
+    let webhook = webhooks.lock().unwrap().last().cloned().unwrap();
+    let callback_path = webhook.strip_prefix(&format!("http://{}", studio.addr)).unwrap();
+    let real = json!({ "request_id": request_id, "status": "COMPLETED", "error": null,
+                       "output": { "media_url": format!("http://{gateway}/media/{request_id}/output.wav") } });
+    assert_eq!(studio.call(post_json(callback_path, &real)).await.status, 204);
+    let events = studio.call(get(&format!("/api/v2/requests/events/{request_id}"))).await;
+    assert_eq!((events.status.as_u16(), events.header("content-type")), (200, "text/event-stream"));
+    let stream = events.text();
+    let data = stream.lines().find_map(|line| line.strip_prefix("data: ")).unwrap_or_else(|| panic!("{stream}"));
+    let pushed: JobStatusResponse = serde_json::from_str(data).unwrap();
+    assert_eq!((pushed.request_id.as_str(), pushed.status), (request_id.as_str(), JobStatus::Completed), "{stream}");
 }
 
 #[tokio::test]
@@ -259,30 +295,28 @@ async fn an_uploaded_reference_is_stored_by_content_and_cloned() {
 
 #[tokio::test]
 async fn uploads_that_are_not_audio_or_too_large_are_refused() {
-    let studio = start_studio(|_| {}).await;
-    let client = reqwest::Client::new();
-    let upload = |body: Vec<u8>| client.post(format!("http://{studio}/api/references")).body(body).send();
-    let page = upload(b"<!doctype html><script>alert(1)</script>".to_vec()).await.unwrap();
-    assert_eq!(page.status(), 415);
-    assert!(page.json::<ErrorBody>().await.unwrap().message.contains("MP3, OGG, WAV, M4A, AAC"));
+    let studio = studio_routes(|_| {}).await;
+    let upload = |body: Vec<u8>| studio.call(Request::post("/api/references").body(Body::from(body)).unwrap());
+    let page = upload(b"<!doctype html><script>alert(1)</script>".to_vec()).await;
+    assert_eq!(page.status, 415);
+    assert!(page.error().message.contains("MP3, OGG, WAV, M4A, AAC"));
     let mut huge = reference_file("basil-stereo-48k.wav");
     huge.resize(zonos_server::proxy::MAX_REFERENCE_BYTES + 1, 0);
-    assert_eq!(upload(huge).await.unwrap().status(), 413);
-    let missing = reqwest::get(format!("http://{studio}/api/references/..%2F..%2Fetc%2Fpasswd")).await.unwrap();
-    assert_eq!(missing.status(), 404);
+    assert_eq!(upload(huge).await.status, 413);
+    let missing = studio.call(get("/api/references/..%2F..%2Fetc%2Fpasswd")).await;
+    assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]
 async fn the_config_says_what_the_proxy_offers() {
-    let studio = start_studio(|_| {}).await;
-    let config: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
+    let studio = studio_routes(|_| {}).await;
+    let config = studio.call(get("/api/config")).await.json();
     assert_eq!((&config["sandbox"], &config["events"], &config["uploads"]), (&json!(true), &json!(true), &json!(true)));
     let voices = config["voices"].as_array().unwrap();
     assert_eq!(voices.len(), 3);
-    assert_eq!(voices[0]["url"], voice(studio));
+    assert_eq!(voices[0]["url"], voice(studio.addr));
     // The app reads it where a static host's defaults would be: one request at start-up either way.
-    let beside_the_page: Value =
-        reqwest::get(format!("http://{studio}/config.json")).await.unwrap().json().await.unwrap();
+    let beside_the_page = studio.call(get("/config.json")).await.json();
     assert_eq!(beside_the_page, config);
     assert_eq!(config["proxy"], json!(true));
 }
@@ -324,28 +358,49 @@ async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
 
 #[tokio::test]
 async fn other_origins_are_refused_unless_allowed() {
-    let client = reqwest::Client::new();
-    let preflight = |studio: SocketAddr, origin: &'static str| {
-        client
-            .request(reqwest::Method::OPTIONS, format!("http://{studio}/api{GENERATE_PATH}"))
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri(format!("/api{GENERATE_PATH}"))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
             .header("access-control-request-headers", "content-type")
-            .send()
+            .body(Body::empty())
+            .unwrap()
     };
-    let same_origin_only = start_studio(|_| {}).await;
-    let response = preflight(same_origin_only, "http://elsewhere.example").await.unwrap();
-    assert_eq!(response.headers().get("access-control-allow-origin"), None);
+    let same_origin_only = studio_routes(|_| {}).await;
+    let response = same_origin_only.call(preflight("http://elsewhere.example")).await;
+    assert_eq!(response.headers.get("access-control-allow-origin"), None);
 
-    let studio = start_studio(|proxy| proxy.allow_origins = vec!["http://studio.example".to_owned()]).await;
-    let allowed = preflight(studio, "http://studio.example").await.unwrap();
-    assert_eq!(allowed.headers()["access-control-allow-origin"], "http://studio.example");
-    let other = preflight(studio, "http://elsewhere.example").await.unwrap();
-    assert_eq!(other.headers().get("access-control-allow-origin"), None);
+    let studio = studio_routes(|proxy| proxy.allow_origins = vec!["http://studio.example".to_owned()]).await;
+    let allowed = studio.call(preflight("http://studio.example")).await;
+    assert_eq!(allowed.headers["access-control-allow-origin"], "http://studio.example");
+    let other = studio.call(preflight("http://elsewhere.example")).await;
+    assert_eq!(other.headers.get("access-control-allow-origin"), None);
 }
 
 #[tokio::test]
 async fn a_page_on_another_site_may_not_spend_the_key() {
+    let studio = studio_routes(|proxy| proxy.allow_origins = vec!["http://studio.example".to_owned()]).await;
+    for (site, origin) in [("cross-site", "http://evil.example"), ("same-site", "http://other.localhost")] {
+        let mut request = post_json(&format!("/api{GENERATE_PATH}"), &request_body(&voice(studio.addr)));
+        request.headers_mut().insert("sec-fetch-site", site.parse().unwrap());
+        request.headers_mut().insert("origin", origin.parse().unwrap());
+        let refused = studio.call(request).await;
+        assert_eq!(refused.status, 403, "{site} {origin}");
+        assert_eq!(refused.error().error, "Forbidden", "{site} {origin}");
+    }
+    let upload = Request::post("/api/references")
+        .header("origin", "http://evil.example")
+        .body(Body::from(reference_file("basil.mp3")))
+        .unwrap();
+    assert_eq!(studio.call(upload).await.status, 403);
+    // Nothing reached the gateway: nothing even connected to where it is.
+    studio.assert_unreached();
+}
+
+#[tokio::test]
+async fn an_allowed_origin_and_the_page_s_own_may_spend_the_key() {
     let studio = start_studio(|proxy| proxy.allow_origins = vec!["http://studio.example".to_owned()]).await;
     let client = reqwest::Client::new();
     let from = |site: &str, origin: &str| {
@@ -356,19 +411,7 @@ async fn a_page_on_another_site_may_not_spend_the_key() {
             .json(&request_body(&voice(studio)))
             .send()
     };
-    for (site, origin) in [("cross-site", "http://evil.example"), ("same-site", "http://other.localhost")] {
-        let refused = from(site, origin).await.unwrap();
-        assert_eq!(refused.status(), 403, "{site} {origin}");
-    }
-    let upload = client
-        .post(format!("http://{studio}/api/references"))
-        .header("origin", "http://evil.example")
-        .body(std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.mp3")).unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(upload.status(), 403);
-    assert_eq!(upstream_stats(studio).await.submissions_received, 0);
     assert_eq!(from("cross-site", "http://studio.example").await.unwrap().status(), 202, "an allowed origin may");
     assert_eq!(from("same-origin", &format!("http://{studio}")).await.unwrap().status(), 202);
+    assert_eq!(upstream_stats(studio).await.submissions_received, 2);
 }

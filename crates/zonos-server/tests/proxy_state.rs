@@ -6,6 +6,8 @@ mod common;
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::redis::RedisServer;
@@ -170,23 +172,37 @@ async fn two_replicas_sharing_redis_act_as_one_proxy() {
     assert_eq!(statuses.iter().filter(|status| **status == 429).count(), 11 - cap as usize, "{statuses:?}");
 }
 
-/// A gateway that accepts every submission, each after `delay`, and never calls back.
-async fn slow_gateway(delay: Duration) -> SocketAddr {
+/// A gateway that accepts every submission and never calls back; it answers the first at once, and holds the
+/// others until `release` is sent.
+struct HeldGateway {
+    addr: SocketAddr,
+    received: Arc<AtomicUsize>,
+    release: tokio::sync::watch::Sender<bool>,
+}
+
+async fn held_gateway() -> HeldGateway {
     use axum::routing::post;
+    let received = Arc::new(AtomicUsize::new(0));
+    let (release, released) = tokio::sync::watch::channel(false);
+    let counted = Arc::clone(&received);
     let accept = move || async move {
-        tokio::time::sleep(delay).await;
+        if counted.fetch_add(1, Ordering::SeqCst) > 0 {
+            let _ = released.clone().wait_for(|released| *released).await;
+        }
         let request_id = format!("zonos-2_{}", uuid::Uuid::now_v7());
         (
             axum::http::StatusCode::ACCEPTED,
             axum::Json(serde_json::json!({ "request_id": request_id, "status": "QUEUED" })),
         )
     };
-    serve(axum::Router::new().route(GENERATE_PATH, post(accept))).await
+    let addr = serve(axum::Router::new().route(GENERATE_PATH, post(accept))).await;
+    HeldGateway { addr, received, release }
 }
 
 #[tokio::test]
 async fn a_stop_finishes_the_forwards_in_flight_and_tells_event_streams_to_reconnect() {
-    let gateway = slow_gateway(Duration::from_millis(1_500)).await;
+    let held = held_gateway().await;
+    let gateway = held.addr;
     let kept = Kept::DataDir(tempfile::tempdir().unwrap());
     let mut proxy = Proxy::start(free_port(), gateway, &kept, 100).await;
     let job = accepted(proxy.submit(gateway).await).await;
@@ -198,12 +214,20 @@ async fn a_stop_finishes_the_forwards_in_flight_and_tells_event_streams_to_recon
         let url = format!("http://{}/api{GENERATE_PATH}", proxy.addr);
         async move { reqwest::Client::new().post(url).json(&request_body("http://127.0.0.1:9/a.wav")).send().await }
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Once the gateway holds it, the forward is in flight: stop the server then.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while held.received.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "the second submission never reached the gateway");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let stopped = Command::new("kill").args(["-TERM", &proxy.child.id().to_string()]).status().unwrap();
     assert!(stopped.success());
 
     let said = tokio::time::timeout(Duration::from_secs(5), stream.text()).await.expect("the stream ends").unwrap();
     assert!(said.contains("event: reconnect"), "{said:?}");
+    // The stop has begun: only now does the gateway answer the forward it held.
+    assert!(!in_flight.is_finished(), "the forward in flight was answered before the gateway answered it");
+    held.release.send_replace(true);
     let answer = in_flight.await.unwrap().expect("the forward in flight is answered");
     assert_eq!(answer.status(), 202, "the submission sent before the stop was finished, not cut off");
     let deadline = Instant::now() + Duration::from_secs(10);

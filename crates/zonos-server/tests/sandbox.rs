@@ -1,12 +1,16 @@
-//! The sandbox gateway over real sockets: the documented contract, real speech, concurrency and counting.
+//! The sandbox gateway: the documented contract, real speech, concurrency and counting. Its refusals, its voice list
+//! and its cross-origin headers are tested in-process (`oneshot`); jobs, which fetch their reference, over real
+//! sockets on loopback.
 
 mod common;
 
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::http::{Method, Request};
 use common::*;
 use serde_json::{json, Value};
-use zonos_api::{ErrorBody, JobStatus, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
+use zonos_api::{JobStatus, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
 use zonos_server::sandbox::{Timings, FRAMES_PER_SECOND};
 
 #[tokio::test]
@@ -56,49 +60,50 @@ async fn the_speech_takes_the_reference_speakers_pitch() {
 
 #[tokio::test]
 async fn a_missing_or_empty_key_is_refused_with_401() {
-    let addr = start(None).await;
+    let sandbox = sandbox_routes(None);
     for key in [None, Some(""), Some("   ")] {
-        let response = submit(addr, key, &request_body(&voice_url(addr, "ada.wav"))).await;
-        assert_eq!(response.status(), 401, "{key:?}");
-        let body: ErrorBody = response.json().await.unwrap();
+        let mut request = post_json(GENERATE_PATH, &request_body(UNSERVED_REFERENCE));
+        if let Some(key) = key {
+            request = with_key(request, key);
+        }
+        let response = call(&sandbox, request).await;
+        assert_eq!(response.status, 401, "{key:?}");
+        let body = response.error();
         assert_eq!(body.error, "Unauthorized");
         assert!(body.message.contains(API_KEY_HEADER), "{}", body.message);
     }
-    let status = reqwest::get(format!("http://{addr}/v2/requests/status/zonos-2_x")).await.unwrap();
-    assert_eq!(status.status(), 401, "polling needs the key too");
+    let status = call(&sandbox, get("/v2/requests/status/zonos-2_x")).await;
+    assert_eq!(status.status, 401, "polling needs the key too");
 }
 
 #[tokio::test]
 async fn with_a_configured_key_only_that_key_is_accepted() {
-    let addr = start(Some(KEY)).await;
-    let body = request_body(&voice_url(addr, "ada.wav"));
-    assert_eq!(submit(addr, Some("another-key"), &body).await.status(), 401);
-    assert_eq!(submit(addr, Some(KEY), &body).await.status(), 202);
+    let sandbox = sandbox_routes(Some(KEY));
+    let body = request_body(UNSERVED_REFERENCE);
+    let other = call(&sandbox, with_key(post_json(GENERATE_PATH, &body), "another-key")).await;
+    assert_eq!((other.status.as_u16(), other.error().error.as_str()), (401, "Unauthorized"));
+    let accepted = call(&sandbox, with_key(post_json(GENERATE_PATH, &body), KEY)).await;
+    assert_eq!(accepted.status, 202);
+    assert_eq!(accepted.json()["status"], "QUEUED");
 }
 
 #[tokio::test]
 async fn invalid_requests_get_400_naming_every_field_and_range() {
-    let addr = start(None).await;
-    let mut body = request_body(&voice_url(addr, "ada.wav"));
+    let sandbox = sandbox_routes(None);
+    let mut body = request_body(UNSERVED_REFERENCE);
     body["temperature"] = json!(2.5);
     body["top_k"] = json!(-1);
-    let response = submit(addr, Some(KEY), &body).await;
-    assert_eq!(response.status(), 400);
-    let error: ErrorBody = response.json().await.unwrap();
+    let response = call(&sandbox, with_key(post_json(GENERATE_PATH, &body), KEY)).await;
+    assert_eq!(response.status, 400);
+    let error = response.error();
     assert_eq!(error.error, "Bad Request");
     assert_eq!(
         error.message,
         "temperature = 2.5 is outside the allowed range 0–2; top_k = -1 is outside the allowed range 0–2048"
     );
-    let not_json = reqwest::Client::new()
-        .post(format!("http://{addr}{GENERATE_PATH}"))
-        .header(API_KEY_HEADER, KEY)
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(not_json.status(), 400);
-    let stats = stats(addr).await;
+    let not_json = with_key(Request::post(GENERATE_PATH).body(Body::from("{not json")).unwrap(), KEY);
+    assert_eq!(call(&sandbox, not_json).await.status, 400);
+    let stats = stats_in(&sandbox, "").await;
     assert_eq!((stats.submissions_received, stats.submissions_accepted), (2, 0), "refused requests are not accepted");
 }
 
@@ -161,29 +166,30 @@ async fn jobs_run_concurrently_and_are_counted() {
 
 #[tokio::test]
 async fn an_unknown_request_id_is_404() {
-    let addr = start(None).await;
-    let response = reqwest::Client::new()
-        .get(format!("http://{addr}/v2/requests/status/zonos-2_019d3b6e-7c1a-7b2e-9f00-0a1b2c3d4e5f"))
-        .header(API_KEY_HEADER, KEY)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    let body: ErrorBody = response.json().await.unwrap();
-    assert_eq!(body.error, "Not Found");
+    let sandbox = sandbox_routes(None);
+    let unknown = get("/v2/requests/status/zonos-2_019d3b6e-7c1a-7b2e-9f00-0a1b2c3d4e5f");
+    let response = call(&sandbox, with_key(unknown, KEY)).await;
+    assert_eq!(response.status, 404);
+    assert_eq!(response.error().error, "Not Found");
 }
 
 #[tokio::test]
 async fn the_sample_voices_are_listed_with_absolute_urls_and_serve_real_audio() {
-    let addr = start(None).await;
-    let voices: Vec<Value> =
-        reqwest::get(format!("http://{addr}/__sandbox/voices")).await.unwrap().json().await.unwrap();
+    let sandbox = sandbox_routes(None);
+    let host = "127.0.0.1:7000";
+    let mut list = get("/__sandbox/voices");
+    list.headers_mut().insert("host", host.parse().unwrap());
+    let voices = call(&sandbox, list).await.json();
+    let voices = voices.as_array().unwrap();
     let names: Vec<&str> = voices.iter().map(|voice| voice["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Ada", "Basil", "Margaux"]);
-    for voice in &voices {
+    for voice in voices {
         let url = voice["url"].as_str().unwrap();
-        assert!(url.starts_with(&format!("http://{addr}/__sandbox/voices/")), "{url}");
-        let reference = zonos_server::sandbox::reference::decode(download(url).await).unwrap();
+        let path = url.strip_prefix(&format!("http://{host}")).unwrap_or_else(|| panic!("at the host asked: {url}"));
+        assert!(path.starts_with("/__sandbox/voices/"), "{url}");
+        let audio = call(&sandbox, get(path)).await;
+        assert_eq!((audio.status.as_u16(), audio.header("content-type")), (200, "audio/wav"), "{url}");
+        let reference = zonos_server::sandbox::reference::decode(audio.body.to_vec()).unwrap();
         let seconds = reference.samples.len() as f32 / reference.sample_rate as f32;
         assert!(seconds > 2.0 && seconds < 8.0, "{url}: {seconds} s");
     }
@@ -204,34 +210,31 @@ async fn result_audio_is_sent_uncompressed_for_players() {
 
 #[tokio::test]
 async fn a_page_on_another_origin_may_call_it_with_the_documented_headers() {
-    let addr = start(None).await;
-    let preflight = reqwest::Client::new()
-        .request(reqwest::Method::OPTIONS, format!("http://{addr}{GENERATE_PATH}"))
+    let sandbox = sandbox_routes(None);
+    let preflight = Request::builder()
+        .method(Method::OPTIONS)
+        .uri(GENERATE_PATH)
         .header("origin", "http://static.example")
         .header("access-control-request-method", "POST")
         .header(
             "access-control-request-headers",
             "content-type, cache-control, ocp-apim-subscription-key, x-webhook-url",
         )
-        .send()
-        .await
+        .body(Body::empty())
         .unwrap();
-    assert!(preflight.status().is_success(), "{}", preflight.status());
-    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
-    let allowed = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+    let preflight = call(&sandbox, preflight).await;
+    assert!(preflight.status.is_success(), "{}", preflight.status);
+    assert_eq!(preflight.header("access-control-allow-origin"), "*");
+    let allowed = preflight.header("access-control-allow-headers").to_ascii_lowercase();
     for header in ["content-type", "cache-control", "ocp-apim-subscription-key", "x-webhook-url"] {
         assert!(allowed.contains(header), "{header} not in {allowed}");
     }
-    let refused = reqwest::Client::new()
-        .post(format!("http://{addr}{GENERATE_PATH}"))
-        .header("origin", "http://static.example")
-        .json(&request_body(&voice_url(addr, "ada.wav")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 401);
-    assert_eq!(refused.headers()["access-control-allow-origin"], "*", "errors are readable across origins too");
-    assert!(refused.headers()["access-control-expose-headers"].to_str().unwrap().contains("retry-after"));
+    let mut refused = post_json(GENERATE_PATH, &request_body(UNSERVED_REFERENCE));
+    refused.headers_mut().insert("origin", "http://static.example".parse().unwrap());
+    let refused = call(&sandbox, refused).await;
+    assert_eq!(refused.status, 401);
+    assert_eq!(refused.header("access-control-allow-origin"), "*", "errors are readable across origins too");
+    assert!(refused.header("access-control-expose-headers").contains("retry-after"));
 }
 
 /// `serve --sandbox` mounts the same gateway under /sandbox, and its URLs say so.

@@ -1,13 +1,16 @@
 //! Fault injection: each documented failure on demand, for exactly the number of calls asked, counted in the stats.
+//! Faults that answer a call are tested in-process (`oneshot`); hangs, polls of a running job, job and media faults
+//! over real sockets on loopback.
 
 mod common;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::http::Request;
 use common::*;
 use serde_json::{json, Value};
-use zonos_api::{ErrorBody, JobStatus, SubmitAccepted, API_KEY_HEADER};
+use zonos_api::{ErrorBody, JobStatus, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
 
 async fn arm(addr: SocketAddr, fault: Value) {
     let response =
@@ -15,10 +18,21 @@ async fn arm(addr: SocketAddr, fault: Value) {
     assert_eq!(response.status(), 200, "{fault}");
 }
 
+/// Arms `fault` in the sandbox `routes`, in-process.
+async fn arm_in(routes: &axum::Router, fault: Value) {
+    let response = call(routes, post_json("/__sandbox/faults", &fault)).await;
+    assert_eq!(response.status, 200, "{fault}");
+}
+
+/// A submission with the key, in-process.
+fn submission(body: &Value) -> Request<axum::body::Body> {
+    with_key(post_json(GENERATE_PATH, body), KEY)
+}
+
 #[tokio::test]
 async fn each_submit_fault_answers_the_documented_status_and_body_then_clears() {
-    let addr = start(None).await;
-    let body = request_body(&voice_url(addr, "ada.wav"));
+    let sandbox = sandbox_routes(None);
+    let body = request_body(UNSERVED_REFERENCE);
     let expected = [
         ("submit-400", 400, "Model not found", "Model 'zonos-2' not found or is disabled"),
         ("submit-401", 401, "Unauthorized", "Access denied due to invalid subscription key"),
@@ -28,45 +42,42 @@ async fn each_submit_fault_answers_the_documented_status_and_body_then_clears() 
         ("submit-500", 500, "Internal Server Error", "The gateway failed to handle the request"),
     ];
     for (fault, status, error, message) in expected {
-        arm(addr, json!({ "fault": fault })).await;
-        let response = submit(addr, Some(KEY), &body).await;
-        assert_eq!(response.status(), status, "{fault}");
-        let retry_after = response.headers().get("retry-after").map(|value| value.to_str().unwrap().to_owned());
+        arm_in(&sandbox, json!({ "fault": fault })).await;
+        let response = call(&sandbox, submission(&body)).await;
+        assert_eq!(response.status, status, "{fault}");
+        let retry_after = response.headers.get("retry-after").map(|value| value.to_str().unwrap().to_owned());
         assert_eq!(retry_after.as_deref(), (status == 429).then_some("1"), "{fault}");
-        assert_eq!(response.json::<ErrorBody>().await.unwrap(), ErrorBody::new(error, message), "{fault}");
+        assert_eq!(response.error(), ErrorBody::new(error, message), "{fault}");
     }
-    assert_eq!(submit(addr, Some(KEY), &body).await.status(), 202, "each fault served its one call");
-    let stats = stats(addr).await;
+    assert_eq!(call(&sandbox, submission(&body)).await.status, 202, "each fault served its one call");
+    let stats = stats_in(&sandbox, "").await;
     assert_eq!((stats.submissions_received, stats.submissions_accepted), (7, 1));
 }
 
 #[tokio::test]
 async fn a_fault_serves_its_count_and_a_retry_after_can_be_chosen() {
-    let addr = start(None).await;
-    let body = request_body(&voice_url(addr, "ada.wav"));
-    arm(addr, json!({ "fault": "submit-429", "count": 2, "retry_after": 7 })).await;
-    let armed: Value = reqwest::get(format!("http://{addr}/__sandbox/faults")).await.unwrap().json().await.unwrap();
+    let sandbox = sandbox_routes(None);
+    let body = request_body(UNSERVED_REFERENCE);
+    arm_in(&sandbox, json!({ "fault": "submit-429", "count": 2, "retry_after": 7 })).await;
+    let armed = call(&sandbox, get("/__sandbox/faults")).await.json();
     assert_eq!(armed, json!([{ "fault": "submit-429", "count": 2, "retry_after": 7 }]));
     for _ in 0..2 {
-        let response = submit(addr, Some(KEY), &body).await;
-        assert_eq!((response.status().as_u16(), &response.headers()["retry-after"]), (429, &"7".parse().unwrap()));
+        let response = call(&sandbox, submission(&body)).await;
+        assert_eq!((response.status.as_u16(), response.header("retry-after")), (429, "7"));
     }
-    assert_eq!(submit(addr, Some(KEY), &body).await.status(), 202);
+    assert_eq!(call(&sandbox, submission(&body)).await.status, 202);
 }
 
 #[tokio::test]
 async fn faults_can_be_cleared_and_unknown_ones_are_refused() {
-    let addr = start(None).await;
-    arm(addr, json!({ "fault": "submit-500", "count": 3 })).await;
-    let client = reqwest::Client::new();
-    let cleared = client.delete(format!("http://{addr}/__sandbox/faults")).send().await.unwrap();
-    assert_eq!(cleared.status(), 204);
-    assert_eq!(submit(addr, Some(KEY), &request_body(&voice_url(addr, "ada.wav"))).await.status(), 202);
-    let unknown =
-        client.post(format!("http://{addr}/__sandbox/faults")).json(&json!({ "fault": "submit-418" })).send().await;
-    let unknown = unknown.unwrap();
-    assert_eq!(unknown.status(), 422);
-    assert!(unknown.text().await.unwrap().contains("submit-429"), "the refusal lists the known faults");
+    let sandbox = sandbox_routes(None);
+    arm_in(&sandbox, json!({ "fault": "submit-500", "count": 3 })).await;
+    let clear = Request::delete("/__sandbox/faults").body(axum::body::Body::empty()).unwrap();
+    assert_eq!(call(&sandbox, clear).await.status, 204);
+    assert_eq!(call(&sandbox, submission(&request_body(UNSERVED_REFERENCE))).await.status, 202);
+    let unknown = call(&sandbox, post_json("/__sandbox/faults", &json!({ "fault": "submit-418" }))).await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.text().contains("submit-429"), "the refusal lists the known faults");
 }
 
 #[tokio::test]

@@ -1,10 +1,16 @@
-//! `serve` over real sockets: the built app with the right types, compression and cache headers; `/healthz`.
+//! `serve`: the built app with the right types, compression and cache headers; `/healthz`. Called in-process
+//! (`oneshot`), but for paths sent exactly as written, over a real socket.
+
+mod common;
 
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use axum::body::Body;
+use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, HOST};
+use axum::http::Request;
+use common::{call, Answer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use zonos_server::{AllowedHosts, Bounds, ServeConfig, StartError};
 
@@ -42,42 +48,51 @@ fn config(addr: SocketAddr, dist: &Path) -> ServeConfig {
     }
 }
 
-/// A client that shows bodies as sent, without decompressing them.
-fn raw_client() -> reqwest::Client {
-    reqwest::Client::builder().no_brotli().build().unwrap()
+/// Where the app's routes are taken to be served, when called in-process.
+const ADDR: &str = "127.0.0.1:8080";
+
+/// The app's routes, as `serve` without a key serves them at [`ADDR`], to call in-process.
+async fn routes(dist: &Path) -> axum::Router {
+    zonos_server::router(&config(ADDR.parse().unwrap(), dist)).await.unwrap()
+}
+
+/// A GET of `path` at [`ADDR`], accepting `encodings` (the body is seen as sent, not decompressed).
+async fn fetch(routes: &axum::Router, path: &str, encodings: Option<&str>) -> Answer {
+    let mut request = Request::get(path).header(HOST, ADDR);
+    if let Some(encodings) = encodings {
+        request = request.header(ACCEPT_ENCODING, encodings);
+    }
+    call(routes, request.body(Body::empty()).unwrap()).await
 }
 
 #[tokio::test]
 async fn serves_the_page_and_its_assets_with_their_types_and_cache_policy() {
     let build = fake_build();
-    let addr = start(&build.path().join("dist")).await;
-    let client = raw_client();
+    let routes = routes(&build.path().join("dist")).await;
 
-    let page = client.get(format!("http://{addr}/")).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    assert_eq!(page.headers()[CONTENT_TYPE], "text/html");
-    assert_eq!(page.headers()[CACHE_CONTROL], "no-cache");
-    assert!(page.text().await.unwrap().contains("<title>Zonos Studio</title>"));
+    let page = fetch(&routes, "/", None).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers[CONTENT_TYPE], "text/html");
+    assert_eq!(page.headers[CACHE_CONTROL], "no-cache");
+    assert!(page.text().contains("<title>Zonos Studio</title>"));
 
-    let wasm = client.get(format!("http://{addr}/{WASM}")).send().await.unwrap();
-    assert_eq!(wasm.status(), 200);
-    assert_eq!(wasm.headers()[CONTENT_TYPE], "application/wasm");
-    assert_eq!(wasm.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
-    assert!(wasm.bytes().await.unwrap().starts_with(b"\0asm"));
+    let wasm = fetch(&routes, &format!("/{WASM}"), None).await;
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.headers[CONTENT_TYPE], "application/wasm");
+    assert_eq!(wasm.headers[CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert!(wasm.body.starts_with(b"\0asm"));
 
-    let script = client.get(format!("http://{addr}/{SCRIPT}")).send().await.unwrap();
-    assert_eq!(script.headers()[CONTENT_TYPE], "text/javascript");
+    let script = fetch(&routes, &format!("/{SCRIPT}"), None).await;
+    assert_eq!(script.headers[CONTENT_TYPE], "text/javascript");
 }
 
 #[tokio::test]
 async fn compresses_with_brotli_when_the_browser_accepts_it() {
     let build = fake_build();
     let dist = build.path().join("dist");
-    let addr = start(&dist).await;
-    let response =
-        raw_client().get(format!("http://{addr}/{SCRIPT}")).header(ACCEPT_ENCODING, "br").send().await.unwrap();
-    assert_eq!(response.headers()[CONTENT_ENCODING], "br");
-    let compressed = response.bytes().await.unwrap();
+    let response = fetch(&routes(&dist).await, &format!("/{SCRIPT}"), Some("br")).await;
+    assert_eq!(response.headers[CONTENT_ENCODING], "br");
+    let compressed = response.body;
     let mut decompressed = Vec::new();
     brotli::Decompressor::new(compressed.as_ref(), 4096).read_to_end(&mut decompressed).unwrap();
     assert_eq!(decompressed, std::fs::read(dist.join(SCRIPT)).unwrap());
@@ -90,21 +105,18 @@ async fn prefers_the_build_s_precompressed_file() {
     let dist = build.path().join("dist");
     let precompressed = b"precompressed by the build".to_vec();
     std::fs::write(dist.join(format!("{WASM}.br")), &precompressed).unwrap();
-    let addr = start(&dist).await;
-    let response =
-        raw_client().get(format!("http://{addr}/{WASM}")).header(ACCEPT_ENCODING, "gzip, br").send().await.unwrap();
-    assert_eq!(response.headers()[CONTENT_ENCODING], "br");
-    assert_eq!(response.headers()[CONTENT_TYPE], "application/wasm");
-    assert_eq!(response.bytes().await.unwrap().as_ref(), precompressed.as_slice());
+    let response = fetch(&routes(&dist).await, &format!("/{WASM}"), Some("gzip, br")).await;
+    assert_eq!(response.headers[CONTENT_ENCODING], "br");
+    assert_eq!(response.headers[CONTENT_TYPE], "application/wasm");
+    assert_eq!(response.body.as_ref(), precompressed.as_slice());
 }
 
 #[tokio::test]
 async fn healthz_answers() {
     let build = fake_build();
-    let addr = start(&build.path().join("dist")).await;
-    let response = raw_client().get(format!("http://{addr}/healthz")).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.unwrap(), r#"{"status":"ok"}"#);
+    let response = fetch(&routes(&build.path().join("dist")).await, "/healthz", None).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.text(), r#"{"status":"ok"}"#);
 }
 
 /// Sends a request line exactly as written (a client library would normalise the `..` away).

@@ -1,4 +1,5 @@
-//! What the sandbox's tests share: a sandbox on a free port, the documented calls, and audio measurement.
+//! What the server's tests share: a sandbox on a free port, the documented calls, audio measurement; and the routes
+//! called in-process with `oneshot` ([`call`], [`Studio`]) where the subject is route logic and no socket is needed.
 #![allow(dead_code)] // each test binary uses its own part of these helpers
 
 pub mod redis;
@@ -7,7 +8,11 @@ use std::io::Cursor;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
 use serde_json::{json, Value};
+use tower::ServiceExt;
 use zonos_api::{JobStatus, JobStatusResponse, SubmitAccepted, API_KEY_HEADER, GENERATE_PATH};
 use zonos_server::sandbox::reach::Reach;
 use zonos_server::sandbox::{reference, SandboxConfig, Snapshot, Timings, SAMPLE_RATE};
@@ -235,4 +240,125 @@ pub async fn arm_upstream(studio: SocketAddr, fault: Value) {
     let url = format!("http://{studio}/sandbox/__sandbox/faults");
     let response = controls(reqwest::Client::new().post(url)).json(&fault).send().await.unwrap();
     assert_eq!(response.status(), 200, "{fault}");
+}
+
+/// The peer every in-process request comes from, unless it says otherwise: a client on loopback.
+pub fn peer() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 50_000))
+}
+
+/// A whole answer of a router called in-process.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// The body as JSON (failing the test if it isn't).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("{}: not JSON ({error}): {:?}", self.status, self.text()))
+    }
+
+    /// The body in the documented error shape.
+    pub fn error(&self) -> zonos_api::ErrorBody {
+        serde_json::from_value(self.json()).unwrap()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A header's value as text; empty when it is absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(|value| value.to_str().unwrap()).unwrap_or_default()
+    }
+}
+
+/// Calls `router` in-process (`tower::ServiceExt::oneshot`), as from [`peer`] unless the request gives its own
+/// `ConnectInfo`, and reads the whole answer.
+pub async fn call(router: &axum::Router, mut request: Request<Body>) -> Answer {
+    if request.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+        request.extensions_mut().insert(ConnectInfo(peer()));
+    }
+    let response = router.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    Answer { status: parts.status, headers: parts.headers, body }
+}
+
+pub fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+/// A POST of `body` as JSON.
+pub fn post_json(uri: &str, body: &Value) -> Request<Body> {
+    Request::post(uri).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap()
+}
+
+/// `request` with the key.
+pub fn with_key(mut request: Request<Body>, key: &str) -> Request<Body> {
+    request.headers_mut().insert(API_KEY_HEADER, HeaderValue::from_str(key).unwrap());
+    request
+}
+
+/// A reference URL on loopback where nothing is served: for calls refused before any reference is fetched.
+pub const UNSERVED_REFERENCE: &str = "http://127.0.0.1:9/a.wav";
+
+/// The sandbox alone (`zonos-server sandbox`'s routes, with short stages), to call in-process.
+pub fn sandbox_routes(key: Option<&str>) -> axum::Router {
+    zonos_server::sandbox_router(local_sandbox(quick(), key))
+}
+
+/// The stats of the sandbox `routes` (alone, or as mounted at `mount`), called in-process with the key.
+pub async fn stats_in(routes: &axum::Router, mount: &str) -> Snapshot {
+    serde_json::from_value(call(routes, with_key(get(&format!("{mount}/__sandbox/stats")), KEY)).await.json()).unwrap()
+}
+
+/// `serve --sandbox`'s routes, called in-process: no socket serves them. Its address is a loopback listener that
+/// nothing accepts on, so that anything calling it (the proxy calling its upstream, the sandbox mounted there,
+/// or the sandbox calling back) would show as a connection waiting: see [`Studio::assert_unreached`].
+pub struct Studio {
+    pub router: axum::Router,
+    pub addr: SocketAddr,
+    listener: std::net::TcpListener,
+}
+
+impl Studio {
+    /// Calls the routes as a browser at the studio's address would: with its Host, unless the request names one.
+    pub async fn call(&self, mut request: Request<Body>) -> Answer {
+        if !request.headers().contains_key(header::HOST) {
+            request.headers_mut().insert(header::HOST, HeaderValue::from_str(&self.addr.to_string()).unwrap());
+        }
+        call(&self.router, request).await
+    }
+
+    /// Nothing has connected to the studio's address: no call went upstream (on loopback, a connection attempt is
+    /// in the listener's queue by the time it returns).
+    pub fn assert_unreached(&self) {
+        self.listener.set_nonblocking(true).unwrap();
+        match self.listener.accept() {
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+            other => panic!("something called the studio's address: {other:?}"),
+        }
+    }
+}
+
+/// `serve --sandbox`'s routes as [`start_studio`] serves them, with `adjust` applied to the proxy, to call in-process.
+pub async fn studio_routes(adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig)) -> Studio {
+    routes(true, adjust).await
+}
+
+/// `serve`'s routes with the proxy configured as for the sandbox and then `adjust`ed, and the sandbox mounted or
+/// not, to call in-process.
+pub async fn routes(mounted: bool, adjust: impl FnOnce(&mut zonos_server::proxy::ProxyConfig)) -> Studio {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sandbox = local_sandbox(quick(), Some(KEY));
+    let mut proxy = zonos_server::proxy::ProxyConfig::for_sandbox(addr, &sandbox, temporary_store());
+    adjust(&mut proxy);
+    let config = serve_config(addr, fake_dist().keep(), mounted.then_some(sandbox), Some(proxy));
+    Studio { router: zonos_server::router(&config).await.unwrap(), addr, listener }
 }
