@@ -1,5 +1,5 @@
 //! Parts of the app that load when first needed, so that a first visit downloads only what is on screen at first.
-//! Built with `--cfg zonos_split` (as `cargo xtask` builds the release app; see `xtask/src/wasm_split.rs`), each
+//! Built with `--cfg zonos_split` (as `cargo xtask` builds the release app; see `xtask/src/app_build/wasm.rs`), each
 //! function declared with [`later!`] is a split point; otherwise it is an ordinary function. Either way it is async
 //! and may fail with [`Unloaded`]: a part can't be fetched with the network down, and the page must say so, not stop.
 

@@ -1,13 +1,14 @@
 // Prerenders the app's first screen into the built page, so that it is drawn, and usable, from the first paint:
 // the app itself renders it, in headless Chromium, as a first visit shows it before the page has found its gateway.
 // The app then takes the page over when it starts (src/prerendered.rs).
-// Usage: node xtask/prerender.mjs DIST   (cargo xtask builds the app, then runs this)
+// Usage: node xtask/prerender.mjs DIST PAGE BODY   (cargo xtask's build runs this): serves PAGE at / and the build's
+// files from DIST, and writes what the app drew in the page's body to BODY, for the build to put in the page.
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { launchChromium } from '../e2e/chromium.mjs';
 
-const dist = process.argv[2];
+const [dist, page, bodyOut] = process.argv.slice(2);
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 // The build, as a static host serves it; `config.json` never answers, so the page stays as it is before it knows
@@ -15,8 +16,8 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
 const server = createServer(async (request, response) => {
   const path = new URL(request.url, 'http://localhost').pathname;
   if (path === '/config.json') return;
-  const file = normalize(join(dist, path === '/' ? 'index.html' : path));
-  if (!file.startsWith(normalize(dist))) return response.writeHead(403).end();
+  const file = path === '/' ? page : normalize(join(dist, path));
+  if (path !== '/' && !file.startsWith(normalize(dist))) return response.writeHead(403).end();
   try {
     const body = await readFile(file);
     response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -28,18 +29,18 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage();
+  const tab = await browser.newPage();
   const problems = [];
   // An uncaught error, or a panic (the panic hook writes it to the console): the screen may be half drawn.
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  tab.on('pageerror', (error) => problems.push(error.message));
+  tab.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
   const failed = () => {
     if (problems.length > 0) throw new Error(`the app failed while prerendering: ${problems.join('; ')}`);
   };
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  await page.waitForFunction(() => window.zonosStarted !== undefined, null, { timeout: 30_000 });
+  await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+  await tab.waitForFunction(() => window.zonosStarted !== undefined, null, { timeout: 30_000 });
   failed();
-  const body = await page.evaluate(() => {
+  const body = await tab.evaluate(() => {
     // What the controls hold as properties goes into the markup, which is all a page's HTML can carry.
     for (const control of document.body.querySelectorAll('input, textarea, select')) {
       if (control.type === 'checkbox' || control.type === 'radio') {
@@ -56,14 +57,8 @@ try {
   });
   failed();
   if (!body.includes('Generate')) throw new Error('the prerendered page has no Generate button');
-  const index = join(dist, 'index.html');
-  const html = await readFile(index, 'utf8');
-  const start = html.indexOf('<body>') + '<body>'.length;
-  const end = html.indexOf('</body>');
-  if (start < '<body>'.length || end < start) throw new Error(`${index} has no <body>…</body> to fill`);
-  const noscript = html.slice(start, end).match(/<noscript>[\s\S]*?<\/noscript>/)?.[0] ?? '';
-  await writeFile(index, `${html.slice(0, start)}${noscript}${body}${html.slice(end)}`);
-  console.log(`    prerendered the first screen into ${index} (${body.length} characters)`);
+  await writeFile(bodyOut, body);
+  console.log(`    prerendered the first screen (${body.length} characters)`);
 } finally {
   await browser.close();
   server.close();

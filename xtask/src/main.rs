@@ -3,14 +3,11 @@
 
 mod app_build;
 mod bench;
-mod content_names;
 mod demo;
 mod process;
 mod serving;
-mod short_imports;
 mod test;
 mod toolchain;
-mod wasm_split;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -73,16 +73,6 @@ pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
-/// `PATH` with the npm tools (wasm-opt) first, so trunk finds the pinned binaryen.
-pub fn path_with_node_tools() -> std::ffi::OsString {
-    let node_bin = crate::root().join("node_modules").join(".bin");
-    let mut paths = vec![node_bin];
-    if let Some(path) = std::env::var_os("PATH") {
-        paths.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(paths).expect("PATH entries without separators")
-}
-
 pub fn io_error(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> XtaskError {
     let what = what.into();
     move |source| XtaskError::Io { what, source }

@@ -7,9 +7,6 @@ use std::process::Command;
 use crate::process::{announce, cargo, execute, io_error, output, version_of};
 use crate::{root, Result, XtaskError};
 
-/// The newest trunk that builds on Rust 1.95 (0.22 needs a newer rustc).
-pub const TRUNK_VERSION: &str = "0.21.14";
-
 /// A command-line tool installed with `cargo install`.
 struct CargoTool {
     krate: &'static str,
@@ -44,12 +41,13 @@ impl CargoTool {
     }
 }
 
-/// The wasm-bindgen version of the build: `Trunk.toml` names it, and Cargo.toml pins the crate to the same one
-/// (a test checks that they agree), because the CLI must equal the crate or trunk tries to download another.
+/// The wasm-bindgen version of the app: Cargo.toml pins it exactly, and xtask's build (wasm-bindgen as a library)
+/// and the test runner (its CLI) must equal it (a test checks that they agree).
 pub fn wasm_bindgen_version() -> Result<String> {
-    let trunk_toml = fs::read_to_string(root().join("Trunk.toml")).map_err(io_error("reading Trunk.toml"))?;
-    quoted_value(&trunk_toml, "wasm_bindgen")
-        .ok_or_else(|| XtaskError::Check("Trunk.toml has no [tools] wasm_bindgen version".to_owned()))
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).map_err(io_error("reading Cargo.toml"))?;
+    quoted_value(&manifest, "wasm-bindgen")
+        .and_then(|pin| pin.strip_prefix('=').map(str::to_owned))
+        .ok_or_else(|| XtaskError::Check("Cargo.toml does not pin wasm-bindgen exactly (\"=x.y.z\")".to_owned()))
 }
 
 /// The quoted value of `key = "value"` in a TOML text (enough for the simple files of this workspace).
@@ -125,23 +123,12 @@ fn node_packages() -> Result<()> {
     fs::write(&stamp, lock).map_err(io_error("writing the npm install stamp"))
 }
 
-/// What the app's build needs: the wasm target, trunk, wasm-bindgen's CLI, wasm-opt and terser, and Debian's
-/// Chromium, in which the app prerenders its first screen.
+/// What the app's build needs: the wasm target, wasm-opt and terser (npm), and Debian's Chromium, in which the app
+/// prerenders its first screen. The split and wasm-bindgen are libraries of xtask's.
 pub fn ensure_build_tools() -> Result<()> {
     announce("Checking the build tools");
     rust_wasm_target()?;
     apt_packages(&["chromium"])?;
-    CargoTool { krate: "trunk", version: TRUNK_VERSION.to_owned(), binaries: &["trunk"], locked: true, minutes: 7 }
-        .ensure()?;
-    // Not --locked: its lock file pins a webpki-roots version the registry does not serve.
-    CargoTool {
-        krate: "wasm-bindgen-cli",
-        version: wasm_bindgen_version()?,
-        binaries: &["wasm-bindgen", "wasm-bindgen-test-runner"],
-        locked: false,
-        minutes: 3,
-    }
-    .ensure()?;
     node_packages()
 }
 
@@ -186,6 +173,16 @@ pub fn ensure_test_tools() -> Result<()> {
     .into_iter()
     .filter(|package| SERVICES.contains(package))
     .for_each(stop_service);
+    // The runner of the app's browser tests. Not --locked: its lock file pins a webpki-roots version the registry
+    // does not serve.
+    CargoTool {
+        krate: "wasm-bindgen-cli",
+        version: wasm_bindgen_version()?,
+        binaries: &["wasm-bindgen", "wasm-bindgen-test-runner"],
+        locked: false,
+        minutes: 3,
+    }
+    .ensure()?;
     CargoTool {
         krate: "geckodriver",
         version: GECKODRIVER_VERSION.to_owned(),
@@ -242,13 +239,15 @@ mod tests {
     #[test]
     fn the_wasm_bindgen_versions_agree() {
         let version = wasm_bindgen_version().unwrap();
-        let manifest = fs::read_to_string(root().join("Cargo.toml")).unwrap();
-        assert_eq!(quoted_value(&manifest, "wasm-bindgen"), Some(format!("={version}")), "Cargo.toml pins it exactly");
+        let xtask = fs::read_to_string(root().join("xtask").join("Cargo.toml")).unwrap();
+        assert_eq!(quoted_value(&xtask, "wasm-bindgen-cli-support"), Some(format!("={version}")), "the build's pin");
         let lock = fs::read_to_string(root().join("Cargo.lock")).unwrap();
-        assert!(
-            lock.contains(&format!("name = \"wasm-bindgen\"\nversion = \"{version}\"")),
-            "Cargo.lock resolves wasm-bindgen {version}"
-        );
+        for krate in ["wasm-bindgen", "wasm-bindgen-cli-support"] {
+            assert!(
+                lock.contains(&format!("name = \"{krate}\"\nversion = \"{version}\"")),
+                "Cargo.lock resolves {krate} {version}"
+            );
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub use zonos_sandbox as sandbox;
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("no built app in {dist}: build it first with `cargo xtask demo`, or point --dist at a trunk build")]
+    #[error("no built app in {dist}: build it first with `cargo xtask demo`, or point --dist at its build (`cargo xtask build`)")]
     MissingApp { dist: PathBuf },
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
@@ -90,7 +90,7 @@ impl Shutdown {
 /// What `serve` needs to know.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
-    /// The trunk build to serve (its `index.html` and hashed assets).
+    /// The app's build to serve (its `index.html` and hashed assets).
     pub dist: PathBuf,
     /// The sandbox gateway to mount under [`SANDBOX_MOUNT`], if any.
     #[cfg(feature = "sandbox")]

@@ -37,7 +37,7 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// The trunk build to serve.
+        /// The app's build to serve (`cargo xtask build` writes it).
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
         #[cfg(feature = "sandbox")]

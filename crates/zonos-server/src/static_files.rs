@@ -1,4 +1,4 @@
-//! The built app: trunk's `dist/`, with precompressed variants when the build made them, and cache headers that
+//! The built app: `dist/`, with precompressed variants when the build made them, and cache headers that
 //! let browsers keep hashed assets forever but always revalidate `index.html`.
 
 use std::path::Path;
@@ -32,7 +32,7 @@ async fn cache_control(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether a path carries trunk's content hash (16 hex digits) in its name or its folder's (the wasm's lazily
+/// Whether a path carries the build's content hash (16 hex digits) in its name or its folder's (the wasm's lazily
 /// loaded parts sit in a folder named after the build), so its content never changes under that path.
 pub fn is_hashed(path: &str) -> bool {
     path.split(['/', '-', '_', '.']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -88,7 +88,7 @@ mod tests {
     }
 
     #[test]
-    fn trunk_assets_are_hashed_and_the_page_is_not() {
+    fn built_assets_are_hashed_and_the_page_is_not() {
         assert!(is_hashed("/zonos-studio-4f3c2b1a0d9e8f7a_bg.wasm"));
         assert!(is_hashed("/zonos-studio-4f3c2b1a0d9e8f7a.js"));
         assert!(is_hashed("/main-0123456789abcdef.css"));

@@ -17,7 +17,7 @@ use zonos_server::{AllowedHosts, Bounds, ServeConfig, StartError};
 const WASM: &str = "zonos-studio-0123456789abcdef_bg.wasm";
 const SCRIPT: &str = "zonos-studio-0123456789abcdef.js";
 
-/// A stand-in trunk build: a page, a script, a wasm module, and one secret beside (not inside) it.
+/// A stand-in build of the app: a page, a script, a wasm module, and one secret beside (not inside) it.
 fn fake_build() -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     let dist = root.path().join("dist");

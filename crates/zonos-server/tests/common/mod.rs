@@ -179,7 +179,7 @@ async fn sandbox_stats(base: &str) -> Snapshot {
     request.send().await.unwrap().json().await.unwrap()
 }
 
-/// A stand-in trunk build, enough for `serve` to start.
+/// A stand-in build of the app, enough for `serve` to start.
 pub fn fake_dist() -> tempfile::TempDir {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Zonos Studio</title>").unwrap();

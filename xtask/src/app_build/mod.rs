@@ -1,12 +1,21 @@
-//! Building what the commands serve: the app (trunk, release, precompressed) and the server.
+//! Building what the commands serve: the app (into `dist/`, precompressed) and the server.
+//!
+//! The app's release build, each step once on each file: cargo builds the wasm, the split cuts it into parts,
+//! wasm-bindgen makes the glue, wasm-opt and terser shrink them (`wasm`); the files are written under a name
+//! from their final bytes (`names`); the page names them, and carries the first screen the app renders (`page`);
+//! then brotli and gzip variants of each are written beside it.
+
+mod names;
+mod page;
+mod short_imports;
+mod wasm;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::process::{announce, cargo, execute, io_error, path_with_node_tools};
-use crate::{content_names, root, wasm_split, Result};
+use crate::process::{announce, cargo, execute, io_error};
+use crate::{root, Result};
 
 /// Files worth compressing ahead of time; the server sends the `.br` or `.gz` beside them.
 const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
@@ -15,42 +24,17 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `trunk build --release` into `dist/`, split into parts that load when needed, its JS minified, its files named after
-/// their final bytes, its first screen prerendered into the page, then brotli and gzip variants of each asset.
+/// The release app, into a `dist/` of its own files only.
 pub fn build_app() -> Result<()> {
-    announce("Fetching crates (trunk builds offline)");
-    execute(cargo().args(["fetch", "--quiet"]))?;
-    announce("Building the app with trunk, release profile (the first build takes about 2 minutes)");
-    // Trunk's minifier can't read wasm-bindgen's glue; that glue is replaced by the split's, which terser minifies.
-    println!("    (trunk's warning \"Failed to minify JS\" is expected: terser minifies the glue below)");
-    execute(
-        Command::new("trunk")
-            .args(["build", "--release"])
-            .env("PATH", path_with_node_tools())
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", wasm_split::RUSTFLAGS),
-    )?;
-    wasm_split::split(&dist())?;
-    minify_scripts(&dist())?;
-    announce("Naming the app's files after their final bytes");
-    let stem = content_names::rename(&dist(), &wasm_split::glue_stem(&dist())?)?;
-    println!("    the app's files are now named {stem}…");
-    announce("Prerendering the first screen into the page (the app renders it, in headless Chromium)");
-    execute(Command::new("node").arg(root().join("xtask").join("prerender.mjs")).arg(dist()))?;
+    let assets = wasm::build()?;
+    let dist = dist();
+    let _ = fs::remove_dir_all(&dist);
+    announce("Writing the app's files, named after their final bytes");
+    let stem = names::write_named(&dist, &assets)?;
+    println!("    the app's files are named {stem}…");
+    page::write(&dist, &stem)?;
     announce("Precompressing the app (brotli and gzip)");
-    precompress(&dist())
-}
-
-/// Minifies the JS glue and the parts' loader with terser: the browser parses every byte before the app can start.
-fn minify_scripts(dist: &Path) -> Result<()> {
-    announce("Minifying the app's JS (terser)");
-    let stem = wasm_split::glue_stem(dist)?;
-    let terser = root().join("node_modules").join(".bin").join("terser");
-    for script in [dist.join(format!("{stem}.js")), dist.join(format!("{stem}-split")).join("load.js")] {
-        execute(
-            Command::new(&terser).arg(&script).args(["--module", "--compress", "--mangle", "--output"]).arg(&script),
-        )?;
-    }
-    Ok(())
+    precompress(&dist)
 }
 
 /// Which build of the server to make.
