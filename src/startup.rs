@@ -54,8 +54,30 @@ pub fn start(starting: Starting) {
                 let _ = jobs::preload_driver().await;
             })
         });
-        restore_takes(starting);
+        // A first visit has none to bring back: the takes' part (their list, and keeping it) comes once the person
+        // begins, so that the first second brings only what the first screen and the first Generate need.
+        if takes::any_kept() {
+            restore_takes(starting);
+        } else {
+            restore_once_begun(starting);
+        }
     });
+}
+
+/// Brings the takes back (and so fetches their part) once the person begins to use the page, before the first
+/// take, which must show even if the network has gone by then; or once there is a take to keep: this page's
+/// first, or one another page of the origin kept.
+fn restore_once_begun(starting: Starting) {
+    let takes = starting.takes;
+    Effect::new(move |_| {
+        if takes.list().with(|list| !list.is_empty()) {
+            restore_takes(starting);
+        }
+    });
+    let kept_elsewhere = takes::when_another_page_keeps(move |_| restore_takes(starting));
+    let focused = window_event_listener(leptos::ev::focusin, move |_| restore_takes(starting));
+    let pressed = window_event_listener(leptos::ev::pointerdown, move |_| restore_takes(starting));
+    on_cleanup(move || [kept_elsewhere, focused, pressed].into_iter().for_each(WindowListenerHandle::remove));
 }
 
 /// Finds the gateway, and chooses the first sample voice, so that Generate works on the first press.

@@ -78,9 +78,13 @@ test('a submission that hangs is not sent twice, and can be sent again deliberat
 
 test('a dead network is shown, the form survives, and nothing is re-sent by itself', async ({ page, context, request }) => {
   const before = await stats(request);
-  // The page has been open a moment: the part that sends and follows jobs, fetched ahead of need, is here.
-  await expect.poll(() => page.evaluate(() => performance.getEntriesByType('resource')
-    .some((entry) => entry.name.includes('split_driver') && entry.responseEnd > 0))).toBe(true);
+  // The page has been open a moment and the person has begun (the Text field has the focus): the parts that send
+  // and follow jobs and show takes, fetched ahead of need, are here.
+  await page.getByLabel('Text', { exact: true }).focus();
+  for (const part of ['split_studio', 'split_takes']) {
+    await expect.poll(() => page.evaluate((part) => performance.getEntriesByType('resource')
+      .some((entry) => entry.name.includes(part) && entry.responseEnd > 0), part)).toBe(true);
+  }
   await context.setOffline(true);
   await generate(page, 'Sent while offline.');
   await expect(take(page, 1).getByRole('alert')).toContainText('could not be reached');

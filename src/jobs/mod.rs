@@ -27,8 +27,9 @@ pub enum Drive {
     CheckAgain,
 }
 
-crate::parts::later! { part driver:
-    /// Sending and following: loaded with the first job, or ahead of it once the page is idle.
+crate::parts::later! { part studio:
+    /// Sending and following: in the studio part, with the panels below the form, which always travel together
+    /// (both come once the page is ready; the first Generate needs this).
     pub fn driver(take: RwSignal<Take>, gateway: Gateway, poll_seconds: u32, drive: Drive) -> LocalBoxFuture<'static, ()> {
         match drive {
             Drive::Send => run(take, gateway, poll_seconds).boxed_local(),

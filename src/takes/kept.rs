@@ -23,6 +23,21 @@ pub fn highest_number() -> u32 {
     js::items(&list).iter().filter_map(|take| js::property(take, "number").as_f64()).fold(0.0, f64::max) as u32
 }
 
+/// Whether this device keeps takes at all (this page's origin's), known without reading them.
+pub fn any_kept() -> bool {
+    storage::get(Keep::Device, STORAGE_ITEM).is_some()
+}
+
+/// Calls `then` with what another page of the origin wrote, whenever it writes the kept takes (`None`: it removed
+/// them).
+pub fn when_another_page_keeps(then: impl Fn(Option<String>) + 'static) -> WindowListenerHandle {
+    window_event_listener(ev::storage, move |event| {
+        if event.key().as_deref() == Some(STORAGE_ITEM) {
+            then(event.new_value());
+        }
+    })
+}
+
 /// What storage holds now.
 fn stored() -> Kept {
     storage::get(Keep::Device, STORAGE_ITEM).map(|text| Kept::read(&text)).unwrap_or_default()
@@ -89,11 +104,9 @@ crate::parts::later! { part takes:
             }
         });
         // Another page of the origin wrote the list: what it added shows here too.
-        let listening = window_event_listener(ev::storage, move |event| {
-            if event.key().as_deref() == Some(STORAGE_ITEM) {
-                if let Some(text) = event.new_value() {
-                    merge_in(takes, Kept::read(&text));
-                }
+        let listening = when_another_page_keeps(move |written| {
+            if let Some(text) = written {
+                merge_in(takes, Kept::read(&text));
             }
         });
         on_cleanup(move || listening.remove());

@@ -27,7 +27,7 @@ use studio_core::variations;
 use crate::player::Audible;
 
 pub use dispatch::Dispatch;
-pub use kept::restore;
+pub use kept::{any_kept, restore, when_another_page_keeps};
 pub use list::take_list;
 
 /// What the person can do with a take.
