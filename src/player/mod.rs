@@ -76,59 +76,31 @@ impl Default for BackToBack {
     }
 }
 
-/// One audio: its player (noted in `audible` under `id`, for the keys, when `id` is given), a download under
-/// `download_name`, "Reference, then this take", and its waveform when `drawable` (audio this page may read). The
-/// download is what plays, unless `download` is given: a file made when first wanted (its `prepare` is called as
-/// the link is approached or pressed, and the press waits for the file).
-/// `on_duration` learns its length once known; `on_unplayable`, that it could not be played. `autoplay`: it plays
-/// as soon as it can (a take of a set, arriving with others, waits to be asked).
+/// What a player plays: its source, its name (the audio's label), the id the keys know it by (noted in
+/// `Audible`), whether it may be drawn (audio this page may read), and whether it plays as soon as it can (a take
+/// of a set, arriving with others, waits to be asked).
+pub struct Track {
+    pub source: Signal<Option<String>>,
+    pub label: String,
+    pub id: Option<String>,
+    pub drawable: bool,
+    pub autoplay: bool,
+}
+
+/// One audio: its player, what `children` put beside it (its download), "Reference, then this take", and its
+/// waveform when it may be drawn. `on_duration` learns its length once known; `on_unplayable`, that it could not
+/// be played.
 #[component]
 pub fn Player(
-    source: Signal<Option<String>>,
-    label: String,
-    download_name: String,
-    drawable: bool,
+    track: Track,
     audible: Audible,
-    id: Option<String>,
     on_duration: Callback<f64>,
     on_unplayable: Callback<()>,
-    autoplay: bool,
-    download: Option<(Signal<Option<String>>, Callback<()>)>,
+    children: Children,
 ) -> impl IntoView {
+    let Track { source, label, id, drawable, autoplay } = track;
     let audio = NodeRef::<leptos::html::Audio>::new();
-    let link = NodeRef::<leptos::html::A>::new();
     let back_to_back = BackToBack::new();
-    // A press that waits for the file to be made is carried out once it is.
-    let pressed = RwSignal::new(false);
-    if let Some((file, _)) = download {
-        Effect::new(move |_| {
-            if file.with(Option::is_some) && pressed.get_untracked() {
-                pressed.set(false);
-                if let Some(link) = link.get_untracked() {
-                    link.click();
-                }
-            }
-        });
-    }
-    let approach = move || {
-        if let Some((_, prepare)) = download {
-            prepare.run(());
-        }
-    };
-    let press = move |event: leptos::ev::MouseEvent| {
-        if let Some((file, prepare)) = download {
-            if file.with_untracked(Option::is_none) {
-                event.prevent_default();
-                pressed.set(true);
-                prepare.run(());
-            }
-        }
-    };
-    let href = move || match download {
-        // Until the file is made, the link points at what plays (a link needs an address to be one).
-        Some((file, _)) => file.get().or_else(|| source.get()),
-        None => source.get(),
-    };
     if let Some(id) = id {
         on_cleanup(audible.add_take(id, audio));
     }
@@ -161,17 +133,7 @@ pub fn Player(
                 on:loadedmetadata=on_metadata
                 on:error=move |_| on_unplayable.run(())
             ></audio>
-            <a
-                class="download"
-                node_ref=link
-                href=href
-                download=download_name
-                on:click=press
-                on:pointerenter=move |_| approach()
-                on:focus=move |_| approach()
-            >
-                "Download"
-            </a>
+            {children()}
             <button type="button" on:click=move |_| {
                 if let (Some(reference), Some(audio)) = (audible.reference(), audio.get()) {
                     back_to_back.play(&reference, &audio);
@@ -179,5 +141,63 @@ pub fn Player(
             }>"Reference, then this take"</button>
             <waveform::Waveform source=drawn played=played.into() on_seek=seek_to label=wave_label />
         </div>
+    }
+}
+
+/// A file made when it is first wanted: the file once made, and what starts making it.
+#[derive(Clone, Copy)]
+pub struct MadeOnDemand {
+    pub file: Signal<Option<String>>,
+    pub prepare: Callback<()>,
+}
+
+/// A download of `source` under `name`; or, with `on_demand`, of a file made when first wanted: it is prepared as
+/// the link is approached or pressed, and a press waits for the file.
+#[component]
+pub fn DownloadLink(source: Signal<Option<String>>, name: String, on_demand: Option<MadeOnDemand>) -> impl IntoView {
+    let link = NodeRef::<leptos::html::A>::new();
+    // A press that waits for the file to be made is carried out once it is.
+    let pressed = RwSignal::new(false);
+    if let Some(MadeOnDemand { file, .. }) = on_demand {
+        Effect::new(move |_| {
+            if file.with(Option::is_some) && pressed.get_untracked() {
+                pressed.set(false);
+                if let Some(link) = link.get_untracked() {
+                    link.click();
+                }
+            }
+        });
+    }
+    let approach = move || {
+        if let Some(MadeOnDemand { prepare, .. }) = on_demand {
+            prepare.run(());
+        }
+    };
+    let press = move |event: leptos::ev::MouseEvent| {
+        if let Some(MadeOnDemand { file, prepare }) = on_demand {
+            if file.with_untracked(Option::is_none) {
+                event.prevent_default();
+                pressed.set(true);
+                prepare.run(());
+            }
+        }
+    };
+    let href = move || match on_demand {
+        // Until the file is made, the link points at what plays (a link needs an address to be one).
+        Some(MadeOnDemand { file, .. }) => file.get().or_else(|| source.get()),
+        None => source.get(),
+    };
+    view! {
+        <a
+            class="download"
+            node_ref=link
+            href=href
+            download=name
+            on:click=press
+            on:pointerenter=move |_| approach()
+            on:focus=move |_| approach()
+        >
+            "Download"
+        </a>
     }
 }

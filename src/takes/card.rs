@@ -14,7 +14,7 @@ use super::{Delivery, Phase, Take};
 use crate::parts::part_view;
 use crate::platform::audio;
 use crate::platform::time::today;
-use crate::player::Player;
+use crate::player::{DownloadLink, MadeOnDemand, Player, Track};
 use crate::voices::ConsentRecord;
 use studio_core::provenance::{self, Provenance};
 
@@ -281,25 +281,23 @@ fn TakeFile(
             duration.set(Some(seconds));
         }
     });
+    let source = Signal::from(source);
+    let track = Track { source, label, id, drawable: cached, autoplay: lone };
     view! {
         <Player
-            source=source.into()
-            label
-            download_name
-            drawable=cached
+            track
             audible=context.actions.audible
-            id
             on_duration
             on_unplayable=Callback::new(move |()| unplayable.set(true))
-            autoplay=lone
-            download
-        />
+        >
+            <DownloadLink source name=download_name on_demand=download />
+        </Player>
     }
 }
 
 /// A download of a marked copy of the gateway's file at `remote` (the gateway's own file if the page may not read
 /// it), made when the download is first wanted: the file once made, and what starts making it.
-fn marked_download(take: RwSignal<Take>, remote: String) -> (Signal<Option<String>>, Callback<()>) {
+fn marked_download(take: RwSignal<Take>, remote: String) -> MadeOnDemand {
     let file = RwSignal::new(None::<String>);
     let started = StoredValue::new(false);
     let prepare = Callback::new(move |()| {
@@ -320,7 +318,7 @@ fn marked_download(take: RwSignal<Take>, remote: String) -> (Signal<Option<Strin
             audio::release(&copy);
         }
     });
-    (file.into(), prepare)
+    MadeOnDemand { file: file.into(), prepare }
 }
 
 /// A finished take's figures: how long it waited, and for what; how it arrived; its audio's length and size.
