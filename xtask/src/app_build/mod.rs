@@ -15,13 +15,27 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::process::{announce, cargo, execute, io_error};
-use crate::{root, Result};
+use crate::{root, Result, XtaskError};
 
 /// Files worth compressing ahead of time; the server sends the `.br` or `.gz` beside them.
 const COMPRESSIBLE: [&str; 6] = ["html", "js", "wasm", "css", "svg", "json"];
 
 pub fn dist() -> PathBuf {
     root().join("dist")
+}
+
+/// Where the build's tools read and write, and the page is put together.
+fn work_dir() -> PathBuf {
+    root().join("target").join("app-build")
+}
+
+/// Replaces `name` in `text` (what `in_what` names), where it must stand exactly once: a name that moved or doubled
+/// in a tool's output is an error here, not a broken page.
+fn replace_once(text: &str, name: &str, with: &str, in_what: &str) -> Result<String> {
+    match text.matches(name).count() {
+        1 => Ok(text.replacen(name, with, 1)),
+        count => Err(XtaskError::Check(format!("{in_what} has {name} {count} times, not once"))),
+    }
 }
 
 /// The release app, into a `dist/` of its own files only.
@@ -100,6 +114,16 @@ mod tests {
     use std::io::Read;
 
     use super::*;
+
+    #[test]
+    fn a_name_is_replaced_only_where_it_stands_once() {
+        assert_eq!(
+            replace_once("{ __wbg_a_1: f, __wbg_a_12: g }", "__wbg_a_12:", "b:", "the glue").unwrap(),
+            "{ __wbg_a_1: f, b: g }"
+        );
+        assert!(replace_once("x: 1, x: 2", "x:", "y:", "the glue").is_err());
+        assert!(replace_once("", "x:", "y:", "the glue").is_err());
+    }
 
     #[test]
     fn precompressed_variants_decompress_to_the_original() {

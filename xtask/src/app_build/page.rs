@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use super::{replace_once, work_dir};
 use crate::process::{announce, execute, io_error};
 use crate::{root, Result, XtaskError};
 
@@ -13,12 +14,9 @@ const STYLE_LINK: &str = r#"<link rel="stylesheet" href="style/main.css" />"#;
 const GLUE_NAME: &str = "{glue}";
 const WASM_NAME: &str = "{wasm}";
 
-/// Replaces `marker` in `text`, where it must stand exactly once.
-fn fill(text: &str, marker: &str, with: &str) -> Result<String> {
-    match text.matches(marker).count() {
-        1 => Ok(text.replacen(marker, with, 1)),
-        count => Err(XtaskError::Check(format!("index.html has {marker} {count} times, not once"))),
-    }
+/// Fills `marker` in the page, where it must stand exactly once.
+fn fill(page: &str, marker: &str, with: &str) -> Result<String> {
+    replace_once(page, marker, with, "index.html")
 }
 
 /// `index.html` for the build named `stem`, before its body is rendered: minified as trunk did (its inline style
@@ -55,7 +53,7 @@ pub fn with_body(page: &str, body: &str) -> Result<String> {
 pub fn write(dist: &Path, stem: &str) -> Result<()> {
     let read = |path: &Path| fs::read_to_string(path).map_err(io_error(format!("reading {}", path.display())));
     let page = bare_page(&read(&root().join("index.html"))?, &read(&root().join("style/main.css"))?, stem)?;
-    let work = root().join("target").join("app-build");
+    let work = work_dir();
     let (bare, body) = (work.join("bare.html"), work.join("body.html"));
     fs::write(&bare, &page).map_err(io_error(format!("writing {}", bare.display())))?;
     announce("Prerendering the first screen into the page (the app renders it, in headless Chromium)");

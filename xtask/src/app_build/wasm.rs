@@ -5,11 +5,11 @@
 //! `target/app-build/`, and what comes out is held in memory until it is named (see `names`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use super::names::{Asset, PLACEHOLDER};
-use super::short_imports;
+use super::{short_imports, work_dir};
 use crate::process::{announce, cargo, execute, io_error};
 use crate::{root, Result, XtaskError};
 
@@ -28,11 +28,6 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-mutable-globals",
     "--enable-multivalue",
 ];
-
-/// Where the steps' tools read and write.
-fn work_dir() -> PathBuf {
-    root().join("target").join("app-build")
-}
 
 /// Builds the app's code into its files: the glue, the main wasm, the parts' loader and the parts, under the
 /// placeholder's names.
