@@ -2,6 +2,7 @@
 //! feature (on by default, for the demo), the sandbox gateway (alone, or mounted under `/sandbox` as the proxy's
 //! upstream).
 
+pub mod access;
 pub mod net;
 pub mod proxy;
 pub mod static_files;

@@ -10,6 +10,7 @@ use axum::Router;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
+use zonos_server::access::AccessMode;
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
 #[cfg(feature = "sandbox")]
@@ -145,6 +146,9 @@ struct ProxyFlags {
     /// The signing certificate's private key (PEM, PKCS#8; ECDSA P-256).
     #[arg(long, value_name = "FILE", requires = "c2pa_cert")]
     c2pa_key: Option<PathBuf>,
+    /// Who may use /api: anyone who reaches the server (open), or a person signed in with an access code (codes).
+    #[arg(long, value_enum, default_value = "open")]
+    access: AccessMode,
 }
 
 impl ProxyFlags {
@@ -206,9 +210,11 @@ impl ProxyFlags {
                     store: self.store()?,
                     trusted_proxies: TrustedProxies::default(),
                     credentials: self.credentials()?,
+                    access: AccessMode::Open,
                 }
             }
         };
+        config.access = self.access;
         if self.public_url.is_some() {
             config.public_url = self.public_url;
         }

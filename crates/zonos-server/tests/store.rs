@@ -216,3 +216,34 @@ async fn references_are_bounded_by_count_whatever_their_size() {
         store.put_reference(&name, bytes).await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn access_codes_are_kept_as_hashes_read_by_a_replica_and_after_a_restart_and_removed() {
+    use zonos_server::access::codes::{self, Grant};
+    for backend in Backend::all() {
+        let (code, record) = codes::mint("ada", Grant { admin: true, ..Grant::default() }).unwrap();
+        let (_, other) = codes::mint("basil", Grant::default()).unwrap();
+        let secret = codes::split(&code).unwrap().1.to_owned();
+        let json = |record: &codes::CodeRecord| serde_json::to_string(record).unwrap();
+        let (replica, other_replica) = backend.two_handles().await;
+        replica.put_code(&record.id, &json(&record)).await.unwrap();
+        replica.put_code(&other.id, &json(&other)).await.unwrap();
+        assert_eq!(other_replica.code(&record.id).await.unwrap(), Some(json(&record)), "{}", backend.name());
+        drop((replica, other_replica));
+
+        let reopened = backend.open().await;
+        let mut listed = reopened.codes().await.unwrap();
+        listed.sort();
+        let mut expected = vec![json(&record), json(&other)];
+        expected.sort();
+        assert_eq!(listed, expected, "{}", backend.name());
+        assert!(listed.iter().all(|stored| !stored.contains(&secret)), "{}: the secret is stored", backend.name());
+        if let Backend::Embedded(dir) = &backend {
+            let file = std::fs::read(dir.path().join("state.redb")).unwrap();
+            assert!(!file.windows(secret.len()).any(|window| window == secret.as_bytes()), "the secret is on disk");
+        }
+        reopened.remove_code(&record.id).await.unwrap();
+        assert_eq!(reopened.code(&record.id).await.unwrap(), None, "{}", backend.name());
+        assert_eq!(reopened.codes().await.unwrap(), vec![json(&other)], "{}", backend.name());
+    }
+}

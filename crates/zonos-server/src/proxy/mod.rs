@@ -23,6 +23,7 @@ use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
+use crate::access::{Access, AccessMode};
 use crate::net::client::{limit_key, TrustedProxies};
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxConfig;
@@ -67,6 +68,8 @@ pub struct ProxyConfig {
     pub trusted_proxies: TrustedProxies,
     /// The key and certificate that sign served takes' Content Credentials.
     pub credentials: CredentialsConfig,
+    /// Who may use the API (see [`crate::access`]).
+    pub access: AccessMode,
 }
 
 #[cfg(feature = "sandbox")]
@@ -103,6 +106,7 @@ impl ProxyConfig {
             store,
             trusted_proxies: TrustedProxies::default(),
             credentials,
+            access: AccessMode::Open,
         }
     }
 }
@@ -145,18 +149,24 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
             .expect("a client"),
         config,
     });
-    let mut api = Router::new()
+    let secure = proxy.config.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+    let access = Access { mode: proxy.config.access, store: proxy.store.clone(), secure };
+    // What spends the key or fills the store needs a session when access is on; the app's config, the sign-in,
+    // and what the gateway itself calls (webhooks with their own tokens, reference downloads) never do.
+    let mut guarded = Router::new()
         .route(GENERATE_PATH, post(forward::submit))
         .route(&format!("{STATUS_PATH_PREFIX}{{request_id}}"), get(forward::status))
-        .route("/media", get(media::media))
-        .route("/config", get(app_config::config));
+        .route("/media", get(media::media));
+    let mut open = Router::new().route("/config", get(app_config::config)).merge(crate::access::routes(access.clone()));
     if proxy.callback_base.is_some() {
-        api = api
-            .route("/webhooks/{token}", post(push::callback))
+        guarded = guarded
             .route(&format!("{EVENTS_PATH_PREFIX}{{request_id}}"), get(push::events))
-            .route(REFERENCES_PATH, post(references::upload))
+            .route(REFERENCES_PATH, post(references::upload));
+        open = open
+            .route("/webhooks/{token}", post(push::callback))
             .route(&format!("{REFERENCES_PATH}/{{name}}"), get(references::download));
     }
+    let api = guarded.route_layer(axum::middleware::from_fn_with_state(access, crate::access::require)).merge(open);
     let router = Router::new()
         .nest(API_PREFIX, api)
         // The app reads `config.json` beside its page, as on a static host: one request finds either.

@@ -27,6 +27,10 @@ const ISSUED: TableDefinition<&str, u64> = TableDefinition::new("issued");
 const ISSUED_SETTINGS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("issued_settings");
 /// Final statuses (JSON), and their expiry.
 const FINALS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("finals");
+/// Access codes' records (JSON: only their secret's hash), by id.
+const CODES: TableDefinition<&str, &str> = TableDefinition::new("access_codes");
+/// Sessions by their token's hash: whose, the record (JSON), the expiry.
+const SESSIONS: TableDefinition<&str, (&str, &str, u64)> = TableDefinition::new("sessions");
 /// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
 const RATES: TableDefinition<&str, u64> = TableDefinition::new("rates");
 
@@ -77,6 +81,8 @@ impl Embedded {
             transaction.open_table(ISSUED_SETTINGS).map_err(database)?;
             transaction.open_table(FINALS).map_err(database)?;
             transaction.open_table(RATES).map_err(database)?;
+            transaction.open_table(CODES).map_err(database)?;
+            transaction.open_table(SESSIONS).map_err(database)?;
             transaction.commit().map_err(database)?;
             Ok(Embedded { db, references })
         })
@@ -203,6 +209,106 @@ impl Embedded {
             store.write(true, |transaction| {
                 let mut table = transaction.open_table(CALLBACKS).map_err(database)?;
                 table.insert(token.as_str(), (request_id.as_str(), expires)).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn put_code(self: &Arc<Self>, id: &str, record: &str) -> Result<(), StoreError> {
+        let (store, id, record) = (Arc::clone(self), id.to_owned(), record.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                transaction
+                    .open_table(CODES)
+                    .map_err(database)?
+                    .insert(id.as_str(), record.as_str())
+                    .map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn code(self: &Arc<Self>, id: &str) -> Result<Option<String>, StoreError> {
+        let (store, id) = (Arc::clone(self), id.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(CODES).map_err(database)?;
+                Ok(table.get(id.as_str()).map_err(database)?.map(|entry| entry.value().to_owned()))
+            })
+        })
+        .await
+    }
+
+    pub async fn codes(self: &Arc<Self>) -> Result<Vec<String>, StoreError> {
+        let store = Arc::clone(self);
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(CODES).map_err(database)?;
+                let entries = table.iter().map_err(database)?;
+                entries.map(|entry| entry.map(|(_, record)| record.value().to_owned()).map_err(database)).collect()
+            })
+        })
+        .await
+    }
+
+    pub async fn remove_code(self: &Arc<Self>, id: &str) -> Result<(), StoreError> {
+        let (store, id) = (Arc::clone(self), id.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                transaction.open_table(CODES).map_err(database)?.remove(id.as_str()).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn open_session(
+        self: &Arc<Self>,
+        hash: &str,
+        person: &str,
+        record: &str,
+        expires: u64,
+    ) -> Result<(), StoreError> {
+        let (store, hash, person, record) = (Arc::clone(self), hash.to_owned(), person.to_owned(), record.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(SESSIONS).map_err(database)?;
+                table.insert(hash.as_str(), (person.as_str(), record.as_str(), expires)).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn session(self: &Arc<Self>, hash: &str) -> Result<Option<String>, StoreError> {
+        let (store, hash) = (Arc::clone(self), hash.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(SESSIONS).map_err(database)?;
+                let entry = table.get(hash.as_str()).map_err(database)?;
+                Ok(entry.and_then(|entry| {
+                    let (_, record, expires) = entry.value();
+                    (expires > now_secs()).then(|| record.to_owned())
+                }))
+            })
+        })
+        .await
+    }
+
+    /// Ends the session of token hash `hash`, or every session of `person`.
+    pub async fn end_sessions(self: &Arc<Self>, hash: Option<&str>, person: Option<&str>) -> Result<(), StoreError> {
+        let (store, hash, person) = (Arc::clone(self), hash.map(str::to_owned), person.map(str::to_owned));
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(SESSIONS).map_err(database)?;
+                if let Some(hash) = &hash {
+                    table.remove(hash.as_str()).map_err(database)?;
+                }
+                if let Some(person) = &person {
+                    table.retain(|_, (whose, _, _)| whose != person).map_err(database)?;
+                }
                 Ok(())
             })
         })
@@ -359,6 +465,11 @@ impl Embedded {
                 .open_table(FINALS)
                 .map_err(database)?
                 .retain(|_, (_, expires)| expires > now)
+                .map_err(database)?;
+            transaction
+                .open_table(SESSIONS)
+                .map_err(database)?
+                .retain(|_, (_, _, expires)| expires > now)
                 .map_err(database)?;
             // A time past: the key has its whole burst again, as if never seen.
             let now_ms = now * 1000;

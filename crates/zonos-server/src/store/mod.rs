@@ -161,6 +161,77 @@ impl Store {
         }
     }
 
+    /// Keeps an access code's record (JSON) under its id.
+    pub async fn put_code(&self, id: &str, record: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.put_code(id, record).await,
+            Backend::Redis(store) => store.put_code(id, record).await,
+        }
+    }
+
+    /// The record of the access code `id`, if there is one.
+    pub async fn code(&self, id: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.code(id).await,
+            Backend::Redis(store) => store.code(id).await,
+        }
+    }
+
+    /// Every access code's record.
+    pub async fn codes(&self) -> Result<Vec<String>, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.codes().await,
+            Backend::Redis(store) => store.codes().await,
+        }
+    }
+
+    /// Forgets the access code `id`.
+    pub async fn remove_code(&self, id: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.remove_code(id).await,
+            Backend::Redis(store) => store.remove_code(id).await,
+        }
+    }
+
+    /// Opens a session: its record (JSON) under the hash of its token, for `lifetime`, listed under `person` (so that
+    /// revoking the person ends it).
+    pub async fn open_session(
+        &self,
+        hash: &str,
+        person: &str,
+        record: &str,
+        lifetime: Duration,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.open_session(hash, person, record, now_secs() + lifetime.as_secs()).await,
+            Backend::Redis(store) => store.open_session(hash, person, record, lifetime).await,
+        }
+    }
+
+    /// The record of the session whose token hashes to `hash`, unless it ended or expired.
+    pub async fn session(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.session(hash).await,
+            Backend::Redis(store) => store.session(hash).await,
+        }
+    }
+
+    /// Ends the session whose token hashes to `hash` (signing out), on every replica.
+    pub async fn end_session(&self, hash: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.end_sessions(Some(hash), None).await,
+            Backend::Redis(store) => store.end_session(hash).await,
+        }
+    }
+
+    /// Ends every session of `person` (revoking them), on every replica.
+    pub async fn end_sessions_of(&self, person: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.end_sessions(None, Some(person)).await,
+            Backend::Redis(store) => store.end_sessions_of(person).await,
+        }
+    }
+
     /// A webhook token, before the submission that carries it is sent.
     pub async fn open_callback(&self, token: &str) -> Result<(), StoreError> {
         self.set_callback(token, &Callback::Pending).await

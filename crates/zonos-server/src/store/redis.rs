@@ -134,6 +134,89 @@ impl Shared {
         Ok(())
     }
 
+    /// A code's record under `code:<id>`, and its id in the `codes` set (which lists them).
+    pub async fn put_code(&self, id: &str, record: &str) -> Result<(), StoreError> {
+        let () = ::redis::pipe()
+            .atomic()
+            .set(key("code", id), record)
+            .ignore()
+            .sadd(key("codes", "all"), id)
+            .ignore()
+            .query_async(&mut self.connection())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn code(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.connection().get(key("code", id)).await?)
+    }
+
+    pub async fn codes(&self) -> Result<Vec<String>, StoreError> {
+        let ids: Vec<String> = self.connection().smembers(key("codes", "all")).await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = ids.iter().map(|id| key("code", id)).collect();
+        let records: Vec<Option<String>> = self.connection().mget(keys).await?;
+        Ok(records.into_iter().flatten().collect())
+    }
+
+    pub async fn remove_code(&self, id: &str) -> Result<(), StoreError> {
+        let () = ::redis::pipe()
+            .atomic()
+            .del(key("code", id))
+            .ignore()
+            .srem(key("codes", "all"), id)
+            .ignore()
+            .query_async(&mut self.connection())
+            .await?;
+        Ok(())
+    }
+
+    /// A session under `session:<hash>` (expiring), and its hash in `person-sessions:<person>`, which revoking ends.
+    pub async fn open_session(
+        &self,
+        hash: &str,
+        person: &str,
+        record: &str,
+        lifetime: Duration,
+    ) -> Result<(), StoreError> {
+        let listed = key("person-sessions", person);
+        let () = ::redis::pipe()
+            .atomic()
+            .set_ex(key("session", hash), format!("{person}\n{record}"), lifetime.as_secs())
+            .ignore()
+            .sadd(&listed, hash)
+            .ignore()
+            .expire(&listed, lifetime.as_secs() as i64)
+            .ignore()
+            .query_async(&mut self.connection())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        let stored: Option<String> = self.connection().get(key("session", hash)).await?;
+        Ok(stored.and_then(|stored| stored.split_once('\n').map(|(_, record)| record.to_owned())))
+    }
+
+    pub async fn end_session(&self, hash: &str) -> Result<(), StoreError> {
+        let stored: Option<String> = self.connection().get_del(key("session", hash)).await?;
+        if let Some((person, _)) = stored.as_deref().and_then(|stored| stored.split_once('\n')) {
+            let _: i64 = self.connection().srem(key("person-sessions", person), hash).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn end_sessions_of(&self, person: &str) -> Result<(), StoreError> {
+        let listed = key("person-sessions", person);
+        let hashes: Vec<String> = self.connection().smembers(&listed).await?;
+        let mut keys: Vec<String> = hashes.iter().map(|hash| key("session", hash)).collect();
+        keys.push(listed);
+        let _: i64 = self.connection().del(keys).await?;
+        Ok(())
+    }
+
     pub async fn close_callback(&self, token: &str) -> Result<(), StoreError> {
         let _: i64 = self.connection().del(key("callback", token)).await?;
         Ok(())

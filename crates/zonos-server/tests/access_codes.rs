@@ -1,0 +1,118 @@
+//! `--access codes`, in-process: what needs a session and what never does, signing in with a code (only its hash
+//! in the store), a wrong code, signing out, and a session ended for every replica by revoking its person.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use common::*;
+use serde_json::json;
+use zonos_api::GENERATE_PATH;
+use zonos_server::access::codes::{self, Grant};
+use zonos_server::access::AccessMode;
+use zonos_server::store::{Store, StoreConfig};
+
+/// An unissued request id's status: refused with 404 past the guard, before anything goes upstream.
+const STATUS_OF_UNISSUED: &str = "/api/v2/requests/status/zonos-2_01a24d35-0790-7150-b458-77cfc1953992";
+
+/// A store with one code for `ada`, and the code.
+async fn store_with_a_code() -> (StoreConfig, String) {
+    let config = temporary_store();
+    let store = Store::open(&config).await.unwrap();
+    let (code, record) = codes::mint("ada", Grant::default()).unwrap();
+    store.put_code(&record.id, &serde_json::to_string(&record).unwrap()).await.unwrap();
+    (config, code)
+}
+
+async fn studio_with_codes(store: StoreConfig) -> Studio {
+    studio_routes(|proxy| {
+        proxy.access = AccessMode::Codes;
+        proxy.store = store;
+    })
+    .await
+}
+
+fn with_cookie(mut request: Request<Body>, set_cookie: &str) -> Request<Body> {
+    let pair = set_cookie.split(';').next().unwrap();
+    request.headers_mut().insert(header::COOKIE, pair.parse().unwrap());
+    request
+}
+
+fn request_body_for(studio: &Studio) -> serde_json::Value {
+    request_body(&voice_url(studio.addr, "ada.wav"))
+}
+
+#[tokio::test]
+async fn without_a_session_the_api_is_refused_but_the_config_and_the_gateways_calls_are_not() {
+    let (store, _) = store_with_a_code().await;
+    let studio = studio_with_codes(store).await;
+    for refused in [
+        studio.call(post_json(&format!("/api{GENERATE_PATH}"), &request_body_for(&studio))).await,
+        studio.call(get(STATUS_OF_UNISSUED)).await,
+        studio.call(get("/api/media?url=http%3A%2F%2F127.0.0.1%3A9%2Fa.wav")).await,
+        studio.call(Request::post("/api/references").body(Body::from(vec![0u8; 64])).unwrap()).await,
+    ] {
+        assert_eq!(refused.status, 401, "{}", refused.text());
+        assert_eq!(refused.error().error, "Sign In Required");
+        assert!(refused.error().message.contains("access code"), "{}", refused.text());
+        assert!(refused.header("www-authenticate").starts_with("ZonosStudio"), "no browser dialog");
+    }
+    assert_eq!(studio.call(get("/api/config")).await.status, 200);
+    // What the gateway calls keeps its own checks: an unknown webhook token, a reference never stored.
+    let webhook = studio.call(post_json("/api/webhooks/unknown-token", &json!({}))).await;
+    assert_ne!(webhook.status, 401, "{}", webhook.text());
+    assert_eq!(studio.call(get("/api/references/0000.wav")).await.status, 404);
+    studio.assert_unreached();
+}
+
+#[tokio::test]
+async fn the_right_code_opens_a_session_a_wrong_one_is_refused_and_signing_out_ends_it() {
+    let (store, code) = store_with_a_code().await;
+    let studio = studio_with_codes(store).await;
+    // A code of the same shape that was never put in the store.
+    let (other_code, _) = codes::mint("ada", Grant::default()).unwrap();
+    for wrong in [other_code.as_str(), "not a code", ""] {
+        let refused = studio.call(post_json("/api/access/sign-in", &json!({ "code": wrong }))).await;
+        assert_eq!((refused.status.as_u16(), refused.error().error.as_str()), (401, "Wrong Code"), "{wrong:?}");
+        assert!(refused.header("set-cookie").is_empty());
+    }
+    let signed_in = studio.call(post_json("/api/access/sign-in", &json!({ "code": format!(" {code} ") }))).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text());
+    assert_eq!(signed_in.json()["person"], "ada");
+    let cookie = signed_in.header("set-cookie").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 404, "past the guard");
+
+    // Signing in again hands a new session and ends the one presented.
+    let again = studio.call(with_cookie(post_json("/api/access/sign-in", &json!({ "code": code })), &cookie)).await;
+    let rotated = again.header("set-cookie").to_owned();
+    assert_ne!(rotated, cookie);
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 401, "the old session");
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &rotated)).await.status, 404);
+
+    let out = studio.call(with_cookie(post_json("/api/access/sign-out", &json!({})), &rotated)).await;
+    assert_eq!(out.status, 204);
+    assert!(out.header("set-cookie").contains("Max-Age=0"));
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &rotated)).await.status, 401, "signed out");
+    studio.assert_unreached();
+}
+
+#[tokio::test]
+async fn revoking_a_person_ends_their_sessions_on_another_replica() {
+    let redis = common::redis::RedisServer::start();
+    let store = StoreConfig::Redis { url: redis.url.clone() };
+    let admin = Store::open(&store).await.unwrap();
+    let (code, record) = codes::mint("ada", Grant::default()).unwrap();
+    admin.put_code(&record.id, &serde_json::to_string(&record).unwrap()).await.unwrap();
+    let (replica_a, replica_b) = (studio_with_codes(store.clone()).await, studio_with_codes(store).await);
+    let signed_in = replica_a.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    let cookie = signed_in.header("set-cookie").to_owned();
+    assert_eq!(replica_b.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 404, "B knows it");
+
+    admin.remove_code(&record.id).await.unwrap();
+    admin.end_sessions_of("ada").await.unwrap();
+    assert_eq!(replica_b.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 401, "ended on B");
+    assert_eq!(replica_a.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 401, "and on A");
+    let refused = replica_a.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    assert_eq!(refused.status, 401, "the code is gone");
+}
