@@ -10,7 +10,8 @@ use axum::Router;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
-use zonos_server::access::AccessMode;
+use zonos_server::access::codes::Grant;
+use zonos_server::access::{self, AccessMode};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
 #[cfg(feature = "sandbox")]
@@ -53,6 +54,14 @@ enum Command {
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
         trusted_proxies: Vec<IpNet>,
     },
+    /// Make, list and revoke the access codes of `serve --access codes` (with the embedded store, while no server
+    /// runs on it; with Redis, at any time).
+    Access {
+        #[command(subcommand)]
+        command: AccessCommand,
+        #[command(flatten)]
+        store_flags: StoreFlags,
+    },
     /// Run the sandbox gateway alone: a local stand-in for the Zonos 2 gateway.
     #[cfg(feature = "sandbox")]
     Sandbox {
@@ -64,6 +73,66 @@ enum Command {
         #[command(flatten)]
         host_flags: HostFlags,
     },
+}
+
+#[derive(Subcommand)]
+enum AccessCommand {
+    /// Make a code for NAME and print it (once: only its hash is kept).
+    Add {
+        name: String,
+        /// Submissions NAME may send a day.
+        #[arg(long)]
+        budget: Option<u32>,
+        /// Submissions NAME may send in all.
+        #[arg(long)]
+        total_budget: Option<u32>,
+        /// How long the code works (7d, 12h, …) [default: until revoked].
+        #[arg(long, value_parser = humantime::parse_duration)]
+        expires: Option<std::time::Duration>,
+        /// NAME may see the spend log and revoke others.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List the codes (names, expiry, budgets; never a code).
+    List,
+    /// Revoke NAME: their codes stop working, and their sessions end, on every replica.
+    Revoke { name: String },
+}
+
+impl AccessCommand {
+    async fn run(self, store: StoreConfig) -> Result<(), RunError> {
+        let store = zonos_server::store::Store::open(&store).await.map_err(RunError::Store)?;
+        match self {
+            AccessCommand::Add { name, budget, total_budget, expires, admin } => {
+                let expires_at = expires.map(|lifetime| zonos_server::store::now_secs() + lifetime.as_secs());
+                let grant = Grant { expires_at, admin, daily_budget: budget, total_budget };
+                let code = access::add_code(&store, &name, grant).await?;
+                println!("{name}'s access code (shown once): {code}");
+            }
+            AccessCommand::List => {
+                for code in access::list_codes(&store).await? {
+                    let limit = |budget: Option<u32>| budget.map_or("no limit".to_owned(), |n| n.to_string());
+                    let expiry = code.expires_at.map_or("never".to_owned(), |at| {
+                        humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
+                            .to_string()
+                    });
+                    let admin = if code.admin { ", admin" } else { "" };
+                    println!(
+                        "{}  code {}…  expires {expiry}  a day {}  in all {}{admin}",
+                        code.name,
+                        code.id,
+                        limit(code.daily_budget),
+                        limit(code.total_budget)
+                    );
+                }
+            }
+            AccessCommand::Revoke { name } => {
+                let count = access::revoke(&store, &name).await?;
+                println!("revoked {name}: {count} code(s), and every session");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Hosts named on the command line, for both roles.
@@ -131,14 +200,8 @@ struct ProxyFlags {
     /// At most this many submissions sent upstream per day (UTC), over all clients.
     #[arg(long)]
     daily_cap: Option<u32>,
-    /// Where the proxy keeps uploaded references, the daily cap's count, issued request ids and webhook tokens, so
-    /// that a restart loses none of them [default: $XDG_DATA_HOME/zonos-studio, else ~/.local/share/zonos-studio].
-    #[arg(long, value_name = "DIR", conflicts_with = "redis")]
-    data_dir: Option<PathBuf>,
-    /// Keep that state in Redis instead (redis://HOST:PORT), shared by every replica of the proxy: run several
-    /// behind one address, and a webhook received by any reaches the browser following the job on any other.
-    #[arg(long, value_name = "URL")]
-    redis: Option<String>,
+    #[command(flatten)]
+    store_flags: StoreFlags,
     /// The certificate chain (PEM, the signer's first) that signs served takes' Content Credentials (C2PA)
     /// [default: a self-issued one, made on first run in the data directory].
     #[arg(long, value_name = "FILE", requires = "c2pa_key")]
@@ -151,7 +214,20 @@ struct ProxyFlags {
     access: AccessMode,
 }
 
-impl ProxyFlags {
+/// Where the proxy's state is.
+#[derive(Args)]
+struct StoreFlags {
+    /// Where the proxy keeps uploaded references, the daily cap's count, issued request ids and webhook tokens, so
+    /// that a restart loses none of them [default: $XDG_DATA_HOME/zonos-studio, else ~/.local/share/zonos-studio].
+    #[arg(long, value_name = "DIR", conflicts_with = "redis")]
+    data_dir: Option<PathBuf>,
+    /// Keep that state in Redis instead (redis://HOST:PORT), shared by every replica of the proxy: run several
+    /// behind one address, and a webhook received by any reaches the browser following the job on any other.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+}
+
+impl StoreFlags {
     /// Where the proxy keeps its state, said once at start-up (never a Redis password).
     fn store(&self) -> Result<StoreConfig, RunError> {
         if let Some(url) = &self.redis {
@@ -167,13 +243,19 @@ impl ProxyFlags {
     fn data_dir(&self) -> Option<PathBuf> {
         self.data_dir.clone().or_else(default_data_dir)
     }
+}
+
+impl ProxyFlags {
+    fn store(&self) -> Result<StoreConfig, RunError> {
+        self.store_flags.store()
+    }
 
     /// Where served takes' Content Credentials are signed from: the given files, else made beside the state.
     fn credentials(&self) -> Result<CredentialsConfig, RunError> {
         if let (Some(certificate), Some(key)) = (&self.c2pa_cert, &self.c2pa_key) {
             return Ok(CredentialsConfig::Given { certificate: certificate.clone(), key: key.clone() });
         }
-        Ok(CredentialsConfig::MadeIn(self.data_dir().ok_or(RunError::NoCredentialsDir)?))
+        Ok(CredentialsConfig::MadeIn(self.store_flags.data_dir().ok_or(RunError::NoCredentialsDir)?))
     }
 
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
@@ -289,6 +371,19 @@ async fn main() -> ExitCode {
             })
             .await
         }
+        Command::Access { command, store_flags } => {
+            let done = match store_flags.store() {
+                Ok(store) => command.run(store).await,
+                Err(error) => Err(error),
+            };
+            return match done {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("zonos-server: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         #[cfg(feature = "sandbox")]
         Command::Sandbox { addr, sandbox_flags, host_flags } => {
             run(addr, "The Zonos 2 sandbox gateway", |local, _| async move {
@@ -326,6 +421,10 @@ enum RunError {
         "no place to make the C2PA signing key: give --c2pa-cert and --c2pa-key (neither XDG_DATA_HOME nor HOME is set)"
     )]
     NoCredentialsDir,
+    #[error("cannot open the proxy's state (with the embedded store, stop the server using it first): {0}")]
+    Store(zonos_server::store::StoreError),
+    #[error(transparent)]
+    Access(#[from] access::AccessError),
 }
 
 /// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them. On Ctrl-C

@@ -116,3 +116,62 @@ async fn revoking_a_person_ends_their_sessions_on_another_replica() {
     let refused = replica_a.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
     assert_eq!(refused.status, 401, "the code is gone");
 }
+
+/// `zonos-server access …` on the data directory `data_dir`: its output, failing the test if it fails.
+fn access_command(data_dir: &std::path::Path, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_zonos-server"))
+        .args(["access", "--data-dir"])
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_cli_makes_a_code_that_signs_in_lists_it_without_its_secret_and_revokes_it() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let added = access_command(data_dir.path(), &["add", "ada", "--budget", "20", "--expires", "7d"]);
+    let code = added.trim().rsplit(' ').next().unwrap().to_owned();
+    let (id, secret) = codes::split(&code).unwrap_or_else(|| panic!("no code in {added:?}"));
+    let listed = access_command(data_dir.path(), &["list"]);
+    assert!(listed.contains("ada") && listed.contains(id) && listed.contains("a day 20"), "{listed}");
+    assert!(!listed.contains(secret), "the list shows a secret: {listed}");
+
+    let store = StoreConfig::Embedded { data_dir: data_dir.path().to_owned() };
+    {
+        let studio = studio_with_codes(store.clone()).await;
+        let signed_in = studio.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+        assert_eq!(signed_in.status, 200, "{}", signed_in.text());
+    }
+    let revoked = access_command(data_dir.path(), &["revoke", "ada"]);
+    assert!(revoked.contains("1 code"), "{revoked}");
+    let studio = studio_with_codes(store).await;
+    let refused = studio.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    assert_eq!(refused.status, 401);
+}
+
+#[tokio::test]
+async fn guessing_codes_is_bounded_per_client_and_per_code() {
+    let (store, code) = store_with_a_code().await;
+    let studio = studio_with_codes(store).await;
+    let (id, _) = codes::split(&code).unwrap();
+    // Five wrong secrets for the one code: the sixth try, even the right one, waits.
+    for _ in 0..5 {
+        let wrong = format!("{id}-{}", "0".repeat(32));
+        assert_eq!(studio.call(post_json("/api/access/sign-in", &json!({ "code": wrong }))).await.status, 401);
+    }
+    let held = studio.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    assert_eq!(held.status, 429, "{}", held.text());
+    assert!(held.header("retry-after").parse::<u64>().unwrap() >= 1);
+    // Other codes, from the same client: up to its own bound of ten a minute.
+    let others: Vec<u16> = futures_util::future::join_all((0..5).map(|_| {
+        let (other, _) = codes::mint("basil", Grant::default()).unwrap();
+        let request = post_json("/api/access/sign-in", &json!({ "code": other }));
+        async { studio.call(request).await.status.as_u16() }
+    }))
+    .await;
+    assert_eq!(others.iter().filter(|&&status| status == 401).count(), 4, "{others:?}");
+    assert_eq!(others.iter().filter(|&&status| status == 429).count(), 1, "{others:?}");
+}

@@ -6,9 +6,10 @@
 pub mod codes;
 pub mod sessions;
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::net::client::{limit_key, TrustedProxies};
 use crate::store::{now_secs, Store, StoreError};
 use sessions::Person;
 
@@ -38,7 +40,13 @@ pub struct Access {
     pub store: Store,
     /// The page is served over https: the cookie is `Secure`.
     pub secure: bool,
+    /// Who a request is from, for the sign-in limits.
+    pub trusted_proxies: TrustedProxies,
 }
+
+/// Sign-in attempts allowed a minute from one client, and on one code: enough for typos, not for guessing.
+const ATTEMPTS_PER_CLIENT: u32 = 10;
+const ATTEMPTS_PER_CODE: u32 = 5;
 
 /// Why a call was refused.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +55,8 @@ pub enum AccessError {
     SignInRequired,
     #[error("That access code is not valid: it may be mistyped, expired or revoked.")]
     WrongCode,
+    #[error("Too many sign-in attempts: try again in {} s.", .0.as_secs().max(1))]
+    TooManyAttempts(Duration),
     #[error("the store could not be reached: {0}")]
     Store(#[from] StoreError),
 }
@@ -56,12 +66,17 @@ impl IntoResponse for AccessError {
         let (status, title) = match &self {
             AccessError::SignInRequired => (StatusCode::UNAUTHORIZED, "Sign In Required"),
             AccessError::WrongCode => (StatusCode::UNAUTHORIZED, "Wrong Code"),
+            AccessError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             AccessError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
         };
         if let AccessError::Store(error) = &self {
             tracing::warn!(%error, "access: the store failed");
         }
-        let mut response = crate::error_response(status, title, self.to_string(), None);
+        let wait = match &self {
+            AccessError::TooManyAttempts(wait) => Some(wait.as_secs().max(1)),
+            _ => None,
+        };
+        let mut response = crate::error_response(status, title, self.to_string(), wait);
         if status == StatusCode::UNAUTHORIZED {
             // Not `Basic`: no browser dialog; the app shows its own sign-in.
             let headers = response.headers_mut();
@@ -110,10 +125,19 @@ struct SignIn {
 /// Opens a session for the holder of `code`, in a new cookie (a session presented with it is ended: rotated).
 async fn sign_in(
     State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(body): Json<SignIn>,
 ) -> Result<Response, AccessError> {
     let (id, secret) = codes::split(&body.code).unwrap_or(("", ""));
+    let client = limit_key(access.trusted_proxies.client(peer.ip(), &headers));
+    for (key, limit) in
+        [(format!("sign-in:{client}"), ATTEMPTS_PER_CLIENT), (format!("sign-in-code:{id}"), ATTEMPTS_PER_CODE)]
+    {
+        if let Some(wait) = access.store.hit(&key, limit, Duration::from_secs(60)).await? {
+            return Err(AccessError::TooManyAttempts(wait));
+        }
+    }
     let record = access.store.code(id).await?.and_then(|record| serde_json::from_str(&record).ok());
     let secret = secret.to_owned();
     let checked = tokio::task::spawn_blocking(move || codes::check(record, &secret, now_secs()))
@@ -137,4 +161,30 @@ async fn sign_out(State(access): State<Access>, headers: HeaderMap) -> Result<Re
         access.store.end_session(&sessions::token_hash(token)).await?;
     }
     Ok(([(header::SET_COOKIE, sessions::cookie(None, 0, access.secure))], StatusCode::NO_CONTENT).into_response())
+}
+
+/// Makes an access code for `name`, keeps its record, and returns the code (to hand over once: it is not kept).
+pub async fn add_code(store: &Store, name: &str, grant: codes::Grant) -> Result<String, AccessError> {
+    let (code, record) = codes::mint(name, grant).map_err(|_| AccessError::WrongCode)?;
+    store.put_code(&record.id, &serde_json::to_string(&record).expect("a record serializes")).await?;
+    Ok(code)
+}
+
+/// Every access code's record (their secrets' hashes only), by name.
+pub async fn list_codes(store: &Store) -> Result<Vec<codes::CodeRecord>, AccessError> {
+    let mut records: Vec<codes::CodeRecord> =
+        store.codes().await?.iter().filter_map(|record| serde_json::from_str(record).ok()).collect();
+    records.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+    Ok(records)
+}
+
+/// Revokes `name`: their codes stop working and their sessions end, on every replica. How many codes went.
+pub async fn revoke(store: &Store, name: &str) -> Result<usize, AccessError> {
+    let theirs: Vec<codes::CodeRecord> =
+        list_codes(store).await?.into_iter().filter(|record| record.name == name).collect();
+    for record in &theirs {
+        store.remove_code(&record.id).await?;
+    }
+    store.end_sessions_of(name).await?;
+    Ok(theirs.len())
 }

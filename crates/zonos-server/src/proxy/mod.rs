@@ -150,7 +150,12 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         config,
     });
     let secure = proxy.config.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
-    let access = Access { mode: proxy.config.access, store: proxy.store.clone(), secure };
+    let access = Access {
+        mode: proxy.config.access,
+        store: proxy.store.clone(),
+        secure,
+        trusted_proxies: proxy.config.trusted_proxies.clone(),
+    };
     // What spends the key or fills the store needs a session when access is on; the app's config, the sign-in,
     // and what the gateway itself calls (webhooks with their own tokens, reference downloads) never do.
     let mut guarded = Router::new()
