@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  accessCodeFile,
+  accessStudio,
   consentStudio,
   faultyStudio,
   gateway,
@@ -85,6 +87,14 @@ export default defineConfig({
       unhurriedStudio,
     ),
     start(`serve --addr 127.0.0.1:${port(syncStudio)} --dist dist --sandbox --sync ${stages} ${dataDir('sync')}`, syncStudio),
+    // Its code is made before it starts (the embedded store is the server's while it runs).
+    {
+      command: `${server} access ${dataDir('access')} add ada > ${accessCodeFile} && exec ${server} serve --addr 127.0.0.1:${port(accessStudio)} --dist dist --sandbox --access codes ${stages} ${dataDir('access')}`,
+      cwd: '..',
+      url: `${accessStudio}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
     start(`serve --addr 127.0.0.1:${port(staticHost)} --dist dist`, staticHost),
     start(`sandbox --addr 127.0.0.1:${port(gateway)} ${stages}`, gateway),
     {

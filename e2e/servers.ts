@@ -14,6 +14,10 @@ export const slowStudio = 'http://127.0.0.1:8185';
 export const unhurriedStudio = 'http://127.0.0.1:8189';
 /** `serve --sandbox --sync`: a gateway that answers each submission at once with the audio, no request to follow. */
 export const syncStudio = 'http://127.0.0.1:8195';
+/** `serve --sandbox --access codes`: a person signs in with an access code before anything is sent. */
+export const accessStudio = 'http://127.0.0.1:8196';
+/** Where that studio's start writes the access code it made (`zonos-server access add`), for the tests to type. */
+export const accessCodeFile = '/tmp/zonos-e2e-access-code-8196.txt';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
 /** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */

@@ -22,11 +22,12 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let page_problem = RwSignal::new(None::<String>);
     let generate_pending = RwSignal::new(carried.generate);
     let takes_restore = RwSignal::new(Restore::NotYet);
+    let signed_out = RwSignal::new(false);
     // Tries at loading the takes' part (see `parts`), which shows the takes and restores those kept from a past
     // visit: "Try again" makes another.
     let takes_attempt = RwSignal::new(0_u32);
 
-    let starting = Starting { draft, connection, settings, takes, generate_pending, takes_restore };
+    let starting = Starting { draft, connection, settings, takes, generate_pending, takes_restore, signed_out };
     startup::start(starting);
     // "Try again" on the takes also brings back the kept ones, if that is what failed.
     Effect::watch(
@@ -45,6 +46,11 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let audible = Audible::default();
     // The page knows how it reaches the gateway.
     let connected = Signal::derive(move || connection.with(Option::is_some));
+    let ready = Signal::derive(move || connected.get() && !signed_out.get());
+    let held_notice = Signal::derive(move || match signed_out.get() {
+        true => "Sign in above: your take is sent once you are signed in.",
+        false => "Finding the gateway: your take is sent as soon as it is found.",
+    });
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     let uploads = Signal::derive(move || {
         connection.with(|found| found.as_ref().map(|found| matches!(found, Connection::Proxy(offer) if offer.uploads)))
@@ -60,12 +66,14 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         </header>
         <main class="workspace">
             <div class="controls">
+                <crate::access::SignInWhenAsked signed_out generate_pending />
                 <ParameterForm
                     draft
                     on_generate
                     busy=takes.sending()
-                    ready=connected
+                    ready
                     held=generate_pending
+                    held_notice
                 >
                     <div class="voice-sources">
                         <VoicePicker voices draft />

@@ -1,5 +1,6 @@
 //! Zonos Studio, the browser app: a Leptos client-side app compiled to WebAssembly.
 
+pub mod access;
 pub mod api_call;
 pub mod app;
 pub mod form;

@@ -12,7 +12,7 @@ fn voice(name: &str, url: &str, language: Option<Language>) -> Voice {
 
 #[wasm_bindgen_test]
 fn the_proxy_s_offer_is_read_with_its_voices() {
-    let config = r#"{"proxy": true, "sandbox": true, "events": true, "uploads": false, "extra": 1,
+    let config = r#"{"proxy": true, "sandbox": true, "events": true, "uploads": false, "sign_in": true, "extra": 1,
         "voices": [{"name": "Ada", "url": "http://a/ada.wav", "language": "en_gb"}, {"name": "Basil", "url": "http://a/b.wav"}]}"#;
     assert_eq!(
         read_config(config),
@@ -24,6 +24,7 @@ fn the_proxy_s_offer_is_read_with_its_voices() {
                 voice("Ada", "http://a/ada.wav", Some(Language::EnGb)),
                 voice("Basil", "http://a/b.wav", None)
             ],
+            sign_in: true,
         })
     );
 }
@@ -72,6 +73,7 @@ fn the_proxy_s_actual_offer_is_read_whole() {
                 voice("Basil", "basil.wav", Some(Language::EnGb)),
                 voice("Margaux", "margaux.wav", Some(Language::FrFr)),
             ],
+            sign_in: false,
         })
     );
 }

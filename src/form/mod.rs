@@ -53,9 +53,10 @@ impl FormState {
     }
 }
 
-/// The form. `busy`: a submission is on its way, and Generate waits for it. `ready`: the page knows its gateway;
-/// until then Generate is held in `held` (unchecked: the sample voice comes with the gateway), for the page to carry
-/// it out once ready. `children` stand above the reference URL (the voice picker).
+/// The form. `busy`: a submission is on its way, and Generate waits for it. `ready`: the page can send (it knows
+/// its gateway, and is signed in where asked); until then Generate is held in `held` (unchecked: the sample voice
+/// comes with the gateway), for the page to carry it out once ready, and `held_notice` says what it waits for.
+/// `children` stand above the reference URL (the voice picker).
 #[component]
 pub fn ParameterForm(
     draft: RwSignal<Draft>,
@@ -63,6 +64,7 @@ pub fn ParameterForm(
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] ready: Signal<bool>,
     held: RwSignal<bool>,
+    #[prop(into)] held_notice: Signal<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
@@ -96,7 +98,7 @@ pub fn ParameterForm(
                 <legend>"Sampling"</legend>
                 {NUMBER_FIELDS.into_iter().map(|field| view! { <SamplingField form field /> }).collect_view()}
             </fieldset>
-            <GenerateBar form busy held />
+            <GenerateBar form busy held held_notice />
             <PresetButtons form ready />
         </form>
     }
@@ -174,9 +176,14 @@ fn SamplingField(form: FormState, field: Field) -> impl IntoView {
     }
 }
 
-/// Generate and "Reset to defaults", and while the gateway is still being found, the notice that Generate waits.
+/// Generate and "Reset to defaults", and while Generate is held, the notice that says what it waits for.
 #[component]
-fn GenerateBar(form: FormState, busy: Signal<bool>, held: RwSignal<bool>) -> impl IntoView {
+fn GenerateBar(
+    form: FormState,
+    busy: Signal<bool>,
+    held: RwSignal<bool>,
+    held_notice: Signal<&'static str>,
+) -> impl IntoView {
     let reset = move |_| {
         form.draft.update(Draft::reset);
         form.shown.set(Shown::default());
@@ -189,7 +196,7 @@ fn GenerateBar(form: FormState, busy: Signal<bool>, held: RwSignal<bool>) -> imp
             </button>
             <button type="button" on:click=reset>"Reset to defaults"</button>
             <Show when=move || held.get()>
-                <p class="notice" role="status">"Finding the gateway: your take is sent as soon as it is found."</p>
+                <p class="notice" role="status">{held_notice}</p>
             </Show>
         </div>
     }

@@ -24,6 +24,8 @@ pub struct Offer {
     pub events: bool,
     pub uploads: bool,
     pub voices: Vec<Voice>,
+    /// The proxy asks this page to sign in first.
+    pub sign_in: bool,
 }
 
 /// Defaults set by whoever hosts the page as static files (`config.json`).
@@ -76,6 +78,7 @@ pub fn read_config(text: &str) -> Connection {
             events: flag(ProxyOffer::EVENTS),
             uploads: flag(ProxyOffer::UPLOADS),
             voices,
+            sign_in: flag(ProxyOffer::SIGN_IN),
         })
     } else {
         Connection::Direct(HostDefaults { gateway_url: property(&config, "gateway_url").as_string(), voices })

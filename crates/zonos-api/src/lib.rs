@@ -25,7 +25,7 @@ pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
 pub use proxy::{
     events_path, OfferedVoice, ProxyOffer, UploadedReference, CONFIG_FILE, EVENTS_PATH_PREFIX, RECONNECT_EVENT,
-    REFERENCES_PATH, STATUS_EVENT,
+    REFERENCES_PATH, SIGN_IN_PATH, SIGN_IN_REQUIRED, SIGN_OUT_PATH, STATUS_EVENT,
 };
 pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};

@@ -34,6 +34,10 @@ pub struct ProxyOffer {
     /// [`REFERENCES_PATH`] takes recordings and files.
     pub uploads: bool,
     pub voices: Vec<OfferedVoice>,
+    /// The proxy needs a person signed in (`--access codes`), and this request's page is not: the app asks for an
+    /// access code before anything is sent.
+    #[serde(default)]
+    pub sign_in: bool,
 }
 
 impl ProxyOffer {
@@ -44,7 +48,14 @@ impl ProxyOffer {
     pub const EVENTS: &'static str = "events";
     pub const UPLOADS: &'static str = "uploads";
     pub const VOICES: &'static str = "voices";
+    pub const SIGN_IN: &'static str = "sign_in";
 }
+
+/// Where the app signs in with an access code (`{"code": …}`), and out, under the proxy's `/api`.
+pub const SIGN_IN_PATH: &str = "/access/sign-in";
+pub const SIGN_OUT_PATH: &str = "/access/sign-out";
+/// The error title of a call refused for want of a session (the gateway's own 401s say otherwise).
+pub const SIGN_IN_REQUIRED: &str = "Sign In Required";
 
 /// A sample voice the proxy offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,10 +88,23 @@ mod tests {
     #[test]
     fn the_field_names_are_the_serialized_ones() {
         let voice = OfferedVoice { name: "Ada".into(), url: "http://a/ada.wav".into(), language: Some(Language::EnGb) };
-        let offer = ProxyOffer { proxy: true, sandbox: false, events: true, uploads: false, voices: vec![voice] };
+        let offer = ProxyOffer {
+            proxy: true,
+            sandbox: false,
+            events: true,
+            uploads: false,
+            voices: vec![voice],
+            sign_in: true,
+        };
         let json = serde_json::to_value(&offer).unwrap();
-        let fields =
-            [ProxyOffer::PROXY, ProxyOffer::SANDBOX, ProxyOffer::EVENTS, ProxyOffer::UPLOADS, ProxyOffer::VOICES];
+        let fields = [
+            ProxyOffer::PROXY,
+            ProxyOffer::SANDBOX,
+            ProxyOffer::EVENTS,
+            ProxyOffer::UPLOADS,
+            ProxyOffer::VOICES,
+            ProxyOffer::SIGN_IN,
+        ];
         assert_eq!(json.as_object().unwrap().len(), fields.len());
         assert!(fields.iter().all(|field| json.get(field).is_some()), "{json}");
         let voice = &json[ProxyOffer::VOICES][0];

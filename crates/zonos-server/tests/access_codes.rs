@@ -57,7 +57,8 @@ async fn without_a_session_the_api_is_refused_but_the_config_and_the_gateways_ca
         assert!(refused.error().message.contains("access code"), "{}", refused.text());
         assert!(refused.header("www-authenticate").starts_with("ZonosStudio"), "no browser dialog");
     }
-    assert_eq!(studio.call(get("/api/config")).await.status, 200);
+    let config = studio.call(get("/api/config")).await;
+    assert_eq!((config.status.as_u16(), &config.json()["sign_in"]), (200, &json!(true)), "the app is asked to sign in");
     // What the gateway calls keeps its own checks: an unknown webhook token, a reference never stored.
     let webhook = studio.call(post_json("/api/webhooks/unknown-token", &json!({}))).await;
     assert_ne!(webhook.status, 401, "{}", webhook.text());
@@ -82,6 +83,7 @@ async fn the_right_code_opens_a_session_a_wrong_one_is_refused_and_signing_out_e
     let cookie = signed_in.header("set-cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 404, "past the guard");
+    assert_eq!(studio.call(with_cookie(get("/api/config"), &cookie)).await.json()["sign_in"], false);
 
     // Signing in again hands a new session and ends the one presented.
     let again = studio.call(with_cookie(post_json("/api/access/sign-in", &json!({ "code": code })), &cookie)).await;

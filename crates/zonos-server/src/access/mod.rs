@@ -64,7 +64,7 @@ pub enum AccessError {
 impl IntoResponse for AccessError {
     fn into_response(self) -> Response {
         let (status, title) = match &self {
-            AccessError::SignInRequired => (StatusCode::UNAUTHORIZED, "Sign In Required"),
+            AccessError::SignInRequired => (StatusCode::UNAUTHORIZED, zonos_api::SIGN_IN_REQUIRED),
             AccessError::WrongCode => (StatusCode::UNAUTHORIZED, "Wrong Code"),
             AccessError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             AccessError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
@@ -87,13 +87,16 @@ impl IntoResponse for AccessError {
     }
 }
 
-impl Access {
-    /// The person whose session the request carries, if it is open.
-    async fn person(&self, headers: &HeaderMap) -> Result<Option<Person>, AccessError> {
-        let Some(token) = sessions::token_of(headers) else { return Ok(None) };
-        let record = self.store.session(&sessions::token_hash(token)).await?;
-        Ok(record.and_then(|record| serde_json::from_str(&record).ok()))
-    }
+/// The person whose session the request carries, if it is open.
+async fn person(store: &Store, headers: &HeaderMap) -> Result<Option<Person>, AccessError> {
+    let Some(token) = sessions::token_of(headers) else { return Ok(None) };
+    let record = store.session(&sessions::token_hash(token)).await?;
+    Ok(record.and_then(|record| serde_json::from_str(&record).ok()))
+}
+
+/// Whether the request carries an open session.
+pub async fn signed_in(store: &Store, headers: &HeaderMap) -> Result<bool, AccessError> {
+    Ok(person(store, headers).await?.is_some())
 }
 
 /// The guard on the routes that spend the key or use the store: in `codes` mode, a call without an open session is
@@ -102,7 +105,7 @@ pub async fn require(State(access): State<Access>, mut request: Request, next: N
     if access.mode == AccessMode::Open {
         return next.run(request).await;
     }
-    match access.person(request.headers()).await {
+    match person(&access.store, request.headers()).await {
         Ok(Some(person)) => {
             request.extensions_mut().insert(person);
             next.run(request).await
@@ -114,7 +117,10 @@ pub async fn require(State(access): State<Access>, mut request: Request, next: N
 
 /// The sign-in routes, under `/access`.
 pub fn routes<S>(access: Access) -> Router<S> {
-    Router::new().route("/access/sign-in", post(sign_in)).route("/access/sign-out", post(sign_out)).with_state(access)
+    Router::new()
+        .route(zonos_api::SIGN_IN_PATH, post(sign_in))
+        .route(zonos_api::SIGN_OUT_PATH, post(sign_out))
+        .with_state(access)
 }
 
 #[derive(Deserialize)]

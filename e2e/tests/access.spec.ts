@@ -1,0 +1,38 @@
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { accessCodeFile, accessStudio } from '../servers';
+import { sandboxStats } from './sandbox';
+import { expectPlayableTake, generate } from './takes';
+
+// `serve --access codes`: the page asks for an access code before anything is sent; what is typed is kept, and a
+// Generate pressed before signing in is sent once signed in, once.
+test.use({ baseURL: accessStudio });
+
+const code = () => readFileSync(accessCodeFile, 'utf8').trim().split(' ').pop()!;
+
+test('a wrong code is refused in plain words; the right one signs in, and the held Generate is sent once', async ({ page, request }) => {
+  const before = await sandboxStats(request, `${accessStudio}/sandbox`);
+  await page.goto('/');
+  const signIn = page.getByRole('form', { name: 'Sign in' });
+  await expect(signIn.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await generate(page, 'Said once I am signed in.');
+  await expect(page.getByRole('status').filter({ hasText: 'Sign in above: your take is sent once you are signed in.' })).toBeVisible();
+  expect((await sandboxStats(request, `${accessStudio}/sandbox`)).submissions_received).toBe(before.submissions_received);
+
+  await signIn.getByLabel('Access code').fill('0123abcd-0123456789abcdef0123456789abcdef');
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(signIn.getByRole('alert')).toHaveText('That access code is not valid: it may be mistyped, expired or revoked.');
+
+  await signIn.getByLabel('Access code').fill(code());
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(signIn).toHaveCount(0);
+  await expectPlayableTake(page, 1);
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Said once I am signed in.');
+  const after = await sandboxStats(request, `${accessStudio}/sandbox`);
+  expect(after.submissions_received - before.submissions_received).toBe(1);
+
+  // Signed in, a reload asks for nothing.
+  await page.reload();
+  await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await expect(page.getByRole('form', { name: 'Sign in' })).toHaveCount(0);
+});

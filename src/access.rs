@@ -1,0 +1,93 @@
+//! Signing in, where the proxy asks for it (`serve --access codes`): a panel above the form, in a part of its own
+//! (only such a studio fetches it). What is typed in the form stays; a Generate pressed meanwhile is held, and
+//! carried out once signed in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use studio_core::gateway::PROXY_BASE;
+use zonos_api::{ErrorBody, SIGN_IN_PATH};
+
+use crate::platform::http;
+
+/// Why a sign-in failed, in the words the panel shows.
+#[derive(Debug, Clone, PartialEq)]
+enum SignInProblem {
+    /// The proxy said why (a wrong code, too many attempts).
+    Refused(String),
+    Unreachable,
+}
+
+impl SignInProblem {
+    fn message(&self) -> String {
+        match self {
+            SignInProblem::Refused(said) => said.clone(),
+            SignInProblem::Unreachable => "The server could not be reached: check the network and try again.".into(),
+        }
+    }
+}
+
+/// Sends `code`; the session comes back as a cookie.
+async fn sign_in(code: &str) -> Result<(), SignInProblem> {
+    let body = serde_json::json!({ "code": code }).to_string();
+    let url = format!("{PROXY_BASE}{SIGN_IN_PATH}");
+    let headers = [("content-type", "application/json")];
+    let answer =
+        http::send("POST", &url, &headers, Some(&body.into()), 15).await.map_err(|_| SignInProblem::Unreachable)?;
+    if answer.status == 200 {
+        return Ok(());
+    }
+    let said = serde_json::from_str::<ErrorBody>(&answer.body).map(|body| body.summary().to_owned());
+    Err(SignInProblem::Refused(
+        said.unwrap_or_else(|_| format!("The server refused the sign-in (HTTP {}).", answer.status)),
+    ))
+}
+
+crate::parts::later! { part studio:
+    /// The sign-in panel; `on_signed_in` runs once the proxy has opened a session.
+    pub fn sign_in_panel(on_signed_in: Callback<()>) -> AnyView {
+        untrack(|| view! { <SignInPanel on_signed_in /> }.into_any())
+    }
+}
+
+#[component]
+fn SignInPanel(on_signed_in: Callback<()>) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<SignInProblem>);
+    let busy = RwSignal::new(false);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        busy.set(true);
+        spawn_local(async move {
+            match sign_in(&code.get_untracked()).await {
+                Ok(()) => on_signed_in.run(()),
+                Err(refused) => problem.set(Some(refused)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="connection sign-in" aria-label="Sign in" on:submit=submit>
+            <h2>"Sign in"</h2>
+            <p class="mode">"This studio asks for an access code before it sends anything. What you type in the form is kept, and a take you ask for now is sent once you are signed in."</p>
+            <label for="access-code">"Access code"</label>
+            <input id="access-code" autocomplete="one-time-code" spellcheck="false" prop:value=code on:input=move |event| code.set(event_target_value(&event)) />
+            <button type="submit" class="primary" disabled=move || busy.get()>"Sign in"</button>
+            {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem.message()}</p> })}
+        </form>
+    }
+}
+
+/// Where the sign-in panel stands while the proxy asks for one: signed in, the page sends what was held.
+#[component]
+pub fn SignInWhenAsked(signed_out: RwSignal<bool>, generate_pending: RwSignal<bool>) -> impl IntoView {
+    let attempt = RwSignal::new(0_u32);
+    let on_signed_in = Callback::new(move |()| {
+        signed_out.set(false);
+        crate::startup::carry_out_held(generate_pending);
+    });
+    view! {
+        <Show when=move || signed_out.get()>
+            {crate::parts::part_view(attempt, move || sign_in_panel(on_signed_in))}
+        </Show>
+    }
+}
