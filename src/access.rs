@@ -1,5 +1,5 @@
-//! Signing in, where the proxy asks for it (`serve --access codes`): a panel above the form, in a part of its own
-//! (only such a studio fetches it). What is typed in the form stays; a Generate pressed meanwhile is held, and
+//! Signing in, where the proxy asks for it (`serve --access codes`): a panel above the form, drawn by the studio
+//! part. What is typed in the form stays; a Generate pressed meanwhile is held, and
 //! carried out once signed in.
 
 use leptos::prelude::*;
@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
 use zonos_api::{ErrorBody, SIGN_IN_PATH};
 
+use crate::panels::{studio_panel, StudioPanel};
 use crate::platform::http;
 
 /// Why a sign-in failed, in the words the panel shows.
@@ -42,15 +43,10 @@ async fn sign_in(code: &str) -> Result<(), SignInProblem> {
     ))
 }
 
-crate::parts::later! { part studio:
-    /// The sign-in panel; `on_signed_in` runs once the proxy has opened a session.
-    pub fn sign_in_panel(on_signed_in: Callback<()>) -> AnyView {
-        untrack(|| view! { <SignInPanel on_signed_in /> }.into_any())
-    }
-}
-
+/// The sign-in panel, in the studio part (see `panels::StudioPanel`); `on_signed_in` runs once the proxy has opened
+/// a session.
 #[component]
-fn SignInPanel(on_signed_in: Callback<()>) -> impl IntoView {
+pub fn SignInPanel(on_signed_in: Callback<()>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<SignInProblem>);
     let busy = RwSignal::new(false);
@@ -87,7 +83,7 @@ pub fn SignInWhenAsked(signed_out: RwSignal<bool>, generate_pending: RwSignal<bo
     });
     view! {
         <Show when=move || signed_out.get()>
-            {crate::parts::part_view(attempt, move || sign_in_panel(on_signed_in))}
+            {crate::parts::part_view(attempt, move || studio_panel(StudioPanel::SignIn(on_signed_in)))}
         </Show>
     }
 }

@@ -3,6 +3,7 @@ use zonos_api::GenerateRequest;
 
 use crate::form::ParameterForm;
 use crate::gateway::connection::Connection;
+use crate::panels::StudioPanel;
 use crate::parts::{part_view, Unavailable};
 use crate::player::Audible;
 use crate::prerendered::Carried;
@@ -83,7 +84,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     <ReferencePreview draft audible />
                 </ParameterForm>
                 <Show when=move || connected.get()>
-                    {part_view(panels_attempt, move || crate::panels::below_the_form(draft, dispatch))}
+                    {part_view(panels_attempt, move || crate::panels::studio_panel(StudioPanel::BelowTheForm(draft, dispatch)))}
                 </Show>
             </div>
             <div class="results">

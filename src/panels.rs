@@ -13,9 +13,20 @@ use crate::takes::Dispatch;
 use crate::variations::TryVariations;
 use crate::voices::VoiceConsent;
 
+/// What the studio part draws where the page puts it: one split point for both, which costs the first load less
+/// than two.
+pub enum StudioPanel {
+    BelowTheForm(RwSignal<Draft>, Dispatch),
+    /// The sign-in (see `access`), above the form; its callback runs once signed in.
+    SignIn(Callback<()>),
+}
+
 crate::parts::later! { part studio:
-    pub fn below_the_form(draft: RwSignal<Draft>, dispatch: Dispatch) -> AnyView {
-        untrack(|| view! { <BelowTheForm draft dispatch /> }.into_any())
+    pub fn studio_panel(panel: StudioPanel) -> AnyView {
+        untrack(|| match panel {
+            StudioPanel::BelowTheForm(draft, dispatch) => view! { <BelowTheForm draft dispatch /> }.into_any(),
+            StudioPanel::SignIn(on_signed_in) => view! { <crate::access::SignInPanel on_signed_in /> }.into_any(),
+        })
     }
 }
 

@@ -71,9 +71,9 @@ fn restore_once_begun(starting: Starting) {
         }
     });
     let kept_elsewhere = takes::when_another_page_keeps(move |_| restore_takes(starting));
+    // A press on Generate makes a take (above); focusing a field, typing is to come.
     let focused = window_event_listener(leptos::ev::focusin, move |_| restore_takes(starting));
-    let pressed = window_event_listener(leptos::ev::pointerdown, move |_| restore_takes(starting));
-    on_cleanup(move || [kept_elsewhere, focused, pressed].into_iter().for_each(WindowListenerHandle::remove));
+    on_cleanup(move || [kept_elsewhere, focused].into_iter().for_each(WindowListenerHandle::remove));
 }
 
 /// Carries out a Generate pressed before the page could send it, as if pressed now, with what the form holds now;
