@@ -80,20 +80,11 @@ enum AccessCommand {
     /// Make a code for NAME and print it (once: only its hash is kept).
     Add {
         name: String,
-        /// Submissions NAME may send a day.
-        #[arg(long)]
-        budget: Option<u32>,
-        /// Submissions NAME may send in all.
-        #[arg(long)]
-        total_budget: Option<u32>,
         /// How long the code works (7d, 12h, …) [default: until revoked].
         #[arg(long, value_parser = humantime::parse_duration)]
         expires: Option<std::time::Duration>,
-        /// NAME may see the spend log and revoke others.
-        #[arg(long)]
-        admin: bool,
     },
-    /// List the codes (names, expiry, budgets; never a code).
+    /// List the codes (names, ids, expiry; never a code).
     List,
     /// Revoke NAME: their codes stop working, and their sessions end, on every replica.
     Revoke { name: String },
@@ -103,27 +94,19 @@ impl AccessCommand {
     async fn run(self, store: StoreConfig) -> Result<(), RunError> {
         let store = zonos_server::store::Store::open(&store).await.map_err(RunError::Store)?;
         match self {
-            AccessCommand::Add { name, budget, total_budget, expires, admin } => {
+            AccessCommand::Add { name, expires } => {
                 let expires_at = expires.map(|lifetime| zonos_server::store::now_secs() + lifetime.as_secs());
-                let grant = Grant { expires_at, admin, daily_budget: budget, total_budget };
+                let grant = Grant { expires_at };
                 let code = access::add_code(&store, &name, grant).await?;
                 println!("{name}'s access code (shown once): {code}");
             }
             AccessCommand::List => {
                 for code in access::list_codes(&store).await? {
-                    let limit = |budget: Option<u32>| budget.map_or("no limit".to_owned(), |n| n.to_string());
                     let expiry = code.expires_at.map_or("never".to_owned(), |at| {
                         humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
                             .to_string()
                     });
-                    let admin = if code.admin { ", admin" } else { "" };
-                    println!(
-                        "{}  code {}…  expires {expiry}  a day {}  in all {}{admin}",
-                        code.name,
-                        code.id,
-                        limit(code.daily_budget),
-                        limit(code.total_budget)
-                    );
+                    println!("{}  code {}…  expires {expiry}", code.name, code.id);
                 }
             }
             AccessCommand::Revoke { name } => {

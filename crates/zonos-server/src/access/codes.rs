@@ -24,20 +24,12 @@ pub struct CodeRecord {
     pub hash: String,
     /// When it stops working (Unix seconds), if ever.
     pub expires_at: Option<u64>,
-    /// Its holder may see the spend log and revoke others.
-    pub admin: bool,
-    /// Submissions a day, and in all, if limited.
-    pub daily_budget: Option<u32>,
-    pub total_budget: Option<u32>,
 }
 
 /// What a new code may do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grant {
     pub expires_at: Option<u64>,
-    pub admin: bool,
-    pub daily_budget: Option<u32>,
-    pub total_budget: Option<u32>,
 }
 
 /// Why a code could not be made.
@@ -56,15 +48,8 @@ fn hash(secret: &str) -> Result<String, HashError> {
 pub fn mint(name: &str, grant: Grant) -> Result<(String, CodeRecord), HashError> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..ID_DIGITS].to_owned();
     let secret = uuid::Uuid::new_v4().simple().to_string();
-    let record = CodeRecord {
-        id: id.clone(),
-        name: name.to_owned(),
-        hash: hash(&secret)?,
-        expires_at: grant.expires_at,
-        admin: grant.admin,
-        daily_budget: grant.daily_budget,
-        total_budget: grant.total_budget,
-    };
+    let record =
+        CodeRecord { id: id.clone(), name: name.to_owned(), hash: hash(&secret)?, expires_at: grant.expires_at };
     Ok((format!("{id}-{secret}"), record))
 }
 
@@ -96,9 +81,9 @@ mod tests {
 
     #[test]
     fn a_minted_code_opens_its_record_and_nothing_else() {
-        let (code, record) = mint("ada", Grant { daily_budget: Some(20), ..Grant::default() }).unwrap();
+        let (code, record) = mint("ada", Grant::default()).unwrap();
         let (id, secret) = split(&code).unwrap();
-        assert_eq!((id, record.name.as_str(), record.daily_budget), (record.id.as_str(), "ada", Some(20)));
+        assert_eq!((id, record.name.as_str()), (record.id.as_str(), "ada"));
         assert!(!record.hash.contains(secret) && record.hash.starts_with("$argon2id$"), "only a hash is kept");
         assert_eq!(check(Some(record.clone()), secret, 0), Some(record.clone()));
         let (_, other) =
@@ -109,7 +94,7 @@ mod tests {
 
     #[test]
     fn an_expired_code_opens_nothing() {
-        let grant = Grant { expires_at: Some(1_000), ..Grant::default() };
+        let grant = Grant { expires_at: Some(1_000) };
         let (code, record) = mint("ada", grant).unwrap();
         let secret = split(&code).unwrap().1.to_owned();
         assert!(check(Some(record.clone()), &secret, 999).is_some());

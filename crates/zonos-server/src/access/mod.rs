@@ -1,7 +1,7 @@
-//! Who may spend the key. `open`: anyone who reaches the server (today's default). `codes`: a person signs in
-//! with an access code (`codes`), which opens a session (`sessions`); every `/api` call but the app's config, the
-//! gateway's webhooks and its reference downloads then needs one. Still to come (docs/plans/access.md): the app's
-//! sign-in panel, the CLI to make codes, `codes` as the default off loopback, budgets and the spend log.
+//! Who may spend the key. `open`: anyone who reaches the server (the default). `codes`: a person signs in with an
+//! access code (`codes`), which opens a session (`sessions`); every `/api` call but the app's config, the sign-in,
+//! the gateway's webhooks and its reference downloads then needs one. Still to come (docs/plans/access.md): `codes`
+//! as the default off loopback, invites, budgets and the spend log, the `header` and `oidc` modes.
 
 pub mod codes;
 pub mod sessions;
@@ -158,7 +158,7 @@ async fn sign_in(
     let record = serde_json::to_string(&person).expect("a person serializes");
     access.store.open_session(&sessions::token_hash(&token), &person.name, &record, SESSION_LIFETIME).await?;
     let cookie = sessions::cookie(Some(&token), SESSION_LIFETIME.as_secs(), access.secure);
-    Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "person": person.name, "admin": person.admin }))).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "person": person.name }))).into_response())
 }
 
 /// Ends the session the request carries, on every replica.

@@ -11,23 +11,15 @@ use super::codes::CodeRecord;
 /// The session cookie's name.
 pub const COOKIE: &str = "zonos_session";
 
-/// Who a session is, and what they may do: from the code that opened it.
+/// Who a session is: from the code that opened it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
-    pub admin: bool,
-    pub daily_budget: Option<u32>,
-    pub total_budget: Option<u32>,
 }
 
 impl From<&CodeRecord> for Person {
     fn from(code: &CodeRecord) -> Person {
-        Person {
-            name: code.name.clone(),
-            admin: code.admin,
-            daily_budget: code.daily_budget,
-            total_budget: code.total_budget,
-        }
+        Person { name: code.name.clone() }
     }
 }
 
