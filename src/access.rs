@@ -1,5 +1,5 @@
-//! Signing in, where the proxy asks for it (`serve --access codes`): a panel above the form, drawn by the studio
-//! part. What is typed in the form stays; a Generate pressed meanwhile is held, and
+//! Signing in, where the proxy asks for it (`serve --access codes`): the panel above the form, which the studio
+//! part draws (see `panels::StudioPanel`; the page puts it in place: `app::SignInWhenAsked`). What is typed in the form stays; a Generate pressed meanwhile is held, and
 //! carried out once signed in.
 
 use leptos::prelude::*;
@@ -7,7 +7,6 @@ use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
 use zonos_api::{ErrorBody, SIGN_IN_PATH};
 
-use crate::panels::{studio_panel, StudioPanel};
 use crate::platform::http;
 
 /// Why a sign-in failed, in the words the panel shows.
@@ -70,20 +69,5 @@ pub fn SignInPanel(on_signed_in: Callback<()>) -> impl IntoView {
             <button type="submit" class="primary" disabled=move || busy.get()>"Sign in"</button>
             {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem.message()}</p> })}
         </form>
-    }
-}
-
-/// Where the sign-in panel stands while the proxy asks for one: signed in, the page sends what was held.
-#[component]
-pub fn SignInWhenAsked(signed_out: RwSignal<bool>, generate_pending: RwSignal<bool>) -> impl IntoView {
-    let attempt = RwSignal::new(0_u32);
-    let on_signed_in = Callback::new(move |()| {
-        signed_out.set(false);
-        crate::startup::carry_out_held(generate_pending);
-    });
-    view! {
-        <Show when=move || signed_out.get()>
-            {crate::parts::part_view(attempt, move || studio_panel(StudioPanel::SignIn(on_signed_in)))}
-        </Show>
     }
 }

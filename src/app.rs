@@ -67,7 +67,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         </header>
         <main class="workspace">
             <div class="controls">
-                <crate::access::SignInWhenAsked signed_out generate_pending />
+                <SignInWhenAsked signed_out generate_pending />
                 <ParameterForm
                     draft
                     on_generate
@@ -106,5 +106,20 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                 </Show>
             </div>
         </main>
+    }
+}
+
+/// Where the sign-in panel stands while the proxy asks for one: signed in, the page sends what was held.
+#[component]
+fn SignInWhenAsked(signed_out: RwSignal<bool>, generate_pending: RwSignal<bool>) -> impl IntoView {
+    let attempt = RwSignal::new(0_u32);
+    let on_signed_in = Callback::new(move |()| {
+        signed_out.set(false);
+        crate::startup::carry_out_held(generate_pending);
+    });
+    view! {
+        <Show when=move || signed_out.get()>
+            {part_view(attempt, move || crate::panels::studio_panel(StudioPanel::SignIn(on_signed_in)))}
+        </Show>
     }
 }
