@@ -338,7 +338,9 @@ async fn in_front_of_a_gateway_without_a_public_url_it_only_forwards() {
     serve_on(listener, zonos_server::router(&config).await.unwrap());
 
     let offer: Value = reqwest::get(format!("http://{studio}/api/config")).await.unwrap().json().await.unwrap();
-    assert_eq!(offer, json!({ "proxy": true, "sandbox": false, "events": false, "uploads": false, "voices": [] }));
+    let offered =
+        json!({ "proxy": true, "sandbox": false, "events": false, "uploads": false, "voices": [], "sign_in": false });
+    assert_eq!(offer, offered);
     let body = request_body(&voice_url(gateway, "basil.wav"));
     let accepted = accepted(submit_via_proxy(studio, &body).await).await;
     let status = follow_with(&accepted.polling_url.unwrap(), None).await;
