@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use crate::app_build::{self, Profile};
-use crate::process::{announce, io_error};
+use crate::process::{announce, execute, io_error};
 use crate::{toolchain, Result, XtaskError};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
@@ -17,6 +17,15 @@ fn parse_addr(args: &[String]) -> Result<String> {
     }
 }
 
+/// Whether others can reach a server listening at `addr`: then it asks for an access code (zonos-server's default
+/// off loopback), and the demo makes one.
+fn reachable_by_others(addr: &str) -> bool {
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(addr) => !addr.ip().is_loopback(),
+        Err(_) => !addr.starts_with("localhost:"),
+    }
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     let addr = parse_addr(args)?;
     toolchain::ensure_build_tools()?;
@@ -27,11 +36,19 @@ pub fn run(args: &[String]) -> Result<()> {
     // Ctrl-C reaches the server too (same process group): it stops gracefully, and xtask waits for it.
     ctrlc::set_handler(|| {}).map_err(|error| XtaskError::Check(format!("cannot handle Ctrl-C: {error}")))?;
     // The demo's state (uploaded and recorded voices, issued request ids) is its own, beside its build.
+    let data_dir = crate::root().join("target").join("demo-data");
+    if reachable_by_others(&addr) {
+        announce("Making an access code for this demo (others can reach it at this address)");
+        // One code at a time: the last demo's goes.
+        for command in [&["revoke", "demo"][..], &["add", "demo", "--expires", "1d"]] {
+            execute(Command::new(&server).args(["access", "--data-dir"]).arg(&data_dir).args(command))?;
+        }
+    }
     let status = Command::new(&server)
         .args(["serve", "--sandbox", "--addr", &addr, "--dist"])
         .arg(app_build::dist())
         .arg("--data-dir")
-        .arg(crate::root().join("target").join("demo-data"))
+        .arg(&data_dir)
         .status()
         .map_err(io_error(format!("starting {}", server.display())))?;
     if status.success() {
@@ -52,5 +69,15 @@ mod tests {
         assert_eq!(parse_addr(&args(&["--addr", "0.0.0.0:9000"])).unwrap(), "0.0.0.0:9000");
         assert_eq!(parse_addr(&args(&["--addr=127.0.0.1:1"])).unwrap(), "127.0.0.1:1");
         assert!(parse_addr(&args(&["--port", "1"])).is_err());
+    }
+
+    #[test]
+    fn only_a_demo_others_can_reach_makes_a_code() {
+        for local in ["127.0.0.1:8080", "[::1]:8080", "localhost:8080"] {
+            assert!(!reachable_by_others(local), "{local}");
+        }
+        for reachable in ["0.0.0.0:9000", "[::]:9000", "192.168.1.5:8080", "studio.lan:8080"] {
+            assert!(reachable_by_others(reachable), "{reachable}");
+        }
     }
 }

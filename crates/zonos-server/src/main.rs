@@ -192,9 +192,11 @@ struct ProxyFlags {
     /// The signing certificate's private key (PEM, PKCS#8; ECDSA P-256).
     #[arg(long, value_name = "FILE", requires = "c2pa_cert")]
     c2pa_key: Option<PathBuf>,
-    /// Who may use /api: anyone who reaches the server (open), or a person signed in with an access code (codes).
-    #[arg(long, value_enum, default_value = "open")]
-    access: AccessMode,
+    /// Who may use /api: anyone who reaches the server (open), or a person signed in with an access code (codes)
+    /// [default: open when only this machine can reach the server (it listens on loopback, with no --trusted-proxy
+    /// and no public URL of another host), codes otherwise].
+    #[arg(long, value_enum)]
+    access: Option<AccessMode>,
 }
 
 /// Where the proxy's state is.
@@ -244,7 +246,7 @@ impl ProxyFlags {
     /// The proxy's configuration: in front of the sandbox at `local`, or of the gateway when a key is given.
     fn config(
         self,
-        #[cfg_attr(not(feature = "sandbox"), allow(unused_variables))] local: SocketAddr,
+        local: SocketAddr,
         sandbox: Option<&SandboxConfig>,
         trusted_proxies: TrustedProxies,
     ) -> Result<Option<ProxyConfig>, RunError> {
@@ -279,9 +281,20 @@ impl ProxyFlags {
                 }
             }
         };
-        config.access = self.access;
         if self.public_url.is_some() {
             config.public_url = self.public_url;
+        }
+        config.access =
+            self.access.unwrap_or_else(|| access::default_mode(local, config.public_url.as_deref(), &trusted_proxies));
+        match config.access {
+            AccessMode::Open if !local.ip().is_loopback() => {
+                println!("Access: open. Anyone who reaches {local} spends the key: --access codes asks for a code.")
+            }
+            AccessMode::Open => {}
+            AccessMode::Codes => println!(
+                "Access: codes. Make one with `zonos-server access add NAME` (on the embedded store while this server \
+                 is stopped; with --redis, at any time)."
+            ),
         }
         if !self.media_hosts.is_empty() {
             // Given hosts replace the documented CDN; the in-process sandbox's own host stays.

@@ -1,5 +1,6 @@
 //! `--access codes`, in-process: what needs a session and what never does, signing in with a code (only its hash
-//! in the store), a wrong code, signing out, and a session ended for every replica by revoking its person.
+//! in the store), a wrong code, signing out, a session ended for every replica by revoking its person, and calls that
+//! change something refused unless they come from the studio's own page.
 
 mod common;
 
@@ -32,6 +33,18 @@ async fn studio_with_codes(store: StoreConfig) -> Studio {
     .await
 }
 
+/// `request` as the studio's own page sends it: its Origin names the host it is sent to.
+fn from_page(mut request: Request<Body>) -> Request<Body> {
+    request.headers_mut().insert(header::HOST, "localhost:8080".parse().unwrap());
+    request.headers_mut().insert(header::ORIGIN, "http://localhost:8080".parse().unwrap());
+    request
+}
+
+/// A POST of `body` as JSON from the studio's own page.
+fn page_post(uri: &str, body: &serde_json::Value) -> Request<Body> {
+    from_page(post_json(uri, body))
+}
+
 fn with_cookie(mut request: Request<Body>, set_cookie: &str) -> Request<Body> {
     let pair = set_cookie.split(';').next().unwrap();
     request.headers_mut().insert(header::COOKIE, pair.parse().unwrap());
@@ -47,10 +60,10 @@ async fn without_a_session_the_api_is_refused_but_the_config_and_the_gateways_ca
     let (store, _) = store_with_a_code().await;
     let studio = studio_with_codes(store).await;
     for refused in [
-        studio.call(post_json(&format!("/api{GENERATE_PATH}"), &request_body_for(&studio))).await,
+        studio.call(page_post(&format!("/api{GENERATE_PATH}"), &request_body_for(&studio))).await,
         studio.call(get(STATUS_OF_UNISSUED)).await,
         studio.call(get("/api/media?url=http%3A%2F%2F127.0.0.1%3A9%2Fa.wav")).await,
-        studio.call(Request::post("/api/references").body(Body::from(vec![0u8; 64])).unwrap()).await,
+        studio.call(from_page(Request::post("/api/references").body(Body::from(vec![0u8; 64])).unwrap())).await,
     ] {
         assert_eq!(refused.status, 401, "{}", refused.text());
         assert_eq!(refused.error().error, "Sign In Required");
@@ -73,11 +86,11 @@ async fn the_right_code_opens_a_session_a_wrong_one_is_refused_and_signing_out_e
     // A code of the same shape that was never put in the store.
     let (other_code, _) = codes::mint("ada", Grant::default()).unwrap();
     for wrong in [other_code.as_str(), "not a code", ""] {
-        let refused = studio.call(post_json("/api/access/sign-in", &json!({ "code": wrong }))).await;
+        let refused = studio.call(page_post("/api/access/sign-in", &json!({ "code": wrong }))).await;
         assert_eq!((refused.status.as_u16(), refused.error().error.as_str()), (401, "Wrong Code"), "{wrong:?}");
         assert!(refused.header("set-cookie").is_empty());
     }
-    let signed_in = studio.call(post_json("/api/access/sign-in", &json!({ "code": format!(" {code} ") }))).await;
+    let signed_in = studio.call(page_post("/api/access/sign-in", &json!({ "code": format!(" {code} ") }))).await;
     assert_eq!(signed_in.status, 200, "{}", signed_in.text());
     assert_eq!(signed_in.json()["person"], "ada");
     let cookie = signed_in.header("set-cookie").to_owned();
@@ -86,13 +99,13 @@ async fn the_right_code_opens_a_session_a_wrong_one_is_refused_and_signing_out_e
     assert_eq!(studio.call(with_cookie(get("/api/config"), &cookie)).await.json()["sign_in"], false);
 
     // Signing in again hands a new session and ends the one presented.
-    let again = studio.call(with_cookie(post_json("/api/access/sign-in", &json!({ "code": code })), &cookie)).await;
+    let again = studio.call(with_cookie(page_post("/api/access/sign-in", &json!({ "code": code })), &cookie)).await;
     let rotated = again.header("set-cookie").to_owned();
     assert_ne!(rotated, cookie);
     assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 401, "the old session");
     assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &rotated)).await.status, 404);
 
-    let out = studio.call(with_cookie(post_json("/api/access/sign-out", &json!({})), &rotated)).await;
+    let out = studio.call(with_cookie(page_post("/api/access/sign-out", &json!({})), &rotated)).await;
     assert_eq!(out.status, 204);
     assert!(out.header("set-cookie").contains("Max-Age=0"));
     assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &rotated)).await.status, 401, "signed out");
@@ -107,7 +120,7 @@ async fn revoking_a_person_ends_their_sessions_on_another_replica() {
     let (code, record) = codes::mint("ada", Grant::default()).unwrap();
     admin.put_code(&record.id, &serde_json::to_string(&record).unwrap()).await.unwrap();
     let (replica_a, replica_b) = (studio_with_codes(store.clone()).await, studio_with_codes(store).await);
-    let signed_in = replica_a.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    let signed_in = replica_a.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
     let cookie = signed_in.header("set-cookie").to_owned();
     assert_eq!(replica_b.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 404, "B knows it");
 
@@ -115,7 +128,7 @@ async fn revoking_a_person_ends_their_sessions_on_another_replica() {
     admin.end_sessions_of("ada").await.unwrap();
     assert_eq!(replica_b.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 401, "ended on B");
     assert_eq!(replica_a.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 401, "and on A");
-    let refused = replica_a.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    let refused = replica_a.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
     assert_eq!(refused.status, 401, "the code is gone");
 }
 
@@ -144,13 +157,13 @@ async fn the_cli_makes_a_code_that_signs_in_lists_it_without_its_secret_and_revo
     let store = StoreConfig::Embedded { data_dir: data_dir.path().to_owned() };
     {
         let studio = studio_with_codes(store.clone()).await;
-        let signed_in = studio.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+        let signed_in = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
         assert_eq!(signed_in.status, 200, "{}", signed_in.text());
     }
     let revoked = access_command(data_dir.path(), &["revoke", "ada"]);
     assert!(revoked.contains("1 code"), "{revoked}");
     let studio = studio_with_codes(store).await;
-    let refused = studio.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    let refused = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
     assert_eq!(refused.status, 401);
 }
 
@@ -162,18 +175,67 @@ async fn guessing_codes_is_bounded_per_client_and_per_code() {
     // Five wrong secrets for the one code: the sixth try, even the right one, waits.
     for _ in 0..5 {
         let wrong = format!("{id}-{}", "0".repeat(32));
-        assert_eq!(studio.call(post_json("/api/access/sign-in", &json!({ "code": wrong }))).await.status, 401);
+        assert_eq!(studio.call(page_post("/api/access/sign-in", &json!({ "code": wrong }))).await.status, 401);
     }
-    let held = studio.call(post_json("/api/access/sign-in", &json!({ "code": code }))).await;
+    let held = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
     assert_eq!(held.status, 429, "{}", held.text());
     assert!(held.header("retry-after").parse::<u64>().unwrap() >= 1);
     // Other codes, from the same client: up to its own bound of ten a minute.
     let others: Vec<u16> = futures_util::future::join_all((0..5).map(|_| {
         let (other, _) = codes::mint("basil", Grant::default()).unwrap();
-        let request = post_json("/api/access/sign-in", &json!({ "code": other }));
+        let request = page_post("/api/access/sign-in", &json!({ "code": other }));
         async { studio.call(request).await.status.as_u16() }
     }))
     .await;
     assert_eq!(others.iter().filter(|&&status| status == 401).count(), 4, "{others:?}");
     assert_eq!(others.iter().filter(|&&status| status == 429).count(), 1, "{others:?}");
+}
+
+#[tokio::test]
+async fn with_a_session_what_changes_anything_must_come_from_the_studios_page() {
+    let (store, code) = store_with_a_code().await;
+    let studio = studio_routes(|proxy| {
+        proxy.access = AccessMode::Codes;
+        proxy.store = store;
+        proxy.allow_origins = vec!["https://deck.example".into()];
+    })
+    .await;
+    let cookie =
+        studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await.header("set-cookie").to_owned();
+    assert!(!cookie.is_empty());
+    // Out of range: past the guard, the proxy refuses it itself (nothing is sent upstream).
+    let mut body = request_body_for(&studio);
+    body["top_p"] = json!(1.5);
+    let generate = |origin: Option<&str>| {
+        let mut request = with_cookie(page_post(&format!("/api{GENERATE_PATH}"), &body), &cookie);
+        match origin {
+            Some(origin) => request.headers_mut().insert(header::ORIGIN, origin.parse().unwrap()),
+            None => request.headers_mut().remove(header::ORIGIN),
+        };
+        request
+    };
+    // The cookie alone, from no page or another site's (a forged form, a script elsewhere): refused before anything.
+    for origin in [None, Some("https://attacker.example"), Some("http://localhost:9999")] {
+        let refused = studio.call(generate(origin)).await;
+        assert_eq!(refused.status, 403, "{origin:?}: {}", refused.text());
+        assert_eq!(refused.error().message, "A signed-in call must come from this studio's own page.");
+    }
+    let mut sign_in_elsewhere = page_post("/api/access/sign-in", &json!({ "code": code }));
+    sign_in_elsewhere.headers_mut().insert(header::ORIGIN, "https://attacker.example".parse().unwrap());
+    let refused = studio.call(sign_in_elsewhere).await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.header("set-cookie")),
+        (403, ""),
+        "no one is signed in from elsewhere"
+    );
+    let mut out_elsewhere = with_cookie(page_post("/api/access/sign-out", &json!({})), &cookie);
+    out_elsewhere.headers_mut().remove(header::ORIGIN);
+    assert_eq!(studio.call(out_elsewhere).await.status, 403);
+    // Reading needs no Origin (a link, an audio element); the page's own origin and an allowed one get past the guard.
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &cookie)).await.status, 404);
+    for origin in ["http://localhost:8080", "https://deck.example"] {
+        let past = studio.call(generate(Some(origin))).await;
+        assert_eq!(past.status, 400, "{origin}: {}", past.text());
+    }
+    studio.assert_unreached();
 }

@@ -1,7 +1,8 @@
-//! Who may spend the key. `open`: anyone who reaches the server (the default). `codes`: a person signs in with an
-//! access code (`codes`), which opens a session (`sessions`); every `/api` call but the app's config, the sign-in,
-//! the gateway's webhooks and its reference downloads then needs one. Still to come (docs/plans/access.md): `codes`
-//! as the default off loopback, invites, budgets and the spend log, the `header` and `oidc` modes.
+//! Who may spend the key. `open`: anyone who reaches the server (the default where nobody else can: see
+//! [`default_mode`]). `codes`: a person signs in with an access code (`codes`), which opens a session (`sessions`);
+//! every `/api` call but the app's config, the sign-in, the gateway's webhooks and its reference downloads then
+//! needs one, and what changes anything must also come from the studio's own page. Still to come
+//! (docs/plans/access.md): invites, budgets and the spend log, the `header` and `oidc` modes.
 
 pub mod codes;
 pub mod sessions;
@@ -10,7 +11,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::net::client::{limit_key, TrustedProxies};
+use crate::net::host::host_of;
 use crate::store::{now_secs, Store, StoreError};
 use sessions::Person;
 
@@ -28,6 +30,26 @@ pub enum AccessMode {
     #[default]
     Open,
     Codes,
+}
+
+/// The mode when `--access` is not given: open only where nobody but this machine's own users can reach the server.
+/// It listens on loopback, no reverse proxy is trusted to bring others (`--trusted-proxy`), and its public URL, if
+/// any, is local too. Replicas on 127.0.0.1 behind nginx name a public URL, so they sign people in.
+pub fn default_mode(local: SocketAddr, public_url: Option<&str>, trusted_proxies: &TrustedProxies) -> AccessMode {
+    let public_host = public_url.map(|url| {
+        let authority = url.split_once("://").map_or(url, |(_, rest)| rest);
+        host_of(authority.split('/').next().unwrap_or_default())
+    });
+    let local_name = |host: &str| {
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    };
+    if local.ip().is_loopback() && trusted_proxies.0.is_empty() && public_host.as_deref().is_none_or(local_name) {
+        AccessMode::Open
+    } else {
+        AccessMode::Codes
+    }
 }
 
 /// How long a session lasts once opened.
@@ -42,6 +64,8 @@ pub struct Access {
     pub secure: bool,
     /// Who a request is from, for the sign-in limits.
     pub trusted_proxies: TrustedProxies,
+    /// Pages of other origins allowed to call (`--allow-origin`).
+    pub allow_origins: Vec<String>,
 }
 
 /// Sign-in attempts allowed a minute from one client, and on one code: enough for typos, not for guessing.
@@ -55,6 +79,8 @@ pub enum AccessError {
     SignInRequired,
     #[error("That access code is not valid: it may be mistyped, expired or revoked.")]
     WrongCode,
+    #[error("A signed-in call must come from this studio's own page.")]
+    NotFromThisStudio,
     #[error("Too many sign-in attempts: try again in {} s.", .0.as_secs().max(1))]
     TooManyAttempts(Duration),
     #[error("the store could not be reached: {0}")]
@@ -66,6 +92,7 @@ impl IntoResponse for AccessError {
         let (status, title) = match &self {
             AccessError::SignInRequired => (StatusCode::UNAUTHORIZED, zonos_api::SIGN_IN_REQUIRED),
             AccessError::WrongCode => (StatusCode::UNAUTHORIZED, "Wrong Code"),
+            AccessError::NotFromThisStudio => (StatusCode::FORBIDDEN, "Forbidden"),
             AccessError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             AccessError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
         };
@@ -99,11 +126,28 @@ pub async fn signed_in(store: &Store, headers: &HeaderMap) -> Result<bool, Acces
     Ok(person(store, headers).await?.is_some())
 }
 
+/// Whether a call that changes something comes from this studio's page (or an allowed one): its `Origin` names
+/// the host it was sent to. Unlike open mode, where servers call without one, a cookie's call must say: the cookie
+/// alone can't tell the studio's page from a forged form.
+fn from_this_studio(access: &Access, method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD) {
+        return true;
+    }
+    let text = |name| headers.get(name).and_then(|value: &HeaderValue| value.to_str().ok());
+    let Some(origin) = text(header::ORIGIN) else { return false };
+    let same =
+        text(header::HOST).is_some_and(|host| origin.split_once("://").map(|(_, authority)| authority) == Some(host));
+    same || access.allow_origins.iter().any(|allowed| allowed == origin)
+}
+
 /// The guard on the routes that spend the key or use the store: in `codes` mode, a call without an open session is
-/// refused; the person it is goes with the request.
+/// refused, and so is one that changes something from another page; the person it is goes with the request.
 pub async fn require(State(access): State<Access>, mut request: Request, next: Next) -> Response {
     if access.mode == AccessMode::Open {
         return next.run(request).await;
+    }
+    if !from_this_studio(&access, request.method(), request.headers()) {
+        return AccessError::NotFromThisStudio.into_response();
     }
     match person(&access.store, request.headers()).await {
         Ok(Some(person)) => {
@@ -128,13 +172,17 @@ struct SignIn {
     code: String,
 }
 
-/// Opens a session for the holder of `code`, in a new cookie (a session presented with it is ended: rotated).
+/// Opens a session for the holder of `code`, in a new cookie (a session presented with it is ended: rotated). Only
+/// from this studio's page: another can't sign a visitor in as someone else.
 async fn sign_in(
     State(access): State<Access>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(body): Json<SignIn>,
 ) -> Result<Response, AccessError> {
+    if !from_this_studio(&access, &Method::POST, &headers) {
+        return Err(AccessError::NotFromThisStudio);
+    }
     let (id, secret) = codes::split(&body.code).unwrap_or(("", ""));
     let client = limit_key(access.trusted_proxies.client(peer.ip(), &headers));
     for (key, limit) in
@@ -163,6 +211,9 @@ async fn sign_in(
 
 /// Ends the session the request carries, on every replica.
 async fn sign_out(State(access): State<Access>, headers: HeaderMap) -> Result<Response, AccessError> {
+    if !from_this_studio(&access, &Method::POST, &headers) {
+        return Err(AccessError::NotFromThisStudio);
+    }
     if let Some(token) = sessions::token_of(&headers) {
         access.store.end_session(&sessions::token_hash(token)).await?;
     }
@@ -193,4 +244,28 @@ pub async fn revoke(store: &Store, name: &str) -> Result<usize, AccessError> {
     }
     store.end_sessions_of(name).await?;
     Ok(theirs.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ipnet::IpNet;
+
+    fn mode(local: &str, public_url: Option<&str>, trusted: &[&str]) -> AccessMode {
+        let trusted = TrustedProxies(trusted.iter().map(|net| net.parse::<IpNet>().unwrap()).collect());
+        default_mode(local.parse().unwrap(), public_url, &trusted)
+    }
+
+    #[test]
+    fn only_a_server_nobody_else_reaches_is_open_by_default() {
+        assert_eq!(mode("127.0.0.1:8080", None, &[]), AccessMode::Open);
+        assert_eq!(mode("[::1]:8080", Some("http://localhost:8080/studio"), &[]), AccessMode::Open);
+        assert_eq!(mode("127.0.0.1:8081", Some("http://127.0.0.1:9000/studio"), &[]), AccessMode::Open);
+        // Listening elsewhere, behind a trusted proxy, or known by a public name: others come.
+        assert_eq!(mode("0.0.0.0:8080", None, &[]), AccessMode::Codes);
+        assert_eq!(mode("192.168.1.5:8080", None, &[]), AccessMode::Codes);
+        assert_eq!(mode("127.0.0.1:8081", None, &["127.0.0.1/32"]), AccessMode::Codes);
+        assert_eq!(mode("127.0.0.1:8081", Some("https://example.com/studio"), &[]), AccessMode::Codes);
+        assert_eq!(mode("127.0.0.1:8081", Some("https://127.0.0.1.nip.io/studio"), &[]), AccessMode::Codes);
+    }
 }

@@ -155,6 +155,7 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         store: proxy.store.clone(),
         secure,
         trusted_proxies: proxy.config.trusted_proxies.clone(),
+        allow_origins: proxy.config.allow_origins.clone(),
     };
     // What spends the key or fills the store needs a session when access is on; the app's config, the sign-in,
     // and what the gateway itself calls (webhooks with their own tokens, reference downloads) never do.
