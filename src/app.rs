@@ -23,12 +23,12 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     let page_problem = RwSignal::new(None::<String>);
     let generate_pending = RwSignal::new(carried.generate);
     let takes_restore = RwSignal::new(Restore::NotYet);
-    let signed_out = RwSignal::new(false);
+    let signed_out = RwSignal::from(crate::access::signed_out());
     // Tries at loading the takes' part (see `parts`), which shows the takes and restores those kept from a past
     // visit: "Try again" makes another.
     let takes_attempt = RwSignal::new(0_u32);
 
-    let starting = Starting { draft, connection, settings, takes, generate_pending, takes_restore, signed_out };
+    let starting = Starting { draft, connection, settings, takes, generate_pending, takes_restore };
     startup::start(starting);
     // "Try again" on the takes also brings back the kept ones, if that is what failed.
     Effect::watch(
@@ -48,17 +48,11 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     // The page knows how it reaches the gateway.
     let connected = Signal::derive(move || connection.with(Option::is_some));
     let ready = Signal::derive(move || connected.get() && !signed_out.get());
-    let held_notice = Signal::derive(move || match signed_out.get() {
-        true => "Sign in above: your take is sent once you are signed in.",
-        false => "Finding the gateway: your take is sent as soon as it is found.",
-    });
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     let uploads = Signal::derive(move || {
         connection.with(|found| found.as_ref().map(|found| matches!(found, Connection::Proxy(offer) if offer.uploads)))
     });
     crate::shortcuts::install();
-    // Tries at loading the studio part, which holds the panels below the form.
-    let panels_attempt = RwSignal::new(0_u32);
 
     view! {
         <header class="masthead">
@@ -67,14 +61,14 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         </header>
         <main class="workspace">
             <div class="controls">
-                <SignInWhenAsked signed_out generate_pending />
+                <StudioPart when=signed_out panel=StudioPanel::SignIn(generate_pending) />
                 <ParameterForm
                     draft
                     on_generate
                     busy=takes.sending()
                     ready
                     held=generate_pending
-                    held_notice
+                    signed_out
                 >
                     <div class="voice-sources">
                         <VoicePicker voices draft />
@@ -83,9 +77,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
                     </div>
                     <ReferencePreview draft audible />
                 </ParameterForm>
-                <Show when=move || connected.get()>
-                    {part_view(panels_attempt, move || crate::panels::studio_panel(StudioPanel::BelowTheForm(draft, dispatch)))}
-                </Show>
+                <StudioPart when=connected panel=StudioPanel::BelowTheForm(draft, dispatch) />
             </div>
             <div class="results">
                 {move || page_problem.get().map(|problem| view! { <p class="problem" role="alert">{problem}</p> })}
@@ -109,17 +101,13 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
     }
 }
 
-/// Where the sign-in panel stands while the proxy asks for one: signed in, the page sends what was held.
+/// A panel of the studio part, drawn while `when` holds (one for both of the page's places: one copy of the code).
 #[component]
-fn SignInWhenAsked(signed_out: RwSignal<bool>, generate_pending: RwSignal<bool>) -> impl IntoView {
+fn StudioPart(#[prop(into)] when: Signal<bool>, panel: StudioPanel) -> impl IntoView {
     let attempt = RwSignal::new(0_u32);
-    let on_signed_in = Callback::new(move |()| {
-        signed_out.set(false);
-        crate::startup::carry_out_held(generate_pending);
-    });
     view! {
-        <Show when=move || signed_out.get()>
-            {part_view(attempt, move || crate::panels::studio_panel(StudioPanel::SignIn(on_signed_in)))}
+        <Show when=move || when.get()>
+            {part_view(attempt, move || crate::panels::studio_panel(panel))}
         </Show>
     }
 }

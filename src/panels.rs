@@ -15,17 +15,18 @@ use crate::voices::VoiceConsent;
 
 /// What the studio part draws where the page puts it: one split point for both, which costs the first load less
 /// than two.
+#[derive(Clone, Copy)]
 pub enum StudioPanel {
     BelowTheForm(RwSignal<Draft>, Dispatch),
-    /// The sign-in (see `access`), above the form; its callback runs once signed in.
-    SignIn(Callback<()>),
+    /// The sign-in (see `access`), above the form, with the Generate held meanwhile.
+    SignIn(RwSignal<bool>),
 }
 
 crate::parts::later! { part studio:
     pub fn studio_panel(panel: StudioPanel) -> AnyView {
         untrack(|| match panel {
             StudioPanel::BelowTheForm(draft, dispatch) => view! { <BelowTheForm draft dispatch /> }.into_any(),
-            StudioPanel::SignIn(on_signed_in) => view! { <crate::access::SignInPanel on_signed_in /> }.into_any(),
+            StudioPanel::SignIn(held) => view! { <crate::access::panel::SignInPanel held /> }.into_any(),
         })
     }
 }

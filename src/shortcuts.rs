@@ -5,8 +5,6 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::form::PARAMETER_FORM_ID;
-
 /// The element `target` is, if it is one.
 fn element(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
     target.and_then(|target| target.dyn_into::<web_sys::Element>().ok())
@@ -32,9 +30,8 @@ pub fn install() {
             return;
         }
         if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
-            if let Some(form) = document().get_element_by_id(PARAMETER_FORM_ID) {
+            if crate::form::press_generate() {
                 event.prevent_default();
-                let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
             }
         } else if event.key() == "Escape" {
             let active = document().active_element();

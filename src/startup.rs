@@ -4,9 +4,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
-use crate::form::{Draft, PARAMETER_FORM_ID};
+use crate::form::Draft;
 use crate::gateway::connection::{self, Connection};
 use crate::jobs::{self, Drive};
 use crate::settings::Settings;
@@ -22,8 +21,6 @@ pub struct Starting {
     /// Generate was pressed before the gateway was found: it is carried out once it is, once.
     pub generate_pending: RwSignal<bool>,
     pub takes_restore: RwSignal<Restore>,
-    /// The proxy asks for a sign-in first (and nothing is sent until then).
-    pub signed_out: RwSignal<bool>,
 }
 
 /// Where bringing back the kept takes stands.
@@ -41,7 +38,7 @@ pub enum Restore {
 pub fn start(starting: Starting) {
     spawn_local(async move {
         find_the_gateway(starting).await;
-        carry_out_held(starting.generate_pending);
+        crate::form::carry_out_held(starting.generate_pending);
         // What the first Generate needs is fetched once the page is idle: it is here when needed, even if the
         // network has gone by then. A part that can't be fetched now is fetched again when it is needed, and says
         // so if it still can't.
@@ -76,22 +73,11 @@ fn restore_once_begun(starting: Starting) {
     on_cleanup(move || [kept_elsewhere, focused].into_iter().for_each(WindowListenerHandle::remove));
 }
 
-/// Carries out a Generate pressed before the page could send it, as if pressed now, with what the form holds now;
-/// once (if the page still can't send, the form holds it again).
-pub fn carry_out_held(generate_pending: RwSignal<bool>) {
-    if generate_pending.get_untracked() {
-        generate_pending.set(false);
-        if let Some(form) = document().get_element_by_id(PARAMETER_FORM_ID) {
-            let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
-        }
-    }
-}
-
 /// Finds the gateway, and chooses the first sample voice, so that Generate works on the first press.
-async fn find_the_gateway(Starting { draft, connection, settings, signed_out, .. }: Starting) {
+async fn find_the_gateway(Starting { draft, connection, settings, .. }: Starting) {
     let found = connection::discover().await;
     if let Connection::Proxy(offer) = &found {
-        signed_out.set(offer.sign_in);
+        crate::access::signed_out().set(offer.sign_in);
     }
     if let Some(voice) = found.voices().first() {
         draft.update(|draft| {

@@ -1,11 +1,11 @@
 // The core flows in Firefox ESR and WebKitGTK (the engine of Safari), as the Playwright suite runs them in Chromium:
-// generate and hear, a take kept across a reload, an injected fault shown in words, and direct mode from a static
-// host. Run by `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
+// generate and hear, a take kept across a reload, an injected fault shown in words, direct mode from a static
+// host, and signing in with an access code. Run by `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startBrowser } from './drivers.mjs';
 import { Page } from './page.mjs';
-import { armFault, gateway, sandboxStats, startServers, staticHost, studio } from './servers.mjs';
+import { accessCode, accessStudio, armFault, gateway, sandboxStats, startServers, staticHost, studio } from './servers.mjs';
 
 let stopServers = () => {};
 before(async () => {
@@ -67,6 +67,24 @@ for (const engine of ['firefox', 'webkit']) {
       await page.fill('Text', `Straight to the gateway from ${engine}.`);
       await page.click('button', 'Generate');
       await page.expectPlayableTake(1);
+    });
+
+    it('signs in with an access code, and the Generate pressed before is sent once', async () => {
+      const sandbox = `${accessStudio}/sandbox`;
+      const before = await sandboxStats(sandbox);
+      await page.open(`${accessStudio}/`);
+      const signIn = await page.role('form', 'Sign in');
+      await page.fill('Text', `Held for ${engine} until signed in.`);
+      await page.click('button', 'Generate');
+      await page.until('the held notice', () =>
+        page.run("() => document.body.textContent.includes('Sign in above: your take is sent once you are signed in.')"),
+      );
+      await page.fill('Access code', accessCode);
+      await page.click('button', 'Sign in', signIn);
+      await page.expectPlayableTake(1);
+      assert.equal(await page.value('Text'), `Held for ${engine} until signed in.`);
+      const after = await sandboxStats(sandbox);
+      assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
     });
   });
 }

@@ -1,6 +1,6 @@
 // The servers the Firefox and WebKit flows drive: the same roles as the Playwright suite's (see e2e/servers.ts),
 // on ports of their own, started here and stopped when the flows end.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,19 @@ const stages = ['--queue-ms', '400', '--process-ms', '600'];
 export const studio = 'http://127.0.0.1:8281';
 export const staticHost = 'http://127.0.0.1:8282';
 export const gateway = 'http://127.0.0.1:8283';
+/** `serve --sandbox --access codes`, with one code made before it starts (see `accessCode`). */
+export const accessStudio = 'http://127.0.0.1:8284';
 
+const work = mkdtempSync(join(tmpdir(), 'zonos-engines-'));
 const roles = [
-  [studio, ['serve', '--dist', 'dist', '--sandbox', ...stages, '--data-dir', join(mkdtempSync(join(tmpdir(), 'zonos-engines-')), 'studio')]],
+  [studio, ['serve', '--dist', 'dist', '--sandbox', ...stages, '--data-dir', join(work, 'studio')]],
   [staticHost, ['serve', '--dist', 'dist']],
   [gateway, ['sandbox', ...stages]],
+  [accessStudio, ['serve', '--dist', 'dist', '--sandbox', ...stages, '--access', 'codes', '--data-dir', join(work, 'access')]],
 ];
+
+/** The access studio's code for ada, made (and printed once) by `zonos-server access add` before it starts. */
+export let accessCode = '';
 
 async function healthy(url, deadline) {
   while (Date.now() < deadline) {
@@ -33,6 +40,8 @@ async function healthy(url, deadline) {
 
 /** Starts every server and waits until each answers; returns a function that stops them all. */
 export async function startServers() {
+  const made = execFileSync(server, ['access', '--data-dir', join(work, 'access'), 'add', 'ada'], { encoding: 'utf8' });
+  accessCode = made.trim().split(' ').pop();
   const children = roles.map(([url, args]) => {
     const child = spawn(server, [...args, '--addr', new URL(url).host], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code, signal) => {

@@ -2,11 +2,13 @@ import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { accessCodeFile, accessStudio } from '../servers';
 import { sandboxStats } from './sandbox';
-import { expectPlayableTake, generate } from './takes';
+import { expectPlayableTake, generate, take as takeCard } from './takes';
 
 // `serve --access codes`: the page asks for an access code before anything is sent; what is typed is kept, and a
 // Generate pressed before signing in is sent once signed in, once.
 test.use({ baseURL: accessStudio });
+// One after the other: each counts the submissions that reach the studio's sandbox.
+test.describe.configure({ mode: 'serial' });
 
 const code = () => readFileSync(accessCodeFile, 'utf8').trim().split(' ').pop()!;
 
@@ -35,4 +37,29 @@ test('a wrong code is refused in plain words; the right one signs in, and the he
   await page.reload();
   await expect(page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
   await expect(page.getByRole('form', { name: 'Sign in' })).toHaveCount(0);
+});
+
+test('a session that ends mid-demo brings the sign-in back, and the refused take is sent again once signed in', async ({ page, context, request }) => {
+  await page.goto('/');
+  const signIn = page.getByRole('form', { name: 'Sign in' });
+  await signIn.getByLabel('Access code').fill(code());
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(signIn).toHaveCount(0);
+
+  // The session ends (it expired, or was revoked): the next Generate is refused for want of one, in plain words.
+  await context.clearCookies();
+  const before = await sandboxStats(request, `${accessStudio}/sandbox`);
+  await generate(page, 'Said after signing in again.');
+  const take = takeCard(page, 1);
+  await expect(take.getByRole('alert')).toContainText('Sign in above: this studio asks for your access code again.');
+  await expect(signIn.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('Said after signing in again.');
+
+  await signIn.getByLabel('Access code').fill(code());
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(signIn).toHaveCount(0);
+  await take.getByRole('button', { name: 'Send again' }).click();
+  await expectPlayableTake(page, 1);
+  const after = await sandboxStats(request, `${accessStudio}/sandbox`);
+  expect(after.submissions_received - before.submissions_received).toBe(1);
 });

@@ -11,6 +11,23 @@ pub use draft::{Draft, Preset, NUMBER_FIELDS};
 
 /// The form's id: a Generate pressed before the app started is carried out by submitting it.
 pub const PARAMETER_FORM_ID: &str = "parameters";
+
+/// Submits the form as Generate does, with what it holds now; false if it is not on the page.
+pub fn press_generate() -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(form) = document().get_element_by_id(PARAMETER_FORM_ID) else { return false };
+    let _ = form.unchecked_into::<web_sys::HtmlFormElement>().request_submit();
+    true
+}
+
+/// Carries out a Generate pressed before the page could send it (held in `held`), as if pressed now; once (if the
+/// page still can't send, the form holds it again).
+pub fn carry_out_held(held: RwSignal<bool>) {
+    if held.get_untracked() {
+        held.set(false);
+        press_generate();
+    }
+}
 /// Where the voice's consent stands in the form, under the reference's URL.
 pub const CONSENT_SLOT_ID: &str = "voice-consent";
 pub use fields::focus_by_id;
@@ -55,7 +72,8 @@ impl FormState {
 
 /// The form. `busy`: a submission is on its way, and Generate waits for it. `ready`: the page can send (it knows
 /// its gateway, and is signed in where asked); until then Generate is held in `held` (unchecked: the sample voice
-/// comes with the gateway), for the page to carry it out once ready, and `held_notice` says what it waits for.
+/// comes with the gateway), for the page to carry it out once ready; its notice says what it waits for (the
+/// gateway, or a sign-in while `signed_out`).
 /// `children` stand above the reference URL (the voice picker).
 #[component]
 pub fn ParameterForm(
@@ -64,7 +82,7 @@ pub fn ParameterForm(
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] ready: Signal<bool>,
     held: RwSignal<bool>,
-    #[prop(into)] held_notice: Signal<&'static str>,
+    #[prop(into)] signed_out: Signal<bool>,
     children: Children,
 ) -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
@@ -98,7 +116,7 @@ pub fn ParameterForm(
                 <legend>"Sampling"</legend>
                 {NUMBER_FIELDS.into_iter().map(|field| view! { <SamplingField form field /> }).collect_view()}
             </fieldset>
-            <GenerateBar form busy held held_notice />
+            <GenerateBar form busy held signed_out />
             <PresetButtons form ready />
         </form>
     }
@@ -178,12 +196,7 @@ fn SamplingField(form: FormState, field: Field) -> impl IntoView {
 
 /// Generate and "Reset to defaults", and while Generate is held, the notice that says what it waits for.
 #[component]
-fn GenerateBar(
-    form: FormState,
-    busy: Signal<bool>,
-    held: RwSignal<bool>,
-    held_notice: Signal<&'static str>,
-) -> impl IntoView {
+fn GenerateBar(form: FormState, busy: Signal<bool>, held: RwSignal<bool>, signed_out: Signal<bool>) -> impl IntoView {
     let reset = move |_| {
         form.draft.update(Draft::reset);
         form.shown.set(Shown::default());
@@ -196,7 +209,10 @@ fn GenerateBar(
             </button>
             <button type="button" on:click=reset>"Reset to defaults"</button>
             <Show when=move || held.get()>
-                <p class="notice" role="status">{held_notice}</p>
+                <p class="notice" role="status">{move || match signed_out.get() {
+                    true => "Sign in above: your take is sent once you are signed in.",
+                    false => "Finding the gateway: your take is sent as soon as it is found.",
+                }}</p>
             </Show>
         </div>
     }

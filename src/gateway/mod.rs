@@ -17,7 +17,7 @@ pub(crate) fn origin(url: &str) -> Option<String> {
     web_sys::Url::new(url).ok().map(|url| url.origin()).filter(|origin| origin != "null")
 }
 
-/// The gateway's two calls, over the network. Nothing here retries: whether to send again is the caller's decision
+/// The gateway's two calls, over the network; a refusal for want of a session brings the sign-in back. Nothing here retries: whether to send again is the caller's decision
 /// (see `studio_core::submit`).
 // The page runs on one thread: its futures are never sent anywhere, so no `Send` bound is wanted.
 #[allow(async_fn_in_trait)]
@@ -34,11 +34,15 @@ pub trait Calls {
 impl Calls for Gateway {
     async fn submit(&self, request: &GenerateRequest) -> Result<SubmitAnswer, GatewayError> {
         let body = wasm_bindgen::JsValue::from_str(&serde_json::to_string(request).expect("a request serializes"));
-        http::send("POST", &self.submit_url(), &self.headers(), Some(&body), SUBMIT_TIMEOUT_SECONDS).await?.submitted()
+        let answer = http::send("POST", &self.submit_url(), &self.headers(), Some(&body), SUBMIT_TIMEOUT_SECONDS).await;
+        answer?.submitted().inspect_err(crate::access::heed)
     }
 
     async fn status(&self, url: &str) -> Result<JobStatusResponse, GatewayError> {
-        http::send("GET", url, &self.headers(), None, STATUS_TIMEOUT_SECONDS).await?.job_status()
+        http::send("GET", url, &self.headers(), None, STATUS_TIMEOUT_SECONDS)
+            .await?
+            .job_status()
+            .inspect_err(crate::access::heed)
     }
 
     fn polling_url(&self, accepted: &SubmitAccepted) -> String {

@@ -1,6 +1,6 @@
 //! Every way a call to the gateway can go wrong, as a type the UI renders in plain words.
 
-use zonos_api::{ErrorBody, JobStatusResponse, SubmitAnswer};
+use zonos_api::{ErrorBody, JobStatusResponse, SubmitAnswer, SIGN_IN_REQUIRED};
 
 /// An answer, whatever its status.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +103,12 @@ impl GatewayError {
         }
     }
 
+    /// Whether our proxy asks the person to sign in (again: a session ended, or was revoked). The gateway's own 401
+    /// (a refused key) is another thing, and says so.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, GatewayError::Refused { status: 401, body: Some(body), .. } if body.error == SIGN_IN_REQUIRED)
+    }
+
     /// Whether a submission that ended this way may still have been accepted, and paid for: then it is never sent
     /// again without the person asking.
     pub fn may_have_been_accepted(&self) -> bool {
@@ -122,6 +128,9 @@ impl GatewayError {
                 let said = body.as_ref().map(ErrorBody::summary).filter(|said| !said.trim().is_empty());
                 match status {
                     400 => format!("The gateway refused the request: {}", said.unwrap_or("it was not valid.")),
+                    401 if self.needs_sign_in() => {
+                        "Sign in above: this studio asks for your access code again.".to_owned()
+                    }
                     401 => "The API key was refused.".to_owned(),
                     402 => "Insufficient balance: top up the wallet.".to_owned(),
                     403 => "This key may not use Zonos 2.".to_owned(),

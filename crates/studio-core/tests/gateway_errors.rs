@@ -34,6 +34,27 @@ fn queue_errors_map_to_plain_words() {
 }
 
 #[test]
+fn only_our_proxys_sign_in_refusal_asks_to_sign_in() {
+    let sign_in = GatewayError::Refused {
+        status: 401,
+        body: Some(ErrorBody::new(zonos_api::SIGN_IN_REQUIRED, "Sign in to use this studio: enter your access code.")),
+        retry_after: None,
+    };
+    assert!(sign_in.needs_sign_in());
+    assert_eq!(sign_in.message(), "Sign in above: this studio asks for your access code again.");
+    assert!(!sign_in.may_have_been_accepted());
+    // The gateway's refused key, and a sign-in title on another status, are not.
+    assert!(!refused(401, "Invalid subscription key").needs_sign_in());
+    assert!(!GatewayError::Refused { status: 401, body: None, retry_after: None }.needs_sign_in());
+    let forbidden = GatewayError::Refused {
+        status: 403,
+        body: Some(ErrorBody::new(zonos_api::SIGN_IN_REQUIRED, "")),
+        retry_after: None,
+    };
+    assert!(!forbidden.needs_sign_in());
+}
+
+#[test]
 fn only_answers_that_say_no_are_safe_to_send_again() {
     for status in [400, 401, 402, 403, 429] {
         assert!(!refused(status, "").may_have_been_accepted(), "{status}");

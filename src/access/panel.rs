@@ -1,6 +1,5 @@
-//! Signing in, where the proxy asks for it (`serve --access codes`): the panel above the form, which the studio
-//! part draws (see `panels::StudioPanel`; the page puts it in place: `app::SignInWhenAsked`). What is typed in the form stays; a Generate pressed meanwhile is held, and
-//! carried out once signed in.
+//! The sign-in panel above the form, which the studio part draws (see `panels::StudioPanel`). What is typed in the
+//! form stays; a Generate pressed meanwhile is held, and carried out once signed in.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,10 +41,9 @@ async fn sign_in(code: &str) -> Result<(), SignInProblem> {
     ))
 }
 
-/// The sign-in panel, in the studio part (see `panels::StudioPanel`); `on_signed_in` runs once the proxy has opened
-/// a session.
+/// The sign-in panel; once the proxy has opened a session, the Generate in `held` (if pressed) is sent.
 #[component]
-pub fn SignInPanel(on_signed_in: Callback<()>) -> impl IntoView {
+pub fn SignInPanel(held: RwSignal<bool>) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<SignInProblem>);
     let busy = RwSignal::new(false);
@@ -54,7 +52,10 @@ pub fn SignInPanel(on_signed_in: Callback<()>) -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             match sign_in(&code.get_untracked()).await {
-                Ok(()) => on_signed_in.run(()),
+                Ok(()) => {
+                    super::signed_out().set(false);
+                    crate::form::carry_out_held(held);
+                }
                 Err(refused) => problem.set(Some(refused)),
             }
             busy.set(false);
