@@ -239,3 +239,44 @@ async fn with_a_session_what_changes_anything_must_come_from_the_studios_page() 
     }
     studio.assert_unreached();
 }
+
+/// Off loopback, a server asks for codes unless told otherwise; the code the CLI made signs in there.
+#[tokio::test]
+async fn a_server_others_can_reach_asks_for_a_code_by_default() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let code = access_command(data_dir.path(), &["add", "ada"]).trim().rsplit(' ').next().unwrap().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dist = fake_dist();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_zonos-server"))
+        .args(["serve", "--sandbox", "--addr", &format!("0.0.0.0:{port}"), "--dist"])
+        .arg(dist.path())
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while reqwest::get(format!("{base}/healthz")).await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let config: serde_json::Value = reqwest::get(format!("{base}/api/config")).await.unwrap().json().await.unwrap();
+    assert_eq!(config["sign_in"], true);
+    let client = reqwest::Client::new();
+    let refused = client.get(format!("{base}{STATUS_OF_UNISSUED}")).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let signed_in = client
+        .post(format!("{base}/api/access/sign-in"))
+        .header(header::ORIGIN, &base)
+        .json(&json!({ "code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let cookie = signed_in.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let past = client.get(format!("{base}{STATUS_OF_UNISSUED}")).header(header::COOKIE, cookie).send().await.unwrap();
+    assert_eq!(past.status(), 404, "past the guard");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -137,7 +137,8 @@ async fn callbacks_are_read_at_the_top_level_or_under_any_wrapper_and_only_with_
 }
 
 /// `serve --sandbox` on every interface, as a presenter runs it for others on the network, reached by the loopback
-/// address of the same family: a take is generated, pushed and downloaded.
+/// address of the same family: a take is generated, pushed and downloaded. Open, as `--access open` asks (off
+/// loopback, codes are the default: see access_codes).
 #[tokio::test]
 async fn the_demo_served_on_every_address_generates_end_to_end() {
     for (every, loopback) in [("0.0.0.0", "127.0.0.1"), ("[::]", "[::1]")] {
@@ -154,6 +155,8 @@ async fn the_demo_served_on_every_address_generates_end_to_end() {
                 "50",
                 "--addr",
                 &format!("{every}:{port}"),
+                "--access",
+                "open",
             ])
             .arg("--dist")
             .arg(dist.path())
