@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   accessCodeFile,
+  budgetCodeFile,
   accessStudio,
   consentStudio,
   faultyStudio,
@@ -89,7 +90,7 @@ export default defineConfig({
     start(`serve --addr 127.0.0.1:${port(syncStudio)} --dist dist --sandbox --sync ${stages} ${dataDir('sync')}`, syncStudio),
     // Its code is made before it starts (the embedded store is the server's while it runs).
     {
-      command: `${server} access ${dataDir('access')} add ada > ${accessCodeFile} && exec ${server} serve --addr 127.0.0.1:${port(accessStudio)} --dist dist --sandbox --access codes ${stages} ${dataDir('access')}`,
+      command: `${server} access ${dataDir('access')} add ada > ${accessCodeFile} && ${server} access ${dataDir('access')} add bea --budget 1 > ${budgetCodeFile} && exec ${server} serve --addr 127.0.0.1:${port(accessStudio)} --dist dist --sandbox --access codes ${stages} ${dataDir('access')}`,
       cwd: '..',
       url: `${accessStudio}/healthz`,
       reuseExistingServer: false,

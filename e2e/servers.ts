@@ -18,6 +18,8 @@ export const syncStudio = 'http://127.0.0.1:8195';
 export const accessStudio = 'http://127.0.0.1:8196';
 /** Where that studio's start writes the access code it made (`zonos-server access add`), for the tests to type. */
 export const accessCodeFile = '/tmp/zonos-e2e-access-code-8196.txt';
+/** A second code there, for bea, whose budget is one take a day. */
+export const budgetCodeFile = '/tmp/zonos-e2e-budget-code-8196.txt';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
 /** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::access::budget::BudgetLine;
 use crate::api_call::ApiCallPanel;
 use crate::form::Draft;
 use crate::gateway::connection::Connection;
@@ -33,7 +34,7 @@ crate::parts::later! { part studio:
 
 #[component]
 fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
-    let Dispatch { connection, settings, consents, .. } = dispatch;
+    let Dispatch { takes, connection, settings, consents, .. } = dispatch;
     let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
     let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
     let request = Signal::derive(move || {
@@ -61,6 +62,7 @@ fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     crate::share::keep_shared_consent(consents);
     view! {
+        <BudgetLine takes connection />
         <VoiceConsent draft consents voices />
         <TryVariations draft dispatch />
         <ShareLink draft consents />

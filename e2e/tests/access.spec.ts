@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { accessCodeFile, accessStudio } from '../servers';
+import { accessCodeFile, accessStudio, budgetCodeFile } from '../servers';
 import { sandboxStats } from './sandbox';
 import { expectPlayableTake, generate, take as takeCard } from './takes';
 
@@ -10,7 +10,8 @@ test.use({ baseURL: accessStudio });
 // One after the other: each counts the submissions that reach the studio's sandbox.
 test.describe.configure({ mode: 'serial' });
 
-const code = () => readFileSync(accessCodeFile, 'utf8').trim().split(' ').pop()!;
+const codeIn = (file: string) => readFileSync(file, 'utf8').trim().split(' ').pop()!;
+const code = () => codeIn(accessCodeFile);
 
 test('a wrong code is refused in plain words; the right one signs in, and the held Generate is sent once', async ({ page, request }) => {
   const before = await sandboxStats(request, `${accessStudio}/sandbox`);
@@ -62,4 +63,23 @@ test('a session that ends mid-demo brings the sign-in back, and the refused take
   await expectPlayableTake(page, 1);
   const after = await sandboxStats(request, `${accessStudio}/sandbox`);
   expect(after.submissions_received - before.submissions_received).toBe(1);
+});
+
+test('a budget says what is left, and past it the take is refused in plain words and not sent', async ({ page, request }) => {
+  await page.goto('/');
+  const signIn = page.getByRole('form', { name: 'Sign in' });
+  await signIn.getByLabel('Access code').fill(codeIn(budgetCodeFile));
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '1 of 1 left today' })).toBeVisible();
+
+  await generate(page, 'The one take of my day.');
+  await expectPlayableTake(page, 1);
+  await expect(page.getByRole('status').filter({ hasText: '0 of 1 left today' })).toBeVisible();
+
+  const before = await sandboxStats(request, `${accessStudio}/sandbox`);
+  await generate(page, 'One take too many.');
+  await expect(takeCard(page, 2).getByRole('alert')).toHaveText('Your budget for today is spent: 1 of 1. It renews at 00:00 UTC.');
+  await expect(page.getByLabel('Text', { exact: true })).toHaveValue('One take too many.');
+  const after = await sandboxStats(request, `${accessStudio}/sandbox`);
+  expect(after.submissions_received).toBe(before.submissions_received);
 });

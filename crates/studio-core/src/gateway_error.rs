@@ -1,6 +1,6 @@
 //! Every way a call to the gateway can go wrong, as a type the UI renders in plain words.
 
-use zonos_api::{ErrorBody, JobStatusResponse, SubmitAnswer, SIGN_IN_REQUIRED};
+use zonos_api::{ErrorBody, JobStatusResponse, SubmitAnswer, BUDGET_SPENT, SIGN_IN_REQUIRED};
 
 /// An answer, whatever its status.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,14 +93,21 @@ impl GatewayError {
         }
     }
 
-    /// Seconds to wait before asking again, when the gateway said "too many requests".
+    /// Seconds to wait before asking again, when the gateway said "too many requests". A person's spent budget is
+    /// not that: nothing is sent again by itself.
     pub fn rate_limited(&self) -> Option<u32> {
         match self {
+            GatewayError::Refused { status: 429, .. } if self.budget_spent() => None,
             GatewayError::Refused { status: 429, retry_after, .. } => {
                 Some(retry_after.unwrap_or(DEFAULT_RETRY_SECONDS))
             }
             _ => None,
         }
+    }
+
+    /// Whether our proxy refused it because the person's budget is spent.
+    fn budget_spent(&self) -> bool {
+        matches!(self, GatewayError::Refused { status: 429, body: Some(body), .. } if body.error == BUDGET_SPENT)
     }
 
     /// Whether our proxy asks the person to sign in (again: a session ended, or was revoked). The gateway's own 401
@@ -138,6 +145,7 @@ impl GatewayError {
                         "The gateway does not know this request{}",
                         said.map(|said| format!(": {said}")).unwrap_or(".".into())
                     ),
+                    429 if self.budget_spent() => said.unwrap_or("Your budget is spent.").to_owned(),
                     429 => {
                         format!("Too many requests: retrying in {} s.", retry_after.unwrap_or(DEFAULT_RETRY_SECONDS))
                     }

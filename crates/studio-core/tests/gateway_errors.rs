@@ -55,6 +55,23 @@ fn only_our_proxys_sign_in_refusal_asks_to_sign_in() {
 }
 
 #[test]
+fn a_spent_budget_is_said_in_the_proxys_words_and_never_sent_again_by_itself() {
+    let words = "Your budget for today is spent: 20 of 20. It renews at 00:00 UTC.";
+    for retry_after in [Some(3), None] {
+        let spent = GatewayError::Refused {
+            status: 429,
+            body: Some(ErrorBody::new(zonos_api::BUDGET_SPENT, words)),
+            retry_after,
+        };
+        assert_eq!(spent.message(), words);
+        assert_eq!(spent.rate_limited(), None, "{retry_after:?}");
+        assert!(!spent.may_have_been_accepted());
+    }
+    // A rate limit still waits and says so.
+    assert_eq!(refused(429, "Too Many Requests").rate_limited(), Some(5));
+}
+
+#[test]
 fn only_answers_that_say_no_are_safe_to_send_again() {
     for status in [400, 401, 402, 403, 429] {
         assert!(!refused(status, "").may_have_been_accepted(), "{status}");

@@ -24,8 +24,8 @@ pub use error_body::ErrorBody;
 pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
 pub use proxy::{
-    events_path, OfferedVoice, ProxyOffer, UploadedReference, CONFIG_FILE, EVENTS_PATH_PREFIX, RECONNECT_EVENT,
-    REFERENCES_PATH, SIGN_IN_PATH, SIGN_IN_REQUIRED, SIGN_OUT_PATH, STATUS_EVENT,
+    events_path, BudgetLeft, OfferedVoice, ProxyOffer, UploadedReference, BUDGET_PATH, BUDGET_SPENT, CONFIG_FILE,
+    EVENTS_PATH_PREFIX, RECONNECT_EVENT, REFERENCES_PATH, SIGN_IN_PATH, SIGN_IN_REQUIRED, SIGN_OUT_PATH, STATUS_EVENT,
 };
 pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};

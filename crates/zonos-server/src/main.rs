@@ -20,6 +20,7 @@ use zonos_server::sandbox::{
     reach::{own_address, Reach},
     SandboxConfig,
 };
+use zonos_server::store::Budget;
 use zonos_server::store::StoreConfig;
 use zonos_server::{AllowedHosts, Bounds, ServeConfig, Shutdown, StartError};
 
@@ -83,6 +84,12 @@ enum AccessCommand {
         /// How long the code works (7d, 12h, …) [default: until revoked].
         #[arg(long, value_parser = humantime::parse_duration)]
         expires: Option<std::time::Duration>,
+        /// Submissions they may send a day (UTC) [default: no limit but the server's --daily-cap].
+        #[arg(long, value_name = "N")]
+        budget: Option<u32>,
+        /// Submissions they may send in all [default: no limit].
+        #[arg(long, value_name = "N")]
+        total: Option<u32>,
     },
     /// List the codes (names, ids, expiry; never a code).
     List,
@@ -94,9 +101,9 @@ impl AccessCommand {
     async fn run(self, store: StoreConfig) -> Result<(), RunError> {
         let store = zonos_server::store::Store::open(&store).await.map_err(RunError::Store)?;
         match self {
-            AccessCommand::Add { name, expires } => {
+            AccessCommand::Add { name, expires, budget, total } => {
                 let expires_at = expires.map(|lifetime| zonos_server::store::now_secs() + lifetime.as_secs());
-                let grant = Grant { expires_at };
+                let grant = Grant { expires_at, budget: Budget { daily: budget, in_all: total } };
                 let code = access::add_code(&store, &name, grant).await?;
                 println!("{name}'s access code (shown once): {code}");
             }
@@ -106,7 +113,12 @@ impl AccessCommand {
                         humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
                             .to_string()
                     });
-                    println!("{}  code {}…  expires {expiry}", code.name, code.id);
+                    let limit = |limit: Option<u32>| limit.map_or("no limit".to_owned(), |limit| limit.to_string());
+                    let (daily, in_all) = (limit(code.budget.daily), limit(code.budget.in_all));
+                    println!(
+                        "{}  code {}…  expires {expiry}  budget {daily} a day, {in_all} in all",
+                        code.name, code.id
+                    );
                 }
             }
             AccessCommand::Revoke { name } => {

@@ -1,6 +1,6 @@
 //! `--access codes`, in-process: what needs a session and what never does, signing in with a code (only its hash
-//! in the store), a wrong code, signing out, a session ended for every replica by revoking its person, and calls that
-//! change something refused unless they come from the studio's own page.
+//! in the store), a wrong code, signing out, a session ended for every replica by revoking its person, calls that
+//! change something refused unless they come from the studio's own page, and a person's budget.
 
 mod common;
 
@@ -11,7 +11,7 @@ use serde_json::json;
 use zonos_api::GENERATE_PATH;
 use zonos_server::access::codes::{self, Grant};
 use zonos_server::access::AccessMode;
-use zonos_server::store::{Store, StoreConfig};
+use zonos_server::store::{Budget, Store, StoreConfig};
 
 /// An unissued request id's status: refused with 404 past the guard, before anything goes upstream.
 const STATUS_OF_UNISSUED: &str = "/api/v2/requests/status/zonos-2_01a24d35-0790-7150-b458-77cfc1953992";
@@ -279,4 +279,56 @@ async fn a_server_others_can_reach_asks_for_a_code_by_default() {
     assert_eq!(past.status(), 404, "past the guard");
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+#[tokio::test]
+async fn past_a_persons_budget_the_proxy_refuses_in_words_and_a_refused_submission_costs_nothing() {
+    let store = temporary_store();
+    // The embedded store is the server's alone once it runs: the code is put in before.
+    let code = {
+        let admin = Store::open(&store).await.unwrap();
+        let grant = Grant { budget: Budget { daily: Some(2), in_all: None }, ..Grant::default() };
+        let (code, record) = codes::mint("bea", grant).unwrap();
+        admin.put_code(&record.id, &serde_json::to_string(&record).unwrap()).await.unwrap();
+        code
+    };
+    let studio = start_studio(|proxy| {
+        proxy.access = AccessMode::Codes;
+        proxy.store = store;
+    })
+    .await;
+    let base = format!("http://{studio}");
+    let client = reqwest::Client::new();
+    let signed_in =
+        client.post(format!("{base}/api/access/sign-in")).header(header::ORIGIN, &base).json(&json!({ "code": code }));
+    let signed_in = signed_in.send().await.unwrap();
+    let cookie = signed_in.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let budget = || async {
+        let response = client.get(format!("{base}/api/access/budget")).header(header::COOKIE, &cookie).send().await;
+        response.unwrap().json::<zonos_api::BudgetLeft>().await.unwrap()
+    };
+    let submit = || async {
+        let request = client.post(format!("{base}/api{GENERATE_PATH}")).header(header::COOKIE, &cookie);
+        let body = request_body(&voice_url(studio, "ada.wav"));
+        request.header(header::ORIGIN, &base).json(&body).send().await.unwrap()
+    };
+    assert_eq!(budget().await, zonos_api::BudgetLeft { daily: Some(2), ..Default::default() });
+
+    // Refused by the gateway: given back.
+    arm_upstream(studio, json!({ "fault": "submit-402" })).await;
+    assert_eq!(submit().await.status(), 402);
+    assert_eq!(budget().await.used_today, 0, "a refused submission is given back");
+    for _ in 0..2 {
+        assert_eq!(submit().await.status(), 202);
+    }
+    let refused = submit().await;
+    assert_eq!(refused.status(), 429);
+    let retry_after: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&retry_after), "until midnight UTC: {retry_after}");
+    let body: zonos_api::ErrorBody = refused.json().await.unwrap();
+    assert_eq!(body.error, zonos_api::BUDGET_SPENT);
+    assert_eq!(body.message, "Your budget for today is spent: 2 of 2. It renews at 00:00 UTC.");
+    assert_eq!(upstream_stats(studio).await.submissions_received, 3, "the one past the budget never went upstream");
+    let left = budget().await;
+    assert_eq!((left.used_today, left.used_in_all, left.words().unwrap().as_str()), (2, 2, "0 of 2 left today"));
 }

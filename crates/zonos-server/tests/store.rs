@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use common::redis::RedisServer;
 use zonos_api::{AudioFormat, JobStatus, JobStatusResponse};
-use zonos_server::store::{now_secs, Callback, Store, StoreConfig};
+use zonos_server::store::{now_secs, Budget, BudgetCheck, Callback, Store, StoreConfig, Used};
 
 /// A store's configuration and what keeps it alive (a temporary directory, a Redis server).
 enum Backend {
@@ -104,6 +104,54 @@ async fn the_daily_cap_counts_exactly_across_handles_and_restarts() {
         assert!(reopened.reserve_submission(day, 7).await.unwrap());
         assert!(!reopened.reserve_submission(day, 7).await.unwrap(), "{}", backend.name());
         assert_eq!(reopened.submissions_on(day + 1).await.unwrap(), 0, "{}: each day its own", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn a_persons_budget_holds_across_racing_replicas_and_a_restart() {
+    for backend in Backend::all() {
+        let name = backend.name();
+        let day = now_secs() / 86_400;
+        let budget = Budget { daily: Some(5), in_all: Some(8) };
+        let (first, second) = backend.two_handles().await;
+        let attempts = (0..12).map(|index| {
+            let store = if index % 2 == 0 { first.clone() } else { second.clone() };
+            tokio::spawn(async move { store.reserve_budget("ada", day, budget).await.unwrap() })
+        });
+        let outcomes: Vec<BudgetCheck> =
+            futures_util::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+        let counted = outcomes.iter().filter(|check| matches!(check, BudgetCheck::Counted(_))).count();
+        assert_eq!(counted, 5, "{name}: racing replicas never pass the daily budget: {outcomes:?}");
+        assert!(outcomes.contains(&BudgetCheck::DailySpent(Used { today: 5, in_all: 5 })), "{name}: {outcomes:?}");
+        // Another person's budget is their own.
+        assert_eq!(
+            first.reserve_budget("basil", day, budget).await.unwrap(),
+            BudgetCheck::Counted(Used { today: 1, in_all: 1 })
+        );
+        first.release_budget("ada", day).await.unwrap();
+        drop((first, second));
+
+        let reopened = backend.open().await;
+        assert_eq!(reopened.budget_used("ada", day).await.unwrap(), Used { today: 4, in_all: 4 }, "{name}: kept");
+        assert_eq!(
+            reopened.reserve_budget("ada", day, budget).await.unwrap(),
+            BudgetCheck::Counted(Used { today: 5, in_all: 5 })
+        );
+        // The next day renews the day's budget, not the one in all.
+        for _ in 0..3 {
+            assert!(matches!(reopened.reserve_budget("ada", day + 1, budget).await.unwrap(), BudgetCheck::Counted(_)));
+        }
+        assert_eq!(
+            reopened.reserve_budget("ada", day + 1, budget).await.unwrap(),
+            BudgetCheck::InAllSpent(Used { today: 3, in_all: 8 }),
+            "{name}"
+        );
+        let unlimited = reopened.reserve_budget("ada", day + 1, Budget::default()).await.unwrap();
+        assert_eq!(
+            unlimited,
+            BudgetCheck::Counted(Used { today: 4, in_all: 9 }),
+            "{name}: counted without a limit too"
+        );
     }
 }
 

@@ -10,6 +10,8 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 
+use crate::store::Budget;
+
 /// Hex digits of a code's id, and of its secret (122 random bits, a v4 UUID's).
 const ID_DIGITS: usize = 8;
 const SECRET_DIGITS: usize = 32;
@@ -24,12 +26,16 @@ pub struct CodeRecord {
     pub hash: String,
     /// When it stops working (Unix seconds), if ever.
     pub expires_at: Option<u64>,
+    /// How many submissions its holder may send, a day and in all.
+    #[serde(default)]
+    pub budget: Budget,
 }
 
 /// What a new code may do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grant {
     pub expires_at: Option<u64>,
+    pub budget: Budget,
 }
 
 /// Why a code could not be made.
@@ -48,8 +54,13 @@ fn hash(secret: &str) -> Result<String, HashError> {
 pub fn mint(name: &str, grant: Grant) -> Result<(String, CodeRecord), HashError> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..ID_DIGITS].to_owned();
     let secret = uuid::Uuid::new_v4().simple().to_string();
-    let record =
-        CodeRecord { id: id.clone(), name: name.to_owned(), hash: hash(&secret)?, expires_at: grant.expires_at };
+    let record = CodeRecord {
+        id: id.clone(),
+        name: name.to_owned(),
+        hash: hash(&secret)?,
+        expires_at: grant.expires_at,
+        budget: grant.budget,
+    };
     Ok((format!("{id}-{secret}"), record))
 }
 
@@ -94,7 +105,7 @@ mod tests {
 
     #[test]
     fn an_expired_code_opens_nothing() {
-        let grant = Grant { expires_at: Some(1_000) };
+        let grant = Grant { expires_at: Some(1_000), ..Grant::default() };
         let (code, record) = mint("ada", grant).unwrap();
         let secret = split(&code).unwrap().1.to_owned();
         assert!(check(Some(record.clone()), &secret, 999).is_some());

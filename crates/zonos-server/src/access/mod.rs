@@ -14,7 +14,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
@@ -164,6 +164,7 @@ pub fn routes<S>(access: Access) -> Router<S> {
     Router::new()
         .route(zonos_api::SIGN_IN_PATH, post(sign_in))
         .route(zonos_api::SIGN_OUT_PATH, post(sign_out))
+        .route(zonos_api::BUDGET_PATH, get(budget))
         .with_state(access)
 }
 
@@ -218,6 +219,21 @@ async fn sign_out(State(access): State<Access>, headers: HeaderMap) -> Result<Re
         access.store.end_session(&sessions::token_hash(token)).await?;
     }
     Ok(([(header::SET_COOKIE, sessions::cookie(None, 0, access.secure))], StatusCode::NO_CONTENT).into_response())
+}
+
+/// What the signed-in person has left of their budgets; in open mode, nobody has one.
+async fn budget(State(access): State<Access>, headers: HeaderMap) -> Result<Json<zonos_api::BudgetLeft>, AccessError> {
+    if access.mode == AccessMode::Open {
+        return Ok(Json(zonos_api::BudgetLeft::default()));
+    }
+    let person = person(&access.store, &headers).await?.ok_or(AccessError::SignInRequired)?;
+    let used = access.store.budget_used(&person.name, now_secs() / crate::store::DAY_SECS).await?;
+    Ok(Json(zonos_api::BudgetLeft {
+        daily: person.budget.daily,
+        used_today: used.today,
+        in_all: person.budget.in_all,
+        used_in_all: used.in_all,
+    }))
 }
 
 /// Makes an access code for `name`, keeps its record, and returns the code (to hand over once: it is not kept).

@@ -4,6 +4,8 @@
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
+
+use crate::store::Budget;
 use sha2::{Digest, Sha256};
 
 use super::codes::CodeRecord;
@@ -15,11 +17,14 @@ pub const COOKIE: &str = "zonos_session";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub name: String,
+    /// Their budgets of submissions, as their code gave them at sign-in.
+    #[serde(default)]
+    pub budget: Budget,
 }
 
 impl From<&CodeRecord> for Person {
     fn from(code: &CodeRecord) -> Person {
-        Person { name: code.name.clone() }
+        Person { name: code.name.clone(), budget: code.budget }
     }
 }
 

@@ -24,6 +24,12 @@ pub enum ProxyError {
     TooManyStreams,
     #[error("Today's submission cap is reached: try again in {} s, after midnight UTC", whole_seconds(*.0))]
     DailyCap(Duration),
+    /// A person's budget: today's (renewing in the given time, at midnight UTC) or in all (`None`).
+    #[error("{}", match .renews_in {
+        Some(_) => format!("Your budget for today is spent: {used} of {limit}. It renews at 00:00 UTC."),
+        None => format!("Your budget is spent: {used} of {limit} in all. Ask whoever runs this studio for more."),
+    })]
+    BudgetSpent { used: u32, limit: u32, renews_in: Option<Duration> },
     #[error("the gateway could not be reached: {0}")]
     Unreachable(String),
     #[error("the gateway's answer was cut off ({0}); a submission may still have been accepted")]
@@ -79,6 +85,7 @@ impl ProxyError {
             ProxyError::RateLimited(_) | ProxyError::DailyCap(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests")
             }
+            ProxyError::BudgetSpent { .. } => (StatusCode::TOO_MANY_REQUESTS, zonos_api::BUDGET_SPENT),
             ProxyError::Unreachable(_)
             | ProxyError::CutOff(_)
             | ProxyError::MediaStatus(_)
@@ -119,7 +126,9 @@ impl IntoResponse for ProxyError {
         }
         let (status, error) = self.status();
         let retry_after = match &self {
-            ProxyError::RateLimited(wait) | ProxyError::DailyCap(wait) => Some(whole_seconds(*wait)),
+            ProxyError::RateLimited(wait)
+            | ProxyError::DailyCap(wait)
+            | ProxyError::BudgetSpent { renews_in: Some(wait), .. } => Some(whole_seconds(*wait)),
             _ => None,
         };
         crate::error_response(status, error, self.to_string(), retry_after)

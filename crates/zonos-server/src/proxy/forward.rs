@@ -11,12 +11,14 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde_json::Value;
 use zonos_api::{GenerateRequest, JobStatusResponse, SubmitAnswer, API_KEY_HEADER, GENERATE_PATH, WEBHOOK_HEADER};
 
 use super::error::ProxyError;
 use super::limits::{Call, Reservation};
 use super::{check_caller, check_request_id, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
+use crate::access::sessions::Person;
 
 /// How long the gateway may take to queue a submission, and to answer a poll.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,6 +60,7 @@ impl IntoResponse for Answer {
 pub async fn submit(
     State(proxy): State<Arc<Proxy>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    person: Option<Extension<Person>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Answer, ProxyError> {
@@ -76,7 +79,8 @@ pub async fn submit(
         GenerateRequest::from_json(&json).map_err(|errors| ProxyError::Invalid(zonos_api::summarize(&errors)))?;
     let validated = Bytes::from(serde_json::to_vec(&request).expect("a request serializes"));
     let settings = settings_of(&request, &proxy.config.voices);
-    let reservation = proxy.limits.admit(&proxy.client(peer, &headers)).await?;
+    let person = person.map(|Extension(person)| person);
+    let reservation = proxy.limits.admit(&proxy.client(peer, &headers), person.as_ref()).await?;
     let polling_base = proxy.own_base(&headers);
     // On its own task, which a stopping server waits for: a browser that goes away must not cut off a submission
     // already on its way (and counted).

@@ -7,9 +7,8 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use super::error::ProxyError;
-use crate::store::{now_secs, Store};
-
-const DAY: u64 = 24 * 60 * 60;
+use crate::access::sessions::Person;
+use crate::store::{now_secs, BudgetCheck, Store, DAY_SECS as DAY};
 /// The rate limit's window.
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -19,37 +18,63 @@ pub struct Limits {
     daily_cap: Option<u32>,
 }
 
-/// A place reserved under the daily cap; given back unless kept (the gateway may have accepted the submission).
+/// A place reserved under the daily cap and the person's budget; given back unless kept (the gateway may have
+/// accepted the submission).
 #[must_use]
 pub struct Reservation {
-    counted: Option<(Store, u64)>,
+    store: Store,
+    day: u64,
+    /// What was counted: a place under the cap, and the person whose budget counted it.
+    counted: Counted,
+}
+
+#[derive(Default)]
+struct Counted {
+    cap: bool,
+    person: Option<String>,
+}
+
+impl Counted {
+    async fn release(self, store: Store, day: u64) {
+        let cap = async {
+            if self.cap {
+                store.release_submission(day).await
+            } else {
+                Ok(())
+            }
+        };
+        let budget = async {
+            match &self.person {
+                Some(person) => store.release_budget(person, day).await,
+                None => Ok(()),
+            }
+        };
+        let (cap, budget) = tokio::join!(cap, budget);
+        if let Err(error) = cap.and(budget) {
+            tracing::warn!(%error, "a refused submission could not be given back to the daily cap or its budget");
+        }
+    }
 }
 
 impl Reservation {
     /// The gateway accepted it, or may have: it counts.
     pub fn keep(mut self) {
-        self.counted = None;
+        self.counted = Counted::default();
     }
 
     /// The gateway refused it: the place is free again before the refusal is answered.
     pub async fn give_back(mut self) {
-        if let Some((store, day)) = self.counted.take() {
-            if let Err(error) = store.release_submission(day).await {
-                tracing::warn!(%error, "a refused submission could not be given back to the daily cap");
-            }
-        }
+        std::mem::take(&mut self.counted).release(self.store.clone(), self.day).await;
     }
 }
 
-/// Dropped unsettled (the submission never left): given back on a task of its own.
+/// Dropped unsettled (the submission never left, or the cap refused it after the budget counted it): given back on
+/// a task of its own.
 impl Drop for Reservation {
     fn drop(&mut self) {
-        if let Some((store, day)) = self.counted.take() {
-            tokio::spawn(async move {
-                if let Err(error) = store.release_submission(day).await {
-                    tracing::warn!(%error, "a refused submission could not be given back to the daily cap");
-                }
-            });
+        let counted = std::mem::take(&mut self.counted);
+        if counted.cap || counted.person.is_some() {
+            tokio::spawn(counted.release(self.store.clone(), self.day));
         }
     }
 }
@@ -101,19 +126,38 @@ impl Limits {
         }
     }
 
-    /// Admits one submission from `client`, or says how long to wait.
-    pub async fn admit(&self, client: &str) -> Result<Reservation, ProxyError> {
+    /// Admits one submission from `client`, by `person` if signed in (counted against their budget), or says why
+    /// not: how long to wait, or that a budget is spent.
+    pub async fn admit(&self, client: &str, person: Option<&Person>) -> Result<Reservation, ProxyError> {
         let key = format!("submit:{client}");
         if let Some(wait) = self.store.hit(&key, self.per_minute.get(), MINUTE).await? {
             return Err(ProxyError::RateLimited(wait));
         }
-        let Some(cap) = self.daily_cap else { return Ok(Reservation { counted: None }) };
         let now = now_secs();
         let day = now / DAY;
-        if !self.store.reserve_submission(day, cap).await? {
-            return Err(ProxyError::DailyCap(Duration::from_secs((day + 1) * DAY - now)));
+        let until_midnight = Duration::from_secs((day + 1) * DAY - now);
+        let mut reservation = Reservation { store: self.store.clone(), day, counted: Counted::default() };
+        if let Some(person) = person {
+            match self.store.reserve_budget(&person.name, day, person.budget).await? {
+                BudgetCheck::Counted(_) => reservation.counted.person = Some(person.name.clone()),
+                BudgetCheck::DailySpent(used) => {
+                    let limit = person.budget.daily.unwrap_or_default();
+                    return Err(ProxyError::BudgetSpent { used: used.today, limit, renews_in: Some(until_midnight) });
+                }
+                BudgetCheck::InAllSpent(used) => {
+                    let limit = person.budget.in_all.unwrap_or_default();
+                    return Err(ProxyError::BudgetSpent { used: used.in_all, limit, renews_in: None });
+                }
+            }
         }
-        Ok(Reservation { counted: Some((self.store.clone(), day)) })
+        if let Some(cap) = self.daily_cap {
+            // Refused here, the budget's count goes back with the reservation.
+            if !self.store.reserve_submission(day, cap).await? {
+                return Err(ProxyError::DailyCap(until_midnight));
+            }
+            reservation.counted.cap = true;
+        }
+        Ok(reservation)
     }
 }
 
@@ -133,11 +177,11 @@ mod tests {
     async fn the_cap_counts_only_kept_submissions() {
         let (store, _dir) = store().await;
         let limits = Limits::new(store.clone(), NonZeroU32::new(100).unwrap(), Some(2));
-        limits.admit(CLIENT).await.unwrap().keep();
-        limits.admit(CLIENT).await.unwrap().give_back().await; // refused upstream
+        limits.admit(CLIENT, None).await.unwrap().keep();
+        limits.admit(CLIENT, None).await.unwrap().give_back().await; // refused upstream
         assert_eq!(store.submissions_on(now_secs() / DAY).await.unwrap(), 1);
-        limits.admit(CLIENT).await.unwrap().keep();
-        let Err(ProxyError::DailyCap(wait)) = limits.admit(CLIENT).await else { panic!("the cap holds") };
+        limits.admit(CLIENT, None).await.unwrap().keep();
+        let Err(ProxyError::DailyCap(wait)) = limits.admit(CLIENT, None).await else { panic!("the cap holds") };
         assert!(wait <= Duration::from_secs(DAY) && wait > Duration::ZERO, "{wait:?}");
     }
 
@@ -146,10 +190,10 @@ mod tests {
         let (store, _dir) = store().await;
         let limits = Limits::new(store, NonZeroU32::new(2).unwrap(), None);
         let other = "10.0.0.2";
-        limits.admit(CLIENT).await.unwrap().keep();
-        limits.admit(CLIENT).await.unwrap().keep();
-        let Err(ProxyError::RateLimited(wait)) = limits.admit(CLIENT).await else { panic!("the rate holds") };
+        limits.admit(CLIENT, None).await.unwrap().keep();
+        limits.admit(CLIENT, None).await.unwrap().keep();
+        let Err(ProxyError::RateLimited(wait)) = limits.admit(CLIENT, None).await else { panic!("the rate holds") };
         assert!(wait > Duration::ZERO && wait <= MINUTE / 2, "{wait:?}");
-        limits.admit(other).await.unwrap().keep();
+        limits.admit(other, None).await.unwrap().keep();
     }
 }

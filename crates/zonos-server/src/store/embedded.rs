@@ -11,7 +11,8 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 use zonos_api::AudioFormat;
 
 use super::{
-    now_ms, now_secs, rate_step, reference_cost, reference_format, StoreError, MAX_REFERENCES, REFERENCE_BUDGET,
+    now_ms, now_secs, rate_step, reference_cost, reference_format, Budget, BudgetCheck, StoreError, Used,
+    MAX_REFERENCES, REFERENCE_BUDGET,
 };
 
 /// When a reference expires, and what it costs against the budget; its bytes are the file of the same name, whose
@@ -31,6 +32,10 @@ const FINALS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("finals"
 const CODES: TableDefinition<&str, &str> = TableDefinition::new("access_codes");
 /// Sessions by their token's hash: whose, the record (JSON), the expiry.
 const SESSIONS: TableDefinition<&str, (&str, &str, u64)> = TableDefinition::new("sessions");
+/// Submissions counted against each person's budgets: by (name, UTC day), and in all under the day `IN_ALL`.
+const BUDGETS: TableDefinition<(&str, u64), u32> = TableDefinition::new("budgets");
+/// The day a person's count in all is kept under.
+const IN_ALL: u64 = u64::MAX;
 /// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
 const RATES: TableDefinition<&str, u64> = TableDefinition::new("rates");
 
@@ -83,6 +88,7 @@ impl Embedded {
             transaction.open_table(RATES).map_err(database)?;
             transaction.open_table(CODES).map_err(database)?;
             transaction.open_table(SESSIONS).map_err(database)?;
+            transaction.open_table(BUDGETS).map_err(database)?;
             transaction.commit().map_err(database)?;
             Ok(Embedded { db, references })
         })
@@ -187,6 +193,65 @@ impl Embedded {
                 let count = table.get(day).map_err(database)?.map(|count| count.value()).unwrap_or(0);
                 table.insert(day, count.saturating_sub(1)).map_err(database)?;
                 Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn reserve_budget(
+        self: &Arc<Self>,
+        person: &str,
+        day: u64,
+        budget: Budget,
+    ) -> Result<BudgetCheck, StoreError> {
+        let (store, person) = (Arc::clone(self), person.to_owned());
+        // The checks and both counts in one write transaction: two submissions can't pass on the last place.
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(BUDGETS).map_err(database)?;
+                let count = |day| {
+                    Ok::<u32, StoreError>(
+                        table.get((person.as_str(), day)).map_err(database)?.map_or(0, |count| count.value()),
+                    )
+                };
+                let used = Used { today: count(day)?, in_all: count(IN_ALL)? };
+                let check = budget.check(used);
+                if check == BudgetCheck::Counted(used.plus_one()) {
+                    table.insert((person.as_str(), day), used.today + 1).map_err(database)?;
+                    table.insert((person.as_str(), IN_ALL), used.in_all + 1).map_err(database)?;
+                }
+                Ok(check)
+            })
+        })
+        .await
+    }
+
+    pub async fn release_budget(self: &Arc<Self>, person: &str, day: u64) -> Result<(), StoreError> {
+        let (store, person) = (Arc::clone(self), person.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(BUDGETS).map_err(database)?;
+                for day in [day, IN_ALL] {
+                    let count = table.get((person.as_str(), day)).map_err(database)?.map_or(0, |count| count.value());
+                    table.insert((person.as_str(), day), count.saturating_sub(1)).map_err(database)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn budget_used(self: &Arc<Self>, person: &str, day: u64) -> Result<Used, StoreError> {
+        let (store, person) = (Arc::clone(self), person.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(BUDGETS).map_err(database)?;
+                let count = |day| {
+                    Ok::<u32, StoreError>(
+                        table.get((person.as_str(), day)).map_err(database)?.map_or(0, |count| count.value()),
+                    )
+                };
+                Ok(Used { today: count(day)?, in_all: count(IN_ALL)? })
             })
         })
         .await
@@ -448,8 +513,13 @@ impl Embedded {
                 .map_err(database)?
                 .filter_map(|entry| entry.ok().map(|(name, _)| name.value().to_owned()))
                 .collect();
-            let today = now / (24 * 60 * 60);
+            let today = now / super::DAY_SECS;
             transaction.open_table(CAP).map_err(database)?.retain(|day, _| day + 2 > today).map_err(database)?;
+            transaction
+                .open_table(BUDGETS)
+                .map_err(database)?
+                .retain(|(_, day), _| day == IN_ALL || day + 2 > today)
+                .map_err(database)?;
             transaction
                 .open_table(CALLBACKS)
                 .map_err(database)?

@@ -22,6 +22,48 @@ pub const CALLBACK_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
 /// How long the proxy answers for a request id it issued: a kept take is checked again when its page is reopened.
 pub const ISSUED_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// How long a day's cap count is kept: past its day, nobody asks for it.
+/// A person's budgets of submissions: a day's (UTC) and in all; `None`: no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Budget {
+    pub daily: Option<u32>,
+    pub in_all: Option<u32>,
+}
+
+/// What a person has used: today, and in all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Used {
+    pub today: u32,
+    pub in_all: u32,
+}
+
+impl Used {
+    fn plus_one(self) -> Used {
+        Used { today: self.today + 1, in_all: self.in_all + 1 }
+    }
+}
+
+/// Whether one more submission fits a person's budgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetCheck {
+    /// Counted: what is used now, this one included.
+    Counted(Used),
+    DailySpent(Used),
+    InAllSpent(Used),
+}
+
+impl Budget {
+    /// Whether one more fits, with `used` so far (a spent day's budget is said first: it renews).
+    fn check(self, used: Used) -> BudgetCheck {
+        if self.daily.is_some_and(|daily| used.today >= daily) {
+            BudgetCheck::DailySpent(used)
+        } else if self.in_all.is_some_and(|most| used.in_all >= most) {
+            BudgetCheck::InAllSpent(used)
+        } else {
+            BudgetCheck::Counted(used.plus_one())
+        }
+    }
+}
+
 const CAP_LIFETIME: Duration = Duration::from_secs(2 * 24 * 60 * 60);
 /// How many references may be kept at once, and what they may take in all, each counted with what keeping it
 /// costs besides its bytes: a flood of tiny uploads fills the count, not the disk or Redis's memory.
@@ -81,6 +123,9 @@ fn reference_format(name: &str) -> Option<AudioFormat> {
 pub fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
 }
+
+/// Seconds in a day: days (UTC) are counted as Unix seconds over this.
+pub const DAY_SECS: u64 = 24 * 60 * 60;
 
 #[derive(Clone)]
 enum Backend {
@@ -158,6 +203,31 @@ impl Store {
         match &self.backend {
             Backend::Embedded(store) => store.submissions_on(day).await,
             Backend::Redis(store) => store.submissions_on(day).await,
+        }
+    }
+
+    /// Counts one submission of `person` on `day` against `budget`, if neither of its limits is reached: both counts
+    /// at once, atomically however many replicas race.
+    pub async fn reserve_budget(&self, person: &str, day: u64, budget: Budget) -> Result<BudgetCheck, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.reserve_budget(person, day, budget).await,
+            Backend::Redis(store) => store.reserve_budget(person, day, budget, CAP_LIFETIME).await,
+        }
+    }
+
+    /// Gives back a submission counted for `person` on `day` (the gateway refused it).
+    pub async fn release_budget(&self, person: &str, day: u64) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.release_budget(person, day).await,
+            Backend::Redis(store) => store.release_budget(person, day).await,
+        }
+    }
+
+    /// What `person` has used of their budgets on `day`.
+    pub async fn budget_used(&self, person: &str, day: u64) -> Result<Used, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.budget_used(person, day).await,
+            Backend::Redis(store) => store.budget_used(person, day).await,
         }
     }
 

@@ -11,7 +11,9 @@ use futures_util::StreamExt;
 use tokio::sync::broadcast;
 use zonos_api::{AudioFormat, JobStatusResponse};
 
-use super::{reference_cost, reference_format, StoreError, MAX_REFERENCES, REFERENCE_BUDGET};
+use super::{
+    reference_cost, reference_format, Budget, BudgetCheck, StoreError, Used, MAX_REFERENCES, REFERENCE_BUDGET,
+};
 
 /// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
 const PREFIX: &str = "zonos-studio";
@@ -29,6 +31,19 @@ return 1";
 const RELEASE: &str = r"
 if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
 return 1";
+/// Counts one more against a person's budgets if both have room: KEYS[1] today's count, KEYS[2] the count in all;
+/// ARGV[1] the daily budget, ARGV[2] the budget in all (-1: none), ARGV[3] today's count's life. Returns whether it
+/// was counted (1), or which budget is spent (2 today's, 3 in all), then the counts as they were.
+const RESERVE_BUDGET: &str = r"
+local today = tonumber(redis.call('GET', KEYS[1]) or '0')
+local in_all = tonumber(redis.call('GET', KEYS[2]) or '0')
+local daily, most = tonumber(ARGV[1]), tonumber(ARGV[2])
+if daily >= 0 and today >= daily then return {2, today, in_all} end
+if most >= 0 and in_all >= most then return {3, today, in_all} end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('INCR', KEYS[2])
+return {1, today, in_all}";
 /// A call of KEYS[1] as `rate_step` counts it, with Redis's clock (one clock for every replica): ARGV[1] the interval,
 /// ARGV[2] the window, in milliseconds. Returns 0 if allowed, else the wait in milliseconds.
 const HIT: &str = r"
@@ -122,6 +137,45 @@ impl Shared {
     pub async fn release_submission(&self, day: u64) -> Result<(), StoreError> {
         let _: i64 = Script::new(RELEASE).key(key("cap", day)).invoke_async(&mut self.connection()).await?;
         Ok(())
+    }
+
+    pub async fn reserve_budget(
+        &self,
+        person: &str,
+        day: u64,
+        budget: Budget,
+        lifetime: Duration,
+    ) -> Result<BudgetCheck, StoreError> {
+        let limit = |limit: Option<u32>| limit.map_or(-1, i64::from);
+        let (outcome, today, in_all): (i64, u32, u32) = Script::new(RESERVE_BUDGET)
+            .key(key("budget", format!("{person}:{day}")))
+            .key(key("budget-in-all", person))
+            .arg(limit(budget.daily))
+            .arg(limit(budget.in_all))
+            .arg(lifetime.as_secs())
+            .invoke_async(&mut self.connection())
+            .await?;
+        let used = Used { today, in_all };
+        Ok(match outcome {
+            1 => BudgetCheck::Counted(used.plus_one()),
+            _ => budget.check(used),
+        })
+    }
+
+    pub async fn release_budget(&self, person: &str, day: u64) -> Result<(), StoreError> {
+        for counted in [key("budget", format!("{person}:{day}")), key("budget-in-all", person)] {
+            let _: i64 = Script::new(RELEASE).key(counted).invoke_async(&mut self.connection()).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn budget_used(&self, person: &str, day: u64) -> Result<Used, StoreError> {
+        let (today, in_all): (Option<u32>, Option<u32>) = ::redis::pipe()
+            .get(key("budget", format!("{person}:{day}")))
+            .get(key("budget-in-all", person))
+            .query_async(&mut self.connection())
+            .await?;
+        Ok(Used { today: today.unwrap_or(0), in_all: in_all.unwrap_or(0) })
     }
 
     pub async fn submissions_on(&self, day: u64) -> Result<u32, StoreError> {
