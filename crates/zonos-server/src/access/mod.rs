@@ -1,8 +1,9 @@
 //! Who may spend the key. `open`: anyone who reaches the server (the default where nobody else can: see
 //! [`default_mode`]). `codes`: a person signs in with an access code (`codes`), which opens a session (`sessions`);
 //! every `/api` call but the app's config, the sign-in, the gateway's webhooks and its reference downloads then
-//! needs one, and what changes anything must also come from the studio's own page. Still to come
-//! (docs/plans/access.md): invites, budgets and the spend log, the `header` and `oidc` modes.
+//! needs one, and what changes anything must also come from the studio's own page. A person's budgets are counted
+//! by `proxy::limits` with the daily cap. Still to come (docs/plans/access.md): invites, the spend log, the
+//! `header` and `oidc` modes.
 
 pub mod codes;
 pub mod sessions;
