@@ -36,6 +36,7 @@ crate::parts::later! { part studio:
 fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
     let Dispatch { takes, connection, settings, consents, .. } = dispatch;
     let direct = Signal::derive(move || matches!(connection.get(), Some(Connection::Direct(_))));
+    let through_proxy = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(_))));
     let sandbox = Signal::derive(move || matches!(connection.get(), Some(Connection::Proxy(offer)) if offer.sandbox));
     let request = Signal::derive(move || {
         draft.with(Draft::to_request).map_err(|problems| {
@@ -62,7 +63,7 @@ fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     crate::share::keep_shared_consent(consents);
     view! {
-        <BudgetLine takes connection />
+        <BudgetLine sending=takes.sending() through_proxy />
         <VoiceConsent draft consents voices />
         <TryVariations draft dispatch />
         <ShareLink draft consents />
