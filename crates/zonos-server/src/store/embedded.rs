@@ -39,6 +39,13 @@ const IN_ALL: u64 = u64::MAX;
 /// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
 const RATES: TableDefinition<&str, u64> = TableDefinition::new("rates");
 
+/// What `person` has counted in `budgets` on `day`, and in all.
+fn used_by(budgets: &impl ReadableTable<(&'static str, u64), u32>, person: &str, day: u64) -> Result<Used, StoreError> {
+    let count =
+        |day| Ok::<u32, StoreError>(budgets.get((person, day)).map_err(database)?.map_or(0, |count| count.value()));
+    Ok(Used { today: count(day)?, in_all: count(IN_ALL)? })
+}
+
 /// A reference file being written is named with this prefix until it is complete.
 const PARTIAL: &str = ".partial-";
 
@@ -209,14 +216,9 @@ impl Embedded {
         blocking(move || {
             store.write(true, |transaction| {
                 let mut table = transaction.open_table(BUDGETS).map_err(database)?;
-                let count = |day| {
-                    Ok::<u32, StoreError>(
-                        table.get((person.as_str(), day)).map_err(database)?.map_or(0, |count| count.value()),
-                    )
-                };
-                let used = Used { today: count(day)?, in_all: count(IN_ALL)? };
+                let used = used_by(&table, &person, day)?;
                 let check = budget.check(used);
-                if check == BudgetCheck::Counted(used.plus_one()) {
+                if matches!(check, BudgetCheck::Counted(_)) {
                     table.insert((person.as_str(), day), used.today + 1).map_err(database)?;
                     table.insert((person.as_str(), IN_ALL), used.in_all + 1).map_err(database)?;
                 }
@@ -231,10 +233,9 @@ impl Embedded {
         blocking(move || {
             store.write(true, |transaction| {
                 let mut table = transaction.open_table(BUDGETS).map_err(database)?;
-                for day in [day, IN_ALL] {
-                    let count = table.get((person.as_str(), day)).map_err(database)?.map_or(0, |count| count.value());
-                    table.insert((person.as_str(), day), count.saturating_sub(1)).map_err(database)?;
-                }
+                let used = used_by(&table, &person, day)?;
+                table.insert((person.as_str(), day), used.today.saturating_sub(1)).map_err(database)?;
+                table.insert((person.as_str(), IN_ALL), used.in_all.saturating_sub(1)).map_err(database)?;
                 Ok(())
             })
         })
@@ -244,15 +245,7 @@ impl Embedded {
     pub async fn budget_used(self: &Arc<Self>, person: &str, day: u64) -> Result<Used, StoreError> {
         let (store, person) = (Arc::clone(self), person.to_owned());
         blocking(move || {
-            store.read(|transaction| {
-                let table = transaction.open_table(BUDGETS).map_err(database)?;
-                let count = |day| {
-                    Ok::<u32, StoreError>(
-                        table.get((person.as_str(), day)).map_err(database)?.map_or(0, |count| count.value()),
-                    )
-                };
-                Ok(Used { today: count(day)?, in_all: count(IN_ALL)? })
-            })
+            store.read(|transaction| used_by(&transaction.open_table(BUDGETS).map_err(database)?, &person, day))
         })
         .await
     }
