@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::net::client::{limit_key, TrustedProxies};
-use crate::net::host::host_of;
+use crate::net::host::{host_of, origin_is_host};
 use crate::store::{now_secs, Store, StoreError};
 use sessions::Person;
 
@@ -136,9 +136,8 @@ fn from_this_studio(access: &Access, method: &Method, headers: &HeaderMap) -> bo
     }
     let text = |name| headers.get(name).and_then(|value: &HeaderValue| value.to_str().ok());
     let Some(origin) = text(header::ORIGIN) else { return false };
-    let same =
-        text(header::HOST).is_some_and(|host| origin.split_once("://").map(|(_, authority)| authority) == Some(host));
-    same || access.allow_origins.iter().any(|allowed| allowed == origin)
+    text(header::HOST).is_some_and(|host| origin_is_host(origin, host))
+        || access.allow_origins.iter().any(|allowed| allowed == origin)
 }
 
 /// The guard on the routes that spend the key or use the store: in `codes` mode, a call without an open session is

@@ -22,6 +22,11 @@ pub fn host_of(authority: &str) -> String {
     host.trim_end_matches('.').to_ascii_lowercase()
 }
 
+/// Whether a page's `Origin` is the site the request was sent to (its `Host`).
+pub fn origin_is_host(origin: &str, host: &str) -> bool {
+    origin.split_once("://").map(|(_, authority)| authority) == Some(host)
+}
+
 impl AllowedHosts {
     /// Names this server answers to, listening at `bound`: `public_url`'s host and `extra` hosts too.
     pub fn new(bound: SocketAddr, public_url: Option<&str>, extra: &[String]) -> AllowedHosts {

@@ -204,9 +204,8 @@ fn check_caller(config: &ProxyConfig, headers: &HeaderMap) -> Result<(), ProxyEr
     let allowed = origin.is_some_and(|origin| config.allow_origins.iter().any(|allowed| allowed == origin));
     let cross_site =
         matches!(text(header::HeaderName::from_static("sec-fetch-site")), Some("cross-site" | "same-site"));
-    let other_origin = origin
-        .zip(text(header::HOST))
-        .is_some_and(|(origin, host)| origin.split_once("://").map(|(_, authority)| authority) != Some(host));
+    let other_origin =
+        origin.zip(text(header::HOST)).is_some_and(|(origin, host)| !crate::net::host::origin_is_host(origin, host));
     if (cross_site || other_origin) && !allowed {
         Err(ProxyError::CrossSite)
     } else {
