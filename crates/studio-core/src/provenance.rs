@@ -60,28 +60,6 @@ pub fn info_chunk(provenance: &Provenance) -> Vec<u8> {
     chunk(b"LIST", &body)
 }
 
-/// The chunks of a RIFF/WAVE file, as (id, body); `None` if it is not one. A chunk whose size runs past the end (a
-/// WAV written as a stream) ends with the file, as does audio whose size is given as 0.
-fn chunks(wav: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    if wav.get(..4)? != b"RIFF" || wav.get(8..12)? != b"WAVE" {
-        return None;
-    }
-    let mut found = Vec::new();
-    let mut at = 12;
-    while at + 8 <= wav.len() {
-        let id = &wav[at..at + 4];
-        let mut size = u32::from_le_bytes(wav[at + 4..at + 8].try_into().ok()?) as usize;
-        // Written as a stream, the audio's size may be left at 0: the audio is the rest of the file.
-        if id == b"data" && size == 0 {
-            size = wav.len() - (at + 8);
-        }
-        let end = (at + 8).saturating_add(size).min(wav.len());
-        found.push((id, &wav[at + 8..end]));
-        at = end + size % 2;
-    }
-    Some(found)
-}
-
 /// Whether a `LIST` chunk's body is an INFO list.
 fn is_info(id: &[u8], body: &[u8]) -> bool {
     id == b"LIST" && body.get(..4) == Some(b"INFO")
@@ -91,7 +69,7 @@ fn is_info(id: &[u8], body: &[u8]) -> bool {
 /// of all, byte for byte as it was. `None` if `wav` is not a RIFF/WAVE file.
 pub fn mark(wav: &[u8], provenance: &Provenance) -> Option<Vec<u8>> {
     let mut body = b"WAVE".to_vec();
-    for (id, content) in chunks(wav)?.into_iter().filter(|(id, content)| !is_info(id, content)) {
+    for (id, content) in crate::wav::chunks(wav)?.into_iter().filter(|(id, content)| !is_info(id, content)) {
         body.extend(chunk(id.try_into().ok()?, content));
     }
     body.extend(info_chunk(provenance));
@@ -103,7 +81,7 @@ pub fn mark(wav: &[u8], provenance: &Provenance) -> Option<Vec<u8>> {
 
 /// The INFO fields of `wav`, as (id, text); empty when it has none.
 pub fn read_info(wav: &[u8]) -> Vec<(String, String)> {
-    let Some(chunks) = chunks(wav) else { return Vec::new() };
+    let Some(chunks) = crate::wav::chunks(wav) else { return Vec::new() };
     let Some((_, list)) = chunks.into_iter().find(|(id, body)| is_info(id, body)) else { return Vec::new() };
     let mut fields = Vec::new();
     let mut at = 4;
@@ -120,7 +98,7 @@ pub fn read_info(wav: &[u8]) -> Vec<(String, String)> {
 
 /// The audio of `wav`: its `data` chunk's bytes.
 pub fn audio_bytes(wav: &[u8]) -> Option<&[u8]> {
-    chunks(wav)?.into_iter().find(|(id, _)| *id == b"data").map(|(_, body)| body)
+    crate::wav::chunks(wav)?.into_iter().find(|(id, _)| *id == b"data").map(|(_, body)| body)
 }
 
 #[cfg(test)]

@@ -37,35 +37,70 @@ pub fn encode(samples: &[f32], rate: u32) -> Vec<u8> {
 
 /// A PCM WAV (16-bit, any channel count; the first channel is kept) as samples in −1..1 and its rate.
 pub fn read(bytes: &[u8]) -> Option<(Vec<f32>, u32)> {
-    if bytes.get(..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
+    let (channels, rate, bits, audio) = format_and_audio(bytes)?;
+    if bits != 16 {
         return None;
     }
-    let (mut at, mut format) = (12, None);
-    while at + 8 <= bytes.len() {
-        let id = &bytes[at..at + 4];
-        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().ok()?) as usize;
-        let body = bytes.get(at + 8..(at + 8 + size).min(bytes.len()))?;
-        match id {
-            b"fmt " => {
-                let channels = u16::from_le_bytes(body.get(2..4)?.try_into().ok()?) as usize;
-                let rate = u32::from_le_bytes(body.get(4..8)?.try_into().ok()?);
-                let bits = u16::from_le_bytes(body.get(14..16)?.try_into().ok()?);
-                format = Some((channels.max(1), rate, bits));
-            }
-            b"data" => {
-                let (channels, rate, bits) = format?;
-                if bits != 16 {
-                    return None;
-                }
-                let samples = body
-                    .chunks_exact(2 * channels)
-                    .map(|frame| f32::from(i16::from_le_bytes([frame[0], frame[1]])) / 32768.0)
-                    .collect();
-                return Some((samples, rate));
-            }
-            _ => {}
-        }
-        at += 8 + size + size % 2;
+    let samples = audio
+        .chunks_exact(2 * channels)
+        .map(|frame| f32::from(i16::from_le_bytes([frame[0], frame[1]])) / 32768.0)
+        .collect();
+    Some((samples, rate))
+}
+
+/// How long a WAV plays, in seconds: its audio's bytes over the bytes a second its format says.
+pub fn seconds(bytes: &[u8]) -> Option<f64> {
+    let (channels, rate, bits, audio) = format_and_audio(bytes)?;
+    let bytes_a_second = channels as f64 * f64::from(rate) * f64::from(bits.div_ceil(8));
+    (bytes_a_second > 0.0).then(|| audio.len() as f64 / bytes_a_second)
+}
+
+/// A WAV's channels, rate and bits a sample (from its `fmt ` chunk), and its audio (the `data` chunk).
+fn format_and_audio(bytes: &[u8]) -> Option<(usize, u32, u16, &[u8])> {
+    let found = chunks(bytes)?;
+    let format = found.iter().find(|(id, _)| *id == b"fmt ")?.1;
+    let audio = found.iter().find(|(id, _)| *id == b"data")?.1;
+    let channels = usize::from(u16::from_le_bytes(format.get(2..4)?.try_into().ok()?)).max(1);
+    let rate = u32::from_le_bytes(format.get(4..8)?.try_into().ok()?);
+    let bits = u16::from_le_bytes(format.get(14..16)?.try_into().ok()?);
+    Some((channels, rate, bits, audio))
+}
+
+/// The chunks of a RIFF/WAVE file, as (id, body); `None` if it is not one. A chunk whose size runs past the end (a
+/// WAV written as a stream) ends with the file, as does audio whose size is given as 0.
+pub(crate) fn chunks(wav: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
+    if wav.get(..4)? != b"RIFF" || wav.get(8..12)? != b"WAVE" {
+        return None;
     }
-    None
+    let mut found = Vec::new();
+    let mut at = 12;
+    while at + 8 <= wav.len() {
+        let id = &wav[at..at + 4];
+        let mut size = u32::from_le_bytes(wav[at + 4..at + 8].try_into().ok()?) as usize;
+        // Written as a stream, the audio's size may be left at 0: the audio is the rest of the file.
+        if id == b"data" && size == 0 {
+            size = wav.len() - (at + 8);
+        }
+        let end = (at + 8).saturating_add(size).min(wav.len());
+        found.push((id, &wav[at + 8..end]));
+        at = end + size % 2;
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wav_is_read_back_as_written_and_says_how_long_it_plays() {
+        let samples: Vec<f32> = (0..24_000).map(|index| ((index % 100) as f32 / 100.0) - 0.5).collect();
+        let wav = encode(&samples, 16_000);
+        let (read, rate) = read(&wav).unwrap();
+        assert_eq!((read.len(), rate), (24_000, 16_000));
+        assert!(read.iter().zip(&samples).all(|(read, written)| (read - written).abs() < 1e-4));
+        assert_eq!(seconds(&wav), Some(1.5));
+        assert_eq!(seconds(b"RIFF\0\0\0\0WAVE"), None, "no audio");
+        assert_eq!(seconds(b"not a wav"), None);
+    }
 }
