@@ -4,6 +4,7 @@
 //! the answers (202, status, queue errors), and validation that names every problem at once. No I/O, so it
 //! compiles for `wasm32-unknown-unknown` and for the server alike.
 
+mod access;
 mod audio_format;
 mod decimal;
 mod duplicate_keys;
@@ -17,6 +18,10 @@ mod response;
 mod status;
 mod validation;
 
+pub use access::{
+    BudgetLeft, SignedIn, UsageRow, BUDGET_SPENT, JOIN_FRAGMENT, JOIN_PATH_PREFIX, OPEN_ACCESS_PERSON, REVOKE_PATH,
+    SESSION_PATH, SIGN_IN_PATH, SIGN_IN_REQUIRED, SIGN_OUT_PATH, USAGE_PATH,
+};
 pub use audio_format::AudioFormat;
 pub use decimal::Decimal;
 pub use duplicate_keys::first_duplicate_key;
@@ -24,8 +29,8 @@ pub use error_body::ErrorBody;
 pub use field::{format_number, Field, NumberKind, NumericSpec};
 pub use language::Language;
 pub use proxy::{
-    events_path, BudgetLeft, OfferedVoice, ProxyOffer, UploadedReference, BUDGET_PATH, BUDGET_SPENT, CONFIG_FILE,
-    EVENTS_PATH_PREFIX, RECONNECT_EVENT, REFERENCES_PATH, SIGN_IN_PATH, SIGN_IN_REQUIRED, SIGN_OUT_PATH, STATUS_EVENT,
+    events_path, OfferedVoice, ProxyOffer, UploadedReference, CONFIG_FILE, EVENTS_PATH_PREFIX, RECONNECT_EVENT,
+    REFERENCES_PATH, STATUS_EVENT,
 };
 pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};

@@ -51,39 +51,6 @@ impl ProxyOffer {
     pub const SIGN_IN: &'static str = "sign_in";
 }
 
-/// Where the app signs in with an access code (`{"code": …}`), and out, under the proxy's `/api`.
-pub const SIGN_IN_PATH: &str = "/access/sign-in";
-pub const SIGN_OUT_PATH: &str = "/access/sign-out";
-/// The error title of a call refused for want of a session (the gateway's own 401s say otherwise).
-pub const SIGN_IN_REQUIRED: &str = "Sign In Required";
-/// What the signed-in person has left of their budgets, under the proxy's `/api`.
-pub const BUDGET_PATH: &str = "/access/budget";
-
-/// A person's budgets of submissions and what they used ([`BUDGET_PATH`]); a limit of `None` is no limit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BudgetLeft {
-    pub daily: Option<u32>,
-    pub used_today: u32,
-    pub in_all: Option<u32>,
-    pub used_in_all: u32,
-}
-
-impl BudgetLeft {
-    /// What is left, in the words the page shows near Generate: today's budget first (the one that renews), or
-    /// nothing when no budget applies.
-    pub fn words(&self) -> Option<String> {
-        let left = |limit: u32, used: u32| limit.saturating_sub(used);
-        match (self.daily, self.in_all) {
-            (Some(daily), _) => Some(format!("{} of {daily} left today", left(daily, self.used_today))),
-            (None, Some(in_all)) => Some(format!("{} of {in_all} left in all", left(in_all, self.used_in_all))),
-            (None, None) => None,
-        }
-    }
-}
-
-/// The error title of a submission past the person's budget (429): not a rate limit, never sent again by itself.
-pub const BUDGET_SPENT: &str = "Budget Spent";
-
 /// A sample voice the proxy offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfferedVoice {
@@ -140,20 +107,5 @@ mod tests {
             (&"Ada".into(), &"http://a/ada.wav".into(), &"en_gb".into())
         );
         assert_eq!(events_path("zonos-2_x"), "/v2/requests/events/zonos-2_x");
-    }
-}
-
-#[cfg(test)]
-mod budget_tests {
-    use super::*;
-
-    #[test]
-    fn whats_left_is_said_by_the_budget_that_applies() {
-        let left =
-            |daily, used_today, in_all, used_in_all| BudgetLeft { daily, used_today, in_all, used_in_all }.words();
-        assert_eq!(left(Some(20), 3, Some(50), 40), Some("17 of 20 left today".into()));
-        assert_eq!(left(Some(2), 5, None, 5), Some("0 of 2 left today".into()));
-        assert_eq!(left(None, 3, Some(50), 48), Some("2 of 50 left in all".into()));
-        assert_eq!(left(None, 3, None, 3), None);
     }
 }
