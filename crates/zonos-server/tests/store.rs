@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use common::redis::RedisServer;
 use zonos_api::{AudioFormat, JobStatus, JobStatusResponse};
-use zonos_server::store::{now_secs, Budget, BudgetCheck, Callback, Store, StoreConfig, Used};
+use zonos_server::store::{now_secs, Budget, BudgetCheck, Callback, Spend, Store, StoreConfig, Used};
 
 /// A store's configuration and what keeps it alive (a temporary directory, a Redis server).
 enum Backend {
@@ -104,6 +104,65 @@ async fn the_daily_cap_counts_exactly_across_handles_and_restarts() {
         assert!(reopened.reserve_submission(day, 7).await.unwrap());
         assert!(!reopened.reserve_submission(day, 7).await.unwrap(), "{}", backend.name());
         assert_eq!(reopened.submissions_on(day + 1).await.unwrap(), 0, "{}: each day its own", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn an_invites_uses_are_taken_once_each_by_racing_replicas_kept_across_a_restart_and_forgotten_with_it() {
+    for backend in Backend::all() {
+        let name = backend.name();
+        let (first, second) = backend.two_handles().await;
+        let attempts = (0..8).map(|index| {
+            let store = if index % 2 == 0 { first.clone() } else { second.clone() };
+            tokio::spawn(async move { store.use_code("0123abcd", 3).await.unwrap() })
+        });
+        let outcomes: Vec<bool> =
+            futures_util::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(outcomes.iter().filter(|&&used| used).count(), 3, "{name}: {outcomes:?}");
+        assert!(first.use_code("4567abcd", 1).await.unwrap(), "{name}: another code's uses are its own");
+        drop((first, second));
+
+        let reopened = backend.open().await;
+        assert_eq!(reopened.code_uses("0123abcd").await.unwrap(), 3, "{name}: kept");
+        assert!(!reopened.use_code("0123abcd", 3).await.unwrap(), "{name}: used up");
+        reopened.remove_code("0123abcd").await.unwrap();
+        assert_eq!(reopened.code_uses("0123abcd").await.unwrap(), 0, "{name}: forgotten with its code");
+    }
+}
+
+#[tokio::test]
+async fn the_spend_log_keeps_each_submission_and_what_replicas_learn_of_it_across_a_restart() {
+    for backend in Backend::all() {
+        let name = backend.name();
+        let now = now_secs();
+        let spend = |id: &str, at: u64| Spend {
+            id: id.into(),
+            at,
+            person: "ada".into(),
+            settings: r#"{"seed":1}"#.into(),
+            status: "QUEUED".into(),
+            audio_seconds: None,
+        };
+        let (first, second) = backend.two_handles().await;
+        for (id, ago) in [("zonos-2_a", 100), ("zonos-2_b", 10), ("zonos-2_old", 3 * 86_400)] {
+            first.record_spend(&spend(id, now - ago)).await.unwrap();
+        }
+        // Two replicas settle the same one at once: its end on one, its audio's length on the other.
+        let (ended, measured) = tokio::join!(
+            first.settle_spend("zonos-2_a", Some("COMPLETED"), None),
+            second.settle_spend("zonos-2_a", None, Some(2.5))
+        );
+        ended.unwrap();
+        measured.unwrap();
+        second.settle_spend("zonos-2_never_sent", Some("COMPLETED"), None).await.unwrap();
+        drop((first, second));
+
+        let reopened = backend.open().await;
+        let settled = Spend { status: "COMPLETED".into(), audio_seconds: Some(2.5), ..spend("zonos-2_a", now - 100) };
+        let last_day = reopened.spends_since(now - 86_400).await.unwrap();
+        assert_eq!(last_day, [settled, spend("zonos-2_b", now - 10)], "{name}: oldest first, both settlings kept");
+        let all = reopened.spends_since(0).await.unwrap();
+        assert_eq!(all.len(), 3, "{name}: the older one is kept too, and settling records nothing new: {all:?}");
     }
 }
 

@@ -11,7 +11,7 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 use zonos_api::AudioFormat;
 
 use super::{
-    now_ms, now_secs, rate_step, reference_cost, reference_format, Budget, BudgetCheck, StoreError, Used,
+    now_ms, now_secs, rate_step, reference_cost, reference_format, Budget, BudgetCheck, Spend, StoreError, Used,
     MAX_REFERENCES, REFERENCE_BUDGET,
 };
 
@@ -30,6 +30,10 @@ const ISSUED_SETTINGS: TableDefinition<&str, (&str, u64)> = TableDefinition::new
 const FINALS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("finals");
 /// Access codes' records (JSON: only their secret's hash), by id.
 const CODES: TableDefinition<&str, &str> = TableDefinition::new("access_codes");
+/// The spend log: each submission by its id, when it was sent and its `Spend` (JSON).
+const SPENDS: TableDefinition<&str, (u64, &str)> = TableDefinition::new("spends");
+/// How many sign-ins each code with a number of uses (an invite) has counted, by its id.
+const CODE_USES: TableDefinition<&str, u32> = TableDefinition::new("access_code_uses");
 /// Sessions by their token's hash: whose, the record (JSON), the expiry.
 const SESSIONS: TableDefinition<&str, (&str, &str, u64)> = TableDefinition::new("sessions");
 /// Submissions counted against each person's budgets: by (name, UTC day), and in all under the day `IN_ALL`.
@@ -94,6 +98,8 @@ impl Embedded {
             transaction.open_table(FINALS).map_err(database)?;
             transaction.open_table(RATES).map_err(database)?;
             transaction.open_table(CODES).map_err(database)?;
+            transaction.open_table(CODE_USES).map_err(database)?;
+            transaction.open_table(SPENDS).map_err(database)?;
             transaction.open_table(SESSIONS).map_err(database)?;
             transaction.open_table(BUDGETS).map_err(database)?;
             transaction.commit().map_err(database)?;
@@ -311,11 +317,98 @@ impl Embedded {
         .await
     }
 
+    pub async fn use_code(self: &Arc<Self>, id: &str, uses: u32) -> Result<bool, StoreError> {
+        let (store, id) = (Arc::clone(self), id.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(CODE_USES).map_err(database)?;
+                let used = table.get(id.as_str()).map_err(database)?.map(|count| count.value()).unwrap_or(0);
+                if used >= uses {
+                    return Ok(false);
+                }
+                table.insert(id.as_str(), used + 1).map_err(database)?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
+    pub async fn code_uses(self: &Arc<Self>, id: &str) -> Result<u32, StoreError> {
+        let (store, id) = (Arc::clone(self), id.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(CODE_USES).map_err(database)?;
+                Ok(table.get(id.as_str()).map_err(database)?.map(|count| count.value()).unwrap_or(0))
+            })
+        })
+        .await
+    }
+
+    pub async fn record_spend(self: &Arc<Self>, spend: &Spend) -> Result<(), StoreError> {
+        let (store, spend) = (Arc::clone(self), spend.clone());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let json = serde_json::to_string(&spend).expect("a spend serializes");
+                transaction
+                    .open_table(SPENDS)
+                    .map_err(database)?
+                    .insert(spend.id.as_str(), (spend.at, json.as_str()))
+                    .map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn settle_spend(
+        self: &Arc<Self>,
+        id: &str,
+        status: Option<&str>,
+        audio_seconds: Option<f64>,
+    ) -> Result<(), StoreError> {
+        let (store, id, status) = (Arc::clone(self), id.to_owned(), status.map(str::to_owned));
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(SPENDS).map_err(database)?;
+                let kept = table.get(id.as_str()).map_err(database)?.map(|entry| entry.value().1.to_owned());
+                let Some(mut spend) = kept.and_then(|json| serde_json::from_str::<Spend>(&json).ok()) else {
+                    return Ok(());
+                };
+                spend.status = status.unwrap_or(spend.status);
+                spend.audio_seconds = audio_seconds.or(spend.audio_seconds);
+                let json = serde_json::to_string(&spend).expect("a spend serializes");
+                table.insert(id.as_str(), (spend.at, json.as_str())).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn spends_since(self: &Arc<Self>, since: u64) -> Result<Vec<Spend>, StoreError> {
+        let store = Arc::clone(self);
+        blocking(move || {
+            store.read(|transaction| {
+                let table = transaction.open_table(SPENDS).map_err(database)?;
+                let mut spends = Vec::new();
+                for entry in table.iter().map_err(database)? {
+                    let (_, value) = entry.map_err(database)?;
+                    let (at, json) = value.value();
+                    if at >= since {
+                        spends.extend(serde_json::from_str::<Spend>(json).ok());
+                    }
+                }
+                Ok(spends)
+            })
+        })
+        .await
+    }
+
     pub async fn remove_code(self: &Arc<Self>, id: &str) -> Result<(), StoreError> {
         let (store, id) = (Arc::clone(self), id.to_owned());
         blocking(move || {
             store.write(true, |transaction| {
                 transaction.open_table(CODES).map_err(database)?.remove(id.as_str()).map_err(database)?;
+                transaction.open_table(CODE_USES).map_err(database)?.remove(id.as_str()).map_err(database)?;
                 Ok(())
             })
         })
@@ -533,6 +626,12 @@ impl Embedded {
                 .open_table(SESSIONS)
                 .map_err(database)?
                 .retain(|_, (_, _, expires)| expires > now)
+                .map_err(database)?;
+            let kept_since = now.saturating_sub(super::SPEND_LOG_LIFETIME.as_secs());
+            transaction
+                .open_table(SPENDS)
+                .map_err(database)?
+                .retain(|_, (at, _)| at >= kept_since)
                 .map_err(database)?;
             // A time past: the key has its whole burst again, as if never seen.
             let now_ms = now * 1000;

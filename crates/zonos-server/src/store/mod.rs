@@ -1,11 +1,14 @@
 //! The proxy's state, kept where a restart, or another replica, finds it: uploaded references, the daily cap's
-//! count, the request ids the proxy issued with their webhook tokens, the final statuses pushed to browsers, and
-//! the rate limits' counters. One interface, two backends: an embedded one in a data directory (one instance, the
-//! default), and Redis (several replicas, which also carries a webhook received by one replica to the browser
-//! following that job on another).
+//! count, the request ids the proxy issued with their webhook tokens, the final statuses pushed to browsers, the
+//! rate limits' counters, and who may use it (access codes, sessions, budgets, the spend log). One interface, two
+//! backends: an embedded one in a data directory (one instance, the default), and Redis (several replicas, which
+//! also carries a webhook received by one replica to the browser following that job on another).
 
 mod embedded;
 mod redis;
+mod spend;
+
+pub use spend::{Spend, SPEND_LOG_LIFETIME};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,7 +24,6 @@ pub const REFERENCE_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 pub const CALLBACK_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
 /// How long the proxy answers for a request id it issued: a kept take is checked again when its page is reopened.
 pub const ISSUED_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-/// How long a day's cap count is kept: past its day, nobody asks for it.
 /// A person's budgets of submissions: a day's (UTC) and in all; `None`: no limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Budget {
@@ -64,6 +66,7 @@ impl Budget {
     }
 }
 
+/// How long a day's cap count is kept: past its day, nobody asks for it.
 const CAP_LIFETIME: Duration = Duration::from_secs(2 * 24 * 60 * 60);
 /// How many references may be kept at once, and what they may take in all, each counted with what keeping it
 /// costs besides its bytes: a flood of tiny uploads fills the count, not the disk or Redis's memory.
@@ -255,7 +258,24 @@ impl Store {
         }
     }
 
-    /// Forgets the access code `id`.
+    /// Counts one more sign-in with the code `id`, if fewer than `uses` were counted (an invite's last use can't be
+    /// taken twice, however many replicas race); whether it was counted.
+    pub async fn use_code(&self, id: &str, uses: u32) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.use_code(id, uses).await,
+            Backend::Redis(store) => store.use_code(id, uses).await,
+        }
+    }
+
+    /// How many sign-ins the code `id` has counted.
+    pub async fn code_uses(&self, id: &str) -> Result<u32, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.code_uses(id).await,
+            Backend::Redis(store) => store.code_uses(id).await,
+        }
+    }
+
+    /// Forgets the access code `id` (and its count of uses).
     pub async fn remove_code(&self, id: &str) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Embedded(store) => store.remove_code(id).await,

@@ -12,7 +12,8 @@ use tokio::sync::broadcast;
 use zonos_api::{AudioFormat, JobStatusResponse};
 
 use super::{
-    reference_cost, reference_format, Budget, BudgetCheck, StoreError, Used, MAX_REFERENCES, REFERENCE_BUDGET,
+    reference_cost, reference_format, Budget, BudgetCheck, Spend, StoreError, Used, MAX_REFERENCES, REFERENCE_BUDGET,
+    SPEND_LOG_LIFETIME,
 };
 
 /// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
@@ -44,6 +45,11 @@ redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('INCR', KEYS[2])
 return {1, today, in_all}";
+/// Sets the field ARGV[1] of the hash KEYS[1] to ARGV[2], if the hash is still there (an expired one stays gone).
+const SET_IF_KEPT: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1";
 /// A call of KEYS[1] as `rate_step` counts it, with Redis's clock (one clock for every replica): ARGV[1] the interval,
 /// ARGV[2] the window, in milliseconds. Returns 0 if allowed, else the wait in milliseconds.
 const HIT: &str = r"
@@ -73,6 +79,9 @@ redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
 return 1";
+
+/// How long a code's count of uses is kept: longer than any invite lasts.
+const CODE_USES_LIFETIME: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 
 fn key(kind: &str, name: impl std::fmt::Display) -> String {
     format!("{PREFIX}:{kind}:{name}")
@@ -215,12 +224,91 @@ impl Shared {
         Ok(records.into_iter().flatten().collect())
     }
 
+    /// Counted with the daily cap's script, under `code-uses:<id>`, which `remove_code` forgets.
+    pub async fn use_code(&self, id: &str, uses: u32) -> Result<bool, StoreError> {
+        let counted: i64 = Script::new(RESERVE)
+            .key(key("code-uses", id))
+            .arg(uses)
+            .arg(CODE_USES_LIFETIME.as_secs())
+            .invoke_async(&mut self.connection())
+            .await?;
+        Ok(counted == 1)
+    }
+
+    pub async fn code_uses(&self, id: &str) -> Result<u32, StoreError> {
+        let used: Option<u32> = self.connection().get(key("code-uses", id)).await?;
+        Ok(used.unwrap_or(0))
+    }
+
+    /// A hash `spend:<id>`: the record as sent (`record`), and what settling learns later (`status`, `seconds`),
+    /// each set alone, so that replicas settling the same submission can't undo each other; and its id in the
+    /// sorted set `spends:all` by when it was sent, which forgets the oldest as it goes.
+    pub async fn record_spend(&self, spend: &Spend) -> Result<(), StoreError> {
+        let (entry, log) = (key("spend", &spend.id), key("spends", "all"));
+        let lifetime = SPEND_LOG_LIFETIME.as_secs();
+        let () = ::redis::pipe()
+            .atomic()
+            .hset(&entry, "record", serde_json::to_string(spend).expect("a spend serializes"))
+            .ignore()
+            .expire(&entry, lifetime as i64)
+            .ignore()
+            .zadd(&log, &spend.id, spend.at)
+            .ignore()
+            .zrembyscore(&log, 0, spend.at.saturating_sub(lifetime))
+            .ignore()
+            .query_async(&mut self.connection())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn settle_spend(
+        &self,
+        id: &str,
+        status: Option<&str>,
+        audio_seconds: Option<f64>,
+    ) -> Result<(), StoreError> {
+        let seconds = audio_seconds.map(|seconds| seconds.to_string());
+        for (field, value) in [("status", status), ("seconds", seconds.as_deref())] {
+            if let Some(value) = value {
+                let _: i64 = Script::new(SET_IF_KEPT)
+                    .key(key("spend", id))
+                    .arg(field)
+                    .arg(value)
+                    .invoke_async(&mut self.connection())
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn spends_since(&self, since: u64) -> Result<Vec<Spend>, StoreError> {
+        let ids: Vec<String> = self.connection().zrangebyscore(key("spends", "all"), since, "+inf").await?;
+        let mut reading = ::redis::pipe();
+        for id in &ids {
+            reading.hgetall(key("spend", id));
+        }
+        let entries: Vec<std::collections::HashMap<String, String>> =
+            if ids.is_empty() { Vec::new() } else { reading.query_async(&mut self.connection()).await? };
+        Ok(entries
+            .into_iter()
+            .filter_map(|mut entry| {
+                let mut spend: Spend = serde_json::from_str(&entry.remove("record")?).ok()?;
+                spend.status = entry.remove("status").unwrap_or(spend.status);
+                spend.audio_seconds =
+                    entry.get("seconds").and_then(|seconds| seconds.parse().ok()).or(spend.audio_seconds);
+                Some(spend)
+            })
+            .collect())
+    }
+
     pub async fn remove_code(&self, id: &str) -> Result<(), StoreError> {
         let () = ::redis::pipe()
             .atomic()
             .del(key("code", id))
             .ignore()
             .srem(key("codes", "all"), id)
+            .ignore()
+            .del(key("code-uses", id))
             .ignore()
             .query_async(&mut self.connection())
             .await?;
