@@ -167,14 +167,11 @@ fn with_common_layers(router: Router) -> Router {
         }))
 }
 
-/// The path as logs show it: no query string, and no webhook token (it is what authenticates a callback).
+/// The path as logs show it: no query string, no webhook token (it is what authenticates a callback), and no
+/// invite's code.
 fn logged_path(path: &str) -> &str {
-    const WEBHOOKS: &str = "/api/webhooks/";
-    if path.starts_with(WEBHOOKS) {
-        WEBHOOKS
-    } else {
-        path
-    }
+    const SECRET_AFTER: [&str; 2] = ["/api/webhooks/", zonos_api::JOIN_PATH_PREFIX];
+    SECRET_AFTER.into_iter().find(|prefix| path.starts_with(prefix)).unwrap_or(path)
 }
 
 /// An error in the documented error-body shape (`{"error", "message"}`), with `Retry-After` when there is a wait:
@@ -204,4 +201,16 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     net::serve::serve(listener, router, bounds, shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::logged_path;
+
+    #[test]
+    fn logs_show_no_webhook_token_and_no_invite_code() {
+        assert_eq!(logged_path("/api/webhooks/0123456789abcdef"), "/api/webhooks/");
+        assert_eq!(logged_path("/join/0123abcd-0123456789abcdef0123456789abcdef"), "/join/");
+        assert_eq!(logged_path("/api/generate"), "/api/generate");
+    }
 }

@@ -168,6 +168,105 @@ async fn the_cli_makes_a_code_that_signs_in_lists_it_without_its_secret_and_revo
 }
 
 #[tokio::test]
+async fn an_invite_link_uses_nothing_when_followed_and_signs_in_as_many_times_as_it_has_uses() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let made =
+        access_command(data_dir.path(), &["invite", "carol", "--uses", "2", "--url", "https://example.com/studio/"]);
+    let link = made.trim().rsplit(' ').next().unwrap().to_owned();
+    let code = link.strip_prefix("https://example.com/studio/join/").unwrap_or_else(|| panic!("{made}")).to_owned();
+    let (id, secret) = codes::split(&code).unwrap();
+    let listed = access_command(data_dir.path(), &["list"]);
+    assert!(listed.contains("carol") && listed.contains("2 of 2 use(s) left") && !listed.contains(secret), "{listed}");
+
+    let store = StoreConfig::Embedded { data_dir: data_dir.path().to_owned() };
+    {
+        let studio = studio_with_codes(store).await;
+        // Followed (a link preview fetches it too): the page, at the studio's address, with the code in the fragment.
+        for _ in 0..3 {
+            let followed = studio.call(get(&format!("/join/{code}"))).await;
+            assert_eq!(followed.status, 303);
+            assert_eq!(followed.header("location"), format!("../#join={code}"));
+        }
+        let not_a_code = studio.call(get("/join/%3Cscript%3E")).await;
+        assert_eq!((not_a_code.status.as_u16(), not_a_code.header("location")), (303, "../"));
+        // A mistyped code spends no use.
+        let mistyped = format!("{id}-{}", "0".repeat(32));
+        assert_eq!(studio.call(page_post("/api/access/sign-in", &json!({ "code": mistyped }))).await.status, 401);
+        for _ in 0..2 {
+            let signed_in = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
+            assert_eq!((signed_in.status.as_u16(), &signed_in.json()["person"]), (200, &json!("carol")));
+        }
+        let used_up = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
+        assert_eq!((used_up.status.as_u16(), used_up.error().error.as_str()), (401, "Wrong Code"));
+        assert!(used_up.error().message.contains("used up"), "{}", used_up.text());
+    }
+    let listed = access_command(data_dir.path(), &["list"]);
+    assert!(listed.contains("0 of 2 use(s) left"), "{listed}");
+}
+
+#[tokio::test]
+async fn an_admin_reads_the_spend_log_and_revokes_a_person_which_nobody_else_may() {
+    let config = temporary_store();
+    let (admin_code, code) = {
+        let store = Store::open(&config).await.unwrap();
+        let mut made = Vec::new();
+        for (name, admin) in [("olga", true), ("bea", false)] {
+            let (code, record) = codes::mint(name, Grant { admin, ..Grant::default() }).unwrap();
+            store.put_code(&record.id, &serde_json::to_string(&record).unwrap()).await.unwrap();
+            made.push(code);
+        }
+        let spend = |id: &str, person: &str, status: &str| zonos_server::store::Spend {
+            id: id.into(),
+            at: zonos_server::store::now_secs(),
+            person: person.into(),
+            settings: "{}".into(),
+            status: status.into(),
+            audio_seconds: Some(1.5),
+        };
+        for entry in [spend("a", "bea", "COMPLETED"), spend("b", "bea", "HTTP 402"), spend("c", "olga", "COMPLETED")] {
+            store.record_spend(&entry).await.unwrap();
+        }
+        (made.remove(0), made.remove(0))
+    };
+    let studio = studio_with_codes(config).await;
+    let sign_in = |code: String| {
+        let studio = &studio;
+        async move {
+            let signed_in = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
+            signed_in.header("set-cookie").to_owned()
+        }
+    };
+    let (olga, bea) = (sign_in(admin_code).await, sign_in(code).await);
+    let session = studio.call(with_cookie(get("/api/access/session"), &olga)).await.json();
+    assert_eq!((&session["person"], &session["admin"]), (&json!("olga"), &json!(true)));
+
+    // Not an admin: neither the log nor a revoke.
+    let refused = studio.call(with_cookie(get("/api/access/usage"), &bea)).await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.error().message.as_str()),
+        (403, "Only an admin of this studio may do that.")
+    );
+    let revoke = |name: &str| page_post("/api/access/revoke", &json!({ "name": name }));
+    assert_eq!(studio.call(with_cookie(revoke("olga"), &bea)).await.status, 403);
+
+    let log = studio.call(with_cookie(get("/api/access/usage?days=1"), &olga)).await;
+    let rows: Vec<zonos_api::UsageRow> = serde_json::from_str(&log.text()).unwrap();
+    let summary: Vec<_> = rows.iter().map(|row| (row.person.as_str(), row.takes, row.completed, row.failed)).collect();
+    assert_eq!(summary, [("bea", 2, 1, 1), ("olga", 1, 1, 0)]);
+    assert_eq!(rows[0].audio_seconds, 3.0);
+
+    // Revoking takes the studio's page too, and never the admin's own session.
+    let mut elsewhere = with_cookie(revoke("bea"), &olga);
+    elsewhere.headers_mut().insert(header::ORIGIN, "https://attacker.example".parse().unwrap());
+    assert_eq!(studio.call(elsewhere).await.status, 403);
+    assert!(studio.call(with_cookie(revoke("olga"), &olga)).await.error().message.contains("themself"));
+    let revoked = studio.call(with_cookie(revoke("bea"), &olga)).await;
+    assert_eq!((revoked.status.as_u16(), &revoked.json()["codes"]), (200, &json!(1)));
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &bea)).await.status, 401, "bea's session ended");
+    assert_eq!(studio.call(with_cookie(get(STATUS_OF_UNISSUED), &olga)).await.status, 404, "olga's did not");
+}
+
+#[tokio::test]
 async fn guessing_codes_is_bounded_per_client_and_per_code() {
     let (store, code) = store_with_a_code().await;
     let studio = studio_with_codes(store).await;
@@ -304,8 +403,8 @@ async fn past_a_persons_budget_the_proxy_refuses_in_words_and_a_refused_submissi
     let signed_in = signed_in.send().await.unwrap();
     let cookie = signed_in.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
     let budget = || async {
-        let response = client.get(format!("{base}/api/access/budget")).header(header::COOKIE, &cookie).send().await;
-        response.unwrap().json::<zonos_api::BudgetLeft>().await.unwrap()
+        let response = client.get(format!("{base}/api/access/session")).header(header::COOKIE, &cookie).send().await;
+        response.unwrap().json::<zonos_api::SignedIn>().await.unwrap().budget
     };
     let submit = || async {
         let request = client.post(format!("{base}/api{GENERATE_PATH}")).header(header::COOKIE, &cookie);

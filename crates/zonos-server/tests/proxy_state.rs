@@ -147,6 +147,52 @@ async fn a_restart_loses_no_reference_no_count_and_no_webhook() {
     }
 }
 
+/// `zonos-server access … usage` on what `kept` keeps: its output, failing the test if it fails.
+fn access_usage(kept: &Kept, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_zonos-server"))
+        .arg("access")
+        .args(kept.args())
+        .arg("usage")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_spend_log_notes_how_each_submission_ended_and_access_usage_prints_it_after_a_restart() {
+    let gateway = gateway(200).await;
+    for kept in Kept::both() {
+        let name = kept.name();
+        let proxy = Proxy::start(free_port(), gateway, &kept, 10).await;
+        let job = accepted(proxy.submit(gateway).await).await;
+        let pushed = proxy.pushed_final(&job.request_id).await;
+        let media_url = &pushed.output.expect("a completed job has output").media_url[0];
+        let encoded: String = url::form_urlencoded::byte_serialize(media_url.as_bytes()).collect();
+        let served = reqwest::get(format!("http://{}/api/media?url={encoded}", proxy.addr)).await.unwrap();
+        assert_eq!(served.status(), 200, "{name}");
+        let (seconds, _) = common::measure(&served.bytes().await.unwrap());
+        // One the gateway refuses: sent, so logged, but with nothing to play.
+        let fault = reqwest::Client::new().post(format!("http://{gateway}/__sandbox/faults"));
+        assert!(fault.json(&serde_json::json!({ "fault": "submit-402" })).send().await.unwrap().status().is_success());
+        assert_eq!(proxy.submit(gateway).await.status(), 402, "{name}");
+        proxy.kill();
+
+        let csv = access_usage(&kept, &["--csv", "--since", "1d"]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.first(), Some(&"person,day,takes,completed,failed,audio_seconds"), "{name}: {csv}");
+        let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10].to_owned();
+        let row: Vec<&str> = lines.get(1).unwrap_or_else(|| panic!("{name}: no row in {csv}")).split(',').collect();
+        assert_eq!(row[..5], [zonos_api::OPEN_ACCESS_PERSON, &today, "2", "1", "1"], "{name}: {csv}");
+        let logged: f64 = row[5].parse().unwrap();
+        assert!((logged - seconds).abs() < 1e-6, "{name}: the audio served plays {seconds} s, the log says {logged}");
+        assert_eq!(lines.len(), 2, "{name}: {csv}");
+        let table = access_usage(&kept, &[]);
+        assert!(table.lines().nth(1).is_some_and(|line| line.starts_with(&today)), "{name}: {table}");
+    }
+}
+
 #[tokio::test]
 async fn two_replicas_sharing_redis_act_as_one_proxy() {
     let gateway = gateway(1_000).await;

@@ -1,7 +1,7 @@
 //! Access codes: `<id>-<secret>`, handed to a person once. The store keeps, under the id, the person's name, what
 //! they may do, and only an Argon2 hash of the secret: a copy of the store signs nobody in. Checking a code is one
 //! Argon2 verification, run for unknown ids too (against a hash of nothing), so that its time says nothing of
-//! which ids exist.
+//! which ids exist. An invite is a code that signs in a number of times (its uses), handed over as a link.
 
 use std::sync::OnceLock;
 
@@ -29,6 +29,12 @@ pub struct CodeRecord {
     /// How many submissions its holder may send, a day and in all.
     #[serde(default)]
     pub budget: Budget,
+    /// How many times it may sign someone in (an invite's), if not without end.
+    #[serde(default)]
+    pub uses: Option<u32>,
+    /// Its holder may read the spend log and revoke people.
+    #[serde(default)]
+    pub admin: bool,
 }
 
 /// What a new code may do.
@@ -36,6 +42,8 @@ pub struct CodeRecord {
 pub struct Grant {
     pub expires_at: Option<u64>,
     pub budget: Budget,
+    pub uses: Option<u32>,
+    pub admin: bool,
 }
 
 /// Why a code could not be made.
@@ -60,6 +68,8 @@ pub fn mint(name: &str, grant: Grant) -> Result<(String, CodeRecord), HashError>
         hash: hash(&secret)?,
         expires_at: grant.expires_at,
         budget: grant.budget,
+        uses: grant.uses,
+        admin: grant.admin,
     };
     Ok((format!("{id}-{secret}"), record))
 }

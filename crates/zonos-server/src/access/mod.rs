@@ -2,16 +2,17 @@
 //! [`default_mode`]). `codes`: a person signs in with an access code (`codes`), which opens a session (`sessions`);
 //! every `/api` call but the app's config, the sign-in, the gateway's webhooks and its reference downloads then
 //! needs one, and what changes anything must also come from the studio's own page. A person's budgets are counted
-//! by `proxy::limits` with the daily cap. Still to come (docs/plans/access.md): invites, the spend log, the
-//! `header` and `oidc` modes.
+//! by `proxy::limits` with the daily cap. An invite link (`join`) is a code with a number of uses. Still to come
+//! (docs/plans/access.md): the spend log, the `header` and `oidc` modes.
 
 pub mod codes;
 pub mod sessions;
+pub mod usage;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -19,6 +20,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use zonos_api::JOIN_FRAGMENT;
 
 use crate::net::client::{limit_key, TrustedProxies};
 use crate::net::host::{host_of, origin_is_host};
@@ -78,10 +80,14 @@ const ATTEMPTS_PER_CODE: u32 = 5;
 pub enum AccessError {
     #[error("Sign in to use this studio: enter your access code.")]
     SignInRequired,
-    #[error("That access code is not valid: it may be mistyped, expired or revoked.")]
+    #[error("That access code is not valid: it may be mistyped, used up, expired or revoked.")]
     WrongCode,
     #[error("A signed-in call must come from this studio's own page.")]
     NotFromThisStudio,
+    #[error("Only an admin of this studio may do that.")]
+    NotAdmin,
+    #[error("An admin can't revoke themself from the page: `zonos-server access revoke NAME` does.")]
+    RevokingYourself,
     #[error("Too many sign-in attempts: try again in {} s.", .0.as_secs().max(1))]
     TooManyAttempts(Duration),
     #[error("the store could not be reached: {0}")]
@@ -93,7 +99,9 @@ impl IntoResponse for AccessError {
         let (status, title) = match &self {
             AccessError::SignInRequired => (StatusCode::UNAUTHORIZED, zonos_api::SIGN_IN_REQUIRED),
             AccessError::WrongCode => (StatusCode::UNAUTHORIZED, "Wrong Code"),
-            AccessError::NotFromThisStudio => (StatusCode::FORBIDDEN, "Forbidden"),
+            AccessError::NotFromThisStudio | AccessError::NotAdmin | AccessError::RevokingYourself => {
+                (StatusCode::FORBIDDEN, "Forbidden")
+            }
             AccessError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             AccessError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
         };
@@ -164,7 +172,9 @@ pub fn routes<S>(access: Access) -> Router<S> {
     Router::new()
         .route(zonos_api::SIGN_IN_PATH, post(sign_in))
         .route(zonos_api::SIGN_OUT_PATH, post(sign_out))
-        .route(zonos_api::BUDGET_PATH, get(budget))
+        .route(zonos_api::SESSION_PATH, get(session))
+        .route(zonos_api::USAGE_PATH, get(usage_by_day))
+        .route(zonos_api::REVOKE_PATH, post(revoke_person))
         .with_state(access)
 }
 
@@ -199,6 +209,12 @@ async fn sign_in(
         .await
         .map_err(|_| AccessError::WrongCode)?;
     let code = checked.ok_or(AccessError::WrongCode)?;
+    // Counted once the code is known right: a mistyped one spends none of an invite's uses.
+    if let Some(uses) = code.uses {
+        if !access.store.use_code(&code.id, uses).await? {
+            return Err(AccessError::WrongCode);
+        }
+    }
     if let Some(old) = sessions::token_of(&headers) {
         access.store.end_session(&sessions::token_hash(old)).await?;
     }
@@ -208,6 +224,18 @@ async fn sign_in(
     access.store.open_session(&sessions::token_hash(&token), &person.name, &record, SESSION_LIFETIME).await?;
     let cookie = sessions::cookie(Some(&token), SESSION_LIFETIME.as_secs(), access.secure);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "person": person.name }))).into_response())
+}
+
+/// An invite link: sends the page to the studio's address (`../`, whatever path the studio is served under) with
+/// the code in the fragment, where the page reads it. Nothing is used by following it: only a sign-in uses the code.
+pub async fn join(Path(code): Path<String>) -> Response {
+    let fragment = codes::split(&code).map_or(String::new(), |(id, secret)| format!("{JOIN_FRAGMENT}{id}-{secret}"));
+    let location = HeaderValue::from_str(&format!("../{fragment}")).expect("a code is hex");
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+    )
+        .into_response()
 }
 
 /// Ends the session the request carries, on every replica.
@@ -221,22 +249,73 @@ async fn sign_out(State(access): State<Access>, headers: HeaderMap) -> Result<Re
     Ok(([(header::SET_COOKIE, sessions::cookie(None, 0, access.secure))], StatusCode::NO_CONTENT).into_response())
 }
 
-/// What the signed-in person has left of their budgets; in open mode, nobody has one.
-async fn budget(State(access): State<Access>, headers: HeaderMap) -> Result<Json<zonos_api::BudgetLeft>, AccessError> {
+/// Who the page is signed in as, and what they have left of their budgets; in open mode, nobody.
+async fn session(State(access): State<Access>, headers: HeaderMap) -> Result<Json<zonos_api::SignedIn>, AccessError> {
     if access.mode == AccessMode::Open {
-        return Ok(Json(zonos_api::BudgetLeft::default()));
+        return Ok(Json(zonos_api::SignedIn::default()));
     }
     let person = person(&access.store, &headers).await?.ok_or(AccessError::SignInRequired)?;
     let used = access.store.budget_used(&person.name, now_secs() / crate::store::DAY_SECS).await?;
-    Ok(Json(zonos_api::BudgetLeft {
+    let budget = zonos_api::BudgetLeft {
         daily: person.budget.daily,
         used_today: used.today,
         in_all: person.budget.in_all,
         used_in_all: used.in_all,
-    }))
+    };
+    Ok(Json(zonos_api::SignedIn { person: Some(person.name), admin: person.admin, budget }))
 }
 
-/// Makes an access code for `name`, keeps its record, and returns the code (to hand over once: it is not kept).
+/// The signed-in admin the request comes from (with codes; in open mode nobody is one).
+async fn admin(access: &Access, method: &Method, headers: &HeaderMap) -> Result<Person, AccessError> {
+    if !from_this_studio(access, method, headers) {
+        return Err(AccessError::NotFromThisStudio);
+    }
+    let person = person(&access.store, headers).await?.ok_or(AccessError::SignInRequired)?;
+    if access.mode == AccessMode::Open || !person.admin {
+        return Err(AccessError::NotAdmin);
+    }
+    Ok(person)
+}
+
+#[derive(Deserialize)]
+struct UsageQuery {
+    days: Option<u64>,
+}
+
+/// The spend log of the last days (7 unless asked), by person and day, for an admin.
+async fn usage_by_day(
+    State(access): State<Access>,
+    Query(query): Query<UsageQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<zonos_api::UsageRow>>, AccessError> {
+    admin(&access, &Method::GET, &headers).await?;
+    let days = query.days.unwrap_or(7).clamp(1, crate::store::SPEND_LOG_LIFETIME.as_secs() / crate::store::DAY_SECS);
+    let since = now_secs().saturating_sub(days * crate::store::DAY_SECS);
+    Ok(Json(usage::by_day(&access.store.spends_since(since).await?)))
+}
+
+#[derive(Deserialize)]
+struct RevokeRequest {
+    name: String,
+}
+
+/// Revokes a person, for an admin (not themself: that would end the very session asking).
+async fn revoke_person(
+    State(access): State<Access>,
+    headers: HeaderMap,
+    Json(body): Json<RevokeRequest>,
+) -> Result<Json<serde_json::Value>, AccessError> {
+    let admin = admin(&access, &Method::POST, &headers).await?;
+    if admin.name == body.name {
+        return Err(AccessError::RevokingYourself);
+    }
+    let codes = revoke(&access.store, &body.name).await?;
+    tracing::info!(by = %admin.name, name = %body.name, codes, "access: revoked");
+    Ok(Json(json!({ "revoked": body.name, "codes": codes })))
+}
+
+/// Makes an access code (or, with uses, an invite) for `name`, keeps its record, and returns the code (to hand over
+/// once: it is not kept).
 pub async fn add_code(store: &Store, name: &str, grant: codes::Grant) -> Result<String, AccessError> {
     let (code, record) = codes::mint(name, grant).map_err(|_| AccessError::WrongCode)?;
     store.put_code(&record.id, &serde_json::to_string(&record).expect("a record serializes")).await?;

@@ -20,11 +20,14 @@ pub struct Person {
     /// Their budgets of submissions, as their code gave them at sign-in.
     #[serde(default)]
     pub budget: Budget,
+    /// They may read the spend log and revoke people.
+    #[serde(default)]
+    pub admin: bool,
 }
 
 impl From<&CodeRecord> for Person {
     fn from(code: &CodeRecord) -> Person {
-        Person { name: code.name.clone(), budget: code.budget }
+        Person { name: code.name.clone(), budget: code.budget, admin: code.admin }
     }
 }
 

@@ -19,6 +19,8 @@ use super::error::ProxyError;
 use super::limits::{Call, Reservation};
 use super::{check_caller, check_request_id, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 use crate::access::sessions::Person;
+use crate::access::usage;
+use crate::store::now_secs;
 
 /// How long the gateway may take to queue a submission, and to answer a poll.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -81,11 +83,15 @@ pub async fn submit(
     let settings = settings_of(&request, &proxy.config.voices);
     let person = person.map(|Extension(person)| person);
     let reservation = proxy.limits.admit(&proxy.client(peer, &headers), person.as_ref()).await?;
-    let polling_base = proxy.own_base(&headers);
+    let submission = Submission {
+        body: validated,
+        settings,
+        person: person.map_or(zonos_api::OPEN_ACCESS_PERSON.to_owned(), |person| person.name),
+        polling_base: proxy.own_base(&headers),
+    };
     // On its own task, which a stopping server waits for: a browser that goes away must not cut off a submission
     // already on its way (and counted).
-    let forwarding =
-        proxy.shutdown.track(forward_submission(Arc::clone(&proxy), validated, settings, reservation, polling_base));
+    let forwarding = proxy.shutdown.track(forward_submission(Arc::clone(&proxy), submission, reservation));
     forwarding.await.unwrap_or_else(|error| Err(ProxyError::CutOff(error.to_string())))
 }
 
@@ -105,13 +111,23 @@ fn settings_of(request: &GenerateRequest, samples: &[zonos_api::OfferedVoice]) -
     settings.to_string()
 }
 
+/// A validated submission, on its way upstream.
+struct Submission {
+    body: Bytes,
+    /// Its settings without the text, for its Content Credentials and the spend log.
+    settings: String,
+    /// Who sends it.
+    person: String,
+    /// This proxy's own address, for the polling URL the browser is given.
+    polling_base: String,
+}
+
 async fn forward_submission(
     proxy: Arc<Proxy>,
-    body: Bytes,
-    settings: String,
+    submission: Submission,
     reservation: Reservation,
-    polling_base: String,
 ) -> Result<Answer, ProxyError> {
+    let Submission { body, settings, person, polling_base } = submission;
     let mut request = proxy
         .client
         .post(format!("{}{GENERATE_PATH}", proxy.config.upstream))
@@ -145,11 +161,16 @@ async fn forward_submission(
     if let Err(error) = kept {
         tracing::error!(%error, "the store could not note a submission's request id");
     }
+    let unreachable = matches!(answer, Err(ProxyError::Unreachable(_)));
+    if !unreachable {
+        let answered = answer.as_ref().ok().map(|answer| answer.status);
+        let spend = usage::spend_of(&person, &settings, answered, accepted.as_deref(), &answered_at_once, now_secs());
+        if let Err(error) = proxy.store.record_spend(&spend).await {
+            tracing::error!(%error, "the spend log could not note a submission");
+        }
+    }
     // Only a plain refusal (4xx) or no connection at all proves it was not accepted; anything else counts.
-    let refused = match &answer {
-        Ok(answer) => answer.status.is_client_error(),
-        Err(error) => matches!(error, ProxyError::Unreachable(_)),
-    };
+    let refused = unreachable || answer.as_ref().is_ok_and(|answer| answer.status.is_client_error());
     if refused {
         reservation.give_back().await;
     } else {
@@ -213,7 +234,19 @@ pub async fn status(
     if !proxy.store.is_issued(&request_id).await? {
         return Err(ProxyError::NotIssued(request_id));
     }
-    ask_status(&proxy, &request_id).await
+    let answer = ask_status(&proxy, &request_id).await?;
+    if let Some(status) = status_in(&answer, &request_id) {
+        usage::settle_status(&proxy.store, &status).await;
+    }
+    Ok(answer)
+}
+
+/// The job's status an answer of the gateway carries, if it is one, and of `request_id`.
+fn status_in(answer: &Answer, request_id: &str) -> Option<JobStatusResponse> {
+    Some(&answer.body)
+        .filter(|_| answer.status.is_success())
+        .and_then(|body| JobStatusResponse::parse(std::str::from_utf8(body).ok()?).ok())
+        .filter(|status| status.request_id == request_id)
 }
 
 /// The job's status call, upstream, with the key.
@@ -228,9 +261,5 @@ async fn ask_status(proxy: &Proxy, request_id: &str) -> Result<Answer, ProxyErro
 /// The job's status as the proxy reads it for itself (see `push`), when the gateway gives one.
 pub async fn status_of(proxy: &Proxy, request_id: &str) -> Result<JobStatusResponse, ProxyError> {
     let answer = ask_status(proxy, request_id).await?;
-    let status = Some(&answer.body)
-        .filter(|_| answer.status.is_success())
-        .and_then(|body| JobStatusResponse::parse(std::str::from_utf8(body).ok()?).ok())
-        .filter(|status| status.request_id == request_id);
-    status.ok_or(ProxyError::NoStatus(answer.status))
+    status_in(&answer, request_id).ok_or(ProxyError::NoStatus(answer.status))
 }

@@ -104,6 +104,7 @@ pub async fn media(
     }
     let headers = passed_on(&upstream, &[header::CONTENT_TYPE]);
     let body = whole(upstream).await?;
+    crate::access::usage::settle_audio(&proxy.store, &request_id, &body).await;
     let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let provenance = Provenance { request_ids: vec![request_id.clone()], date: now[..10].to_owned() };
     // Not a WAV (the docs' results are; another format passes as it came).

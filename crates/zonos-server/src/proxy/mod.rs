@@ -21,7 +21,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, REFERENCES_PATH, STATUS_PATH_PREFIX};
+use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, JOIN_PATH_PREFIX, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
 use crate::access::{Access, AccessMode};
 use crate::net::client::{limit_key, TrustedProxies};
@@ -177,6 +177,7 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         .nest(API_PREFIX, api)
         // The app reads `config.json` beside its page, as on a static host: one request finds either.
         .route("/config.json", get(app_config::config))
+        .route(&format!("{JOIN_PATH_PREFIX}{{code}}"), get(crate::access::join))
         .with_state(proxy);
     Ok(match cors {
         Some(cors) => router.layer(cors),

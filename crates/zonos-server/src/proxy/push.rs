@@ -88,6 +88,8 @@ pub async fn callback(
     // Only the end is pushed (the first to come, by here or by the proxy's own check); a gateway that also reports
     // progress is thanked and otherwise ignored.
     if status.status.is_final() {
+        // Noted before it is pushed: whoever hears of the end finds it in the log.
+        crate::access::usage::settle_status(&proxy.store, &status).await;
         proxy.store.publish_final(&status).await?;
     }
     Ok(StatusCode::NO_CONTENT)
@@ -166,6 +168,7 @@ async fn checked_upstream(proxy: &Proxy, request_id: &str) -> Option<JobStatusRe
             Err(error) => tracing::info!(%error, request_id, "the proxy's own status check got no status"),
         }
     };
+    crate::access::usage::settle_status(&proxy.store, &status).await;
     match proxy.store.publish_final(&status).await {
         Ok(true) => Some(status),
         Ok(false) => proxy.store.final_status(request_id).await.ok().flatten(),
