@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::access::budget::BudgetLine;
+use crate::access::signed_in::SignedInLine;
 use crate::api_call::ApiCallPanel;
 use crate::form::Draft;
 use crate::gateway::connection::Connection;
@@ -63,7 +63,7 @@ fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     crate::share::keep_shared_consent(consents);
     view! {
-        <BudgetLine sending=takes.sending() through_proxy />
+        <SignedInLine sending=takes.sending() through_proxy />
         <VoiceConsent draft consents voices />
         <TryVariations draft dispatch />
         <ShareLink draft consents />

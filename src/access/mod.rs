@@ -1,11 +1,12 @@
 //! Signing in, where the proxy asks for it (`serve --access codes`). Whether the page must sign in is one flag,
 //! set by the proxy's offer and again by any call the proxy refuses for want of a session (one that ended, or was
 //! revoked, mid-demo). Those calls run in tasks with no reactive owner to find a context in: hence a thread-local.
-//! The panel that signs in, and the line that says what budget is left, are in the studio part (`panel`,
-//! `budget`).
+//! The panel that signs in, and the line that says who is signed in and what budget is left, are in the studio part
+//! (`panel`, `signed_in`); an admin's spend log is a part of its own (`usage`).
 
-pub mod budget;
 pub mod panel;
+pub mod signed_in;
+pub mod usage;
 
 use leptos::prelude::*;
 use studio_core::GatewayError;
@@ -24,4 +25,11 @@ pub fn heed(error: &GatewayError) {
     if error.needs_sign_in() {
         signed_out().set(true);
     }
+}
+
+/// Why the proxy refused an access call, in its own words (or its status, when it gave none).
+pub fn refusal(answer: &studio_core::Answer) -> String {
+    serde_json::from_str::<zonos_api::ErrorBody>(&answer.body)
+        .map(|body| body.summary().to_owned())
+        .unwrap_or_else(|_| format!("The server refused it (HTTP {}).", answer.status))
 }

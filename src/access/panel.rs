@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
-use zonos_api::{ErrorBody, SIGN_IN_PATH};
+use zonos_api::{JOIN_FRAGMENT, SIGN_IN_PATH};
 
 use crate::platform::http;
 
@@ -35,16 +35,26 @@ async fn sign_in(code: &str) -> Result<(), SignInProblem> {
     if answer.status == 200 {
         return Ok(());
     }
-    let said = serde_json::from_str::<ErrorBody>(&answer.body).map(|body| body.summary().to_owned());
-    Err(SignInProblem::Refused(
-        said.unwrap_or_else(|_| format!("The server refused the sign-in (HTTP {}).", answer.status)),
-    ))
+    Err(SignInProblem::Refused(super::refusal(&answer)))
 }
 
-/// The sign-in panel; once the proxy has opened a session, the Generate in `held` (if pressed) is sent.
+/// The code of the invite link the page was opened with (the link sends the page here with it in the fragment),
+/// taken out of the address bar, so that a link copied from there doesn't pass the invite on.
+fn invited_code() -> Option<String> {
+    let location = window().location();
+    let code = location.hash().ok()?.strip_prefix(JOIN_FRAGMENT)?.to_owned();
+    let page = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    let _ = window()
+        .history()
+        .and_then(|history| history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page)));
+    Some(code)
+}
+
+/// The sign-in panel (its code filled in when the page was opened by an invite link); once the proxy has opened a session, the Generate in `held` (if pressed) is sent.
 #[component]
 pub fn SignInPanel(held: RwSignal<bool>) -> impl IntoView {
-    let code = RwSignal::new(String::new());
+    let invited = invited_code();
+    let code = RwSignal::new(invited.clone().unwrap_or_default());
     let problem = RwSignal::new(None::<SignInProblem>);
     let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -69,6 +79,7 @@ pub fn SignInPanel(held: RwSignal<bool>) -> impl IntoView {
                 <label for="access-code">"Access code"</label>
                 <input id="access-code" type="text" autocomplete="one-time-code" spellcheck="false" prop:value=code on:input=move |event| code.set(event_target_value(&event)) />
             </div>
+            {invited.map(|_| view! { <p class="notice" role="status">"You were invited: press Sign in to join."</p> })}
             <button type="submit" class="primary" disabled=move || busy.get()>"Sign in"</button>
             {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem.message()}</p> })}
         </form>
