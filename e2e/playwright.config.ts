@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   accessCodeFile,
+  inviteLinkFile,
+  adminCodeFile,
   budgetCodeFile,
   accessStudio,
   consentStudio,
@@ -47,6 +49,8 @@ function port(url: string): string {
 // Each proxy keeps its state in a directory of its own, new for every run.
 const dataDirs = mkdtempSync(join(tmpdir(), 'zonos-e2e-'));
 const dataDir = (name: string) => `--data-dir ${join(dataDirs, name)}`;
+/** The access studio's CLI, on its data directory. */
+const access = `${server} access ${dataDir('access')}`;
 
 function start(args: string, url: string) {
   return {
@@ -88,9 +92,15 @@ export default defineConfig({
       unhurriedStudio,
     ),
     start(`serve --addr 127.0.0.1:${port(syncStudio)} --dist dist --sandbox --sync ${stages} ${dataDir('sync')}`, syncStudio),
-    // Its code is made before it starts (the embedded store is the server's while it runs).
+    // Its codes are made before it starts (the embedded store is the server's while it runs).
     {
-      command: `${server} access ${dataDir('access')} add ada > ${accessCodeFile} && ${server} access ${dataDir('access')} add bea --budget 1 > ${budgetCodeFile} && exec ${server} serve --addr 127.0.0.1:${port(accessStudio)} --dist dist --sandbox --access codes ${stages} ${dataDir('access')}`,
+      command: [
+        `${access} add ada > ${accessCodeFile}`,
+        `${access} add bea --budget 1 > ${budgetCodeFile}`,
+        `${access} invite cara --url ${accessStudio} > ${inviteLinkFile}`,
+        `${access} add olga --admin > ${adminCodeFile}`,
+        `exec ${server} serve --addr 127.0.0.1:${port(accessStudio)} --dist dist --sandbox --access codes ${stages} ${dataDir('access')}`,
+      ].join(' && '),
       cwd: '..',
       url: `${accessStudio}/healthz`,
       reuseExistingServer: false,

@@ -20,6 +20,10 @@ export const accessStudio = 'http://127.0.0.1:8196';
 export const accessCodeFile = '/tmp/zonos-e2e-access-code-8196.txt';
 /** A second code there, for bea, whose budget is one take a day. */
 export const budgetCodeFile = '/tmp/zonos-e2e-budget-code-8196.txt';
+/** And an invite link there, for cara, good for one sign-in (`zonos-server access invite`). */
+export const inviteLinkFile = '/tmp/zonos-e2e-invite-8196.txt';
+/** And a code for olga, an admin: she reads the spend log in the page. */
+export const adminCodeFile = '/tmp/zonos-e2e-admin-code-8196.txt';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
 /** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */

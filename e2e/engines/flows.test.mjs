@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startBrowser } from './drivers.mjs';
 import { Page } from './page.mjs';
-import { accessCode, accessStudio, armFault, gateway, sandboxStats, startServers, staticHost, studio } from './servers.mjs';
+import {
+  accessCode, accessStudio, armFault, gateway, inviteLinks, sandboxStats, startServers, staticHost, studio,
+} from './servers.mjs';
 
 let stopServers = () => {};
 before(async () => {
@@ -85,6 +87,25 @@ for (const engine of ['firefox', 'webkit']) {
       assert.equal(await page.value('Text'), `Held for ${engine} until signed in.`);
       const after = await sandboxStats(sandbox);
       assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
+    });
+
+    it('joins by an invite link, which stops working after its last use', async () => {
+      const signedOut = async () => {
+        await page.open(`${accessStudio}/`);
+        await page.browser.manage().deleteAllCookies();
+        await page.open(inviteLinks[engine]);
+        return page.role('form', 'Sign in');
+      };
+      const says = (words) => page.until(`"${words}"`, () => page.run('(words) => document.body.textContent.includes(words)', words));
+      let signIn = await signedOut();
+      await says('You were invited: press Sign in to join.');
+      assert.equal(await page.run('() => location.href'), `${accessStudio}/`, 'the code left the address bar');
+      await page.click('button', 'Sign in', signIn);
+      await page.until('the sign-in to go', () => page.run("() => !document.querySelector('form[aria-label=\"Sign in\"]')"));
+
+      signIn = await signedOut();
+      await page.click('button', 'Sign in', signIn);
+      await says('That access code is not valid: it may be mistyped, used up, expired or revoked.');
     });
   });
 }

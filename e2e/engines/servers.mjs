@@ -25,6 +25,8 @@ const roles = [
 
 /** The access studio's code for ada, made (and printed once) by `zonos-server access add` before it starts. */
 export let accessCode = '';
+/** An invite link to the access studio for each engine, good for one sign-in (`zonos-server access invite`). */
+export const inviteLinks = {};
 
 async function healthy(url, deadline) {
   while (Date.now() < deadline) {
@@ -40,8 +42,12 @@ async function healthy(url, deadline) {
 
 /** Starts every server and waits until each answers; returns a function that stops them all. */
 export async function startServers() {
-  const made = execFileSync(server, ['access', '--data-dir', join(work, 'access'), 'add', 'ada'], { encoding: 'utf8' });
-  accessCode = made.trim().split(' ').pop();
+  const access = (...args) =>
+    execFileSync(server, ['access', '--data-dir', join(work, 'access'), ...args], { encoding: 'utf8' }).trim().split(' ').pop();
+  accessCode = access('add', 'ada');
+  for (const engine of ['firefox', 'webkit']) {
+    inviteLinks[engine] = access('invite', `guest-${engine}`, '--uses', '1', '--url', accessStudio);
+  }
   const children = roles.map(([url, args]) => {
     const child = spawn(server, [...args, '--addr', new URL(url).host], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code, signal) => {

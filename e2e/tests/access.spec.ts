@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { accessCodeFile, accessStudio, budgetCodeFile } from '../servers';
+import { accessCodeFile, accessStudio, adminCodeFile, budgetCodeFile, inviteLinkFile } from '../servers';
 import { sandboxStats } from './sandbox';
 import { expectPlayableTake, generate, take as takeCard } from './takes';
 
@@ -24,7 +24,7 @@ test('a wrong code is refused in plain words; the right one signs in, and the he
 
   await signIn.getByLabel('Access code').fill('0123abcd-0123456789abcdef0123456789abcdef');
   await signIn.getByRole('button', { name: 'Sign in' }).click();
-  await expect(signIn.getByRole('alert')).toHaveText('That access code is not valid: it may be mistyped, expired or revoked.');
+  await expect(signIn.getByRole('alert')).toHaveText('That access code is not valid: it may be mistyped, used up, expired or revoked.');
 
   await signIn.getByLabel('Access code').fill(code());
   await signIn.getByRole('button', { name: 'Sign in' }).click();
@@ -82,4 +82,64 @@ test('a budget says what is left, and past it the take is refused in plain words
   await expect(page.getByLabel('Text', { exact: true })).toHaveValue('One take too many.');
   const after = await sandboxStats(request, `${accessStudio}/sandbox`);
   expect(after.submissions_received).toBe(before.submissions_received);
+});
+
+test('an invite link signs in, and stops working after its last use', async ({ browser }) => {
+  const link = codeIn(inviteLinkFile);
+  const signInFrom = async (link: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(link);
+    const signIn = page.getByRole('form', { name: 'Sign in' });
+    await expect(signIn.getByLabel('Access code')).toHaveValue(/^[0-9a-f]{8}-[0-9a-f]{32}$/);
+    return { page, signIn };
+  };
+  const first = await signInFrom(link);
+  await expect(first.signIn.getByRole('status')).toHaveText('You were invited: press Sign in to join.');
+  expect(first.page.url(), 'the code left the address bar').toBe(`${accessStudio}/`);
+  await first.signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(first.signIn).toHaveCount(0);
+  await first.page.reload();
+  await expect(first.page.getByLabel('Sample voice')).toHaveValue(/ada\.wav$/);
+  await expect(first.page.getByRole('form', { name: 'Sign in' })).toHaveCount(0);
+
+  const second = await signInFrom(link);
+  await second.signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(second.signIn.getByRole('alert')).toHaveText('That access code is not valid: it may be mistyped, used up, expired or revoked.');
+  await Promise.all([first, second].map(({ page }) => page.context().close()));
+});
+
+test("an admin's Usage lists the takes by person, and revokes someone, whose code then works no more", async ({ page, browser }) => {
+  await page.goto('/');
+  const signIn = page.getByRole('form', { name: 'Sign in' });
+  await signIn.getByLabel('Access code').fill(codeIn(adminCodeFile));
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Signed in as olga' })).toBeVisible();
+  await generate(page, 'A take of the admin herself.');
+  await expectPlayableTake(page, 1);
+
+  await page.getByRole('button', { name: 'Usage' }).click();
+  const usage = page.getByRole('region', { name: 'Usage' });
+  const table = usage.getByRole('table', { name: 'Submissions of the last 7 days, by day and person' });
+  const today = new Date().toISOString().slice(0, 10);
+  // Her one take, completed, with its audio's length; and the others' from the tests before (ada's, bea's).
+  await expect(table.getByRole('row', { name: /olga/ })).toContainText(new RegExp(`${today}\\s*olga\\s*1\\s*1\\s*0\\s*\\d+(\\.\\d)? s`));
+  await expect(table.getByRole('row', { name: /ada/ })).toBeVisible();
+  await expect(table.getByRole('row', { name: /bea/ })).toBeVisible();
+
+  const people = usage.getByRole('list', { name: 'People' });
+  await expect(people.getByRole('button', { name: 'Revoke olga' })).toHaveCount(0);
+  await people.getByRole('button', { name: 'Revoke bea' }).click();
+  await people.getByRole('button', { name: 'Press again to revoke bea' }).click();
+  await expect(usage.getByRole('status')).toHaveText('bea is revoked: their sessions have ended.');
+
+  const elsewhere = await (await browser.newContext({ baseURL: accessStudio })).newPage();
+  await elsewhere.goto('/');
+  const theirs = elsewhere.getByRole('form', { name: 'Sign in' });
+  await theirs.getByLabel('Access code').fill(codeIn(budgetCodeFile));
+  await theirs.getByRole('button', { name: 'Sign in' }).click();
+  await expect(theirs.getByRole('alert')).toHaveText('That access code is not valid: it may be mistyped, used up, expired or revoked.');
+  await elsewhere.context().close();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(signIn.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 });
