@@ -289,15 +289,16 @@ struct StoreFlags {
 }
 
 impl StoreFlags {
-    /// Where the proxy keeps its state, said once at start-up (never a Redis password).
+    /// Where the proxy keeps its state, said once at start-up (never a Redis password), on stderr: what `access`
+    /// prints on stdout (a code, CSV) is for pasting or piping.
     fn store(&self) -> Result<StoreConfig, RunError> {
         if let Some(url) = &self.redis {
             let shown = url.rsplit_once('@').map_or(url.as_str(), |(_, host)| host);
-            println!("The proxy's state is kept in Redis at {shown}");
+            eprintln!("The proxy's state is kept in Redis at {shown}");
             return Ok(StoreConfig::Redis { url: url.clone() });
         }
         let data_dir = self.data_dir().ok_or(RunError::NoDataDir)?;
-        println!("The proxy's state is kept in {}", data_dir.display());
+        eprintln!("The proxy's state is kept in {}", data_dir.display());
         Ok(StoreConfig::Embedded { data_dir })
     }
 

@@ -174,8 +174,7 @@ async fn the_spend_log_notes_how_each_submission_ended_and_access_usage_prints_i
         assert_eq!(served.status(), 200, "{name}");
         let (seconds, _) = common::measure(&served.bytes().await.unwrap());
         // One the gateway refuses: sent, so logged, but with nothing to play.
-        let fault = reqwest::Client::new().post(format!("http://{gateway}/__sandbox/faults"));
-        assert!(fault.json(&serde_json::json!({ "fault": "submit-402" })).send().await.unwrap().status().is_success());
+        common::arm_sandbox(&format!("http://{gateway}"), serde_json::json!({ "fault": "submit-402" })).await;
         assert_eq!(proxy.submit(gateway).await.status(), 402, "{name}");
         proxy.kill();
 

@@ -237,7 +237,12 @@ pub async fn upstream_stats(studio: SocketAddr) -> Snapshot {
 
 /// Arms a fault in the sandbox behind `serve --sandbox`.
 pub async fn arm_upstream(studio: SocketAddr, fault: Value) {
-    let url = format!("http://{studio}/sandbox/__sandbox/faults");
+    arm_sandbox(&format!("http://{studio}/sandbox"), fault).await
+}
+
+/// Arms a fault in the sandbox at `base` (`http://host:port`, and its mount if any).
+pub async fn arm_sandbox(base: &str, fault: Value) {
+    let url = format!("{base}/__sandbox/faults");
     let response = controls(reqwest::Client::new().post(url)).json(&fault).send().await.unwrap();
     assert_eq!(response.status(), 200, "{fault}");
 }
