@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { startBrowser } from './drivers.mjs';
 import { Page } from './page.mjs';
 import {
-  accessCode, accessStudio, armFault, gateway, inviteLinks, sandboxStats, startServers, staticHost, studio,
+  accessCode, accessStudio, adminCode, armFault, gateway, inviteLinks, sandboxStats, startServers, staticHost, studio,
 } from './servers.mjs';
 
 let stopServers = () => {};
@@ -106,6 +106,24 @@ for (const engine of ['firefox', 'webkit']) {
       signIn = await signedOut();
       await page.click('button', 'Sign in', signIn);
       await says('That access code is not valid: it may be mistyped, used up, expired or revoked.');
+    });
+
+    it("shows an admin the spend log by person, with ada's takes", async () => {
+      await page.open(`${accessStudio}/`);
+      await page.browser.manage().deleteAllCookies();
+      await page.open(`${accessStudio}/`);
+      const signIn = await page.role('form', 'Sign in');
+      await page.fill('Access code', adminCode);
+      await page.click('button', 'Sign in', signIn);
+      await page.click('button', 'Usage');
+      const usage = await page.role('region', 'Usage');
+      // ada sent one take from this engine's sign-in flow (and one from the other engine's, if it ran first).
+      const row = await page.until("ada's row", () =>
+        page.run("(usage) => [...usage.querySelectorAll('tbody tr')].find((row) => row.querySelector('th')?.textContent === 'ada')?.textContent", usage),
+      );
+      assert.match(row, /^\d{4}-\d\d-\d\dada[12][12]0/);
+      await page.click('button', 'Sign out');
+      await page.role('form', 'Sign in');
     });
   });
 }

@@ -8,7 +8,7 @@ const finders = `
   const nameOf = (element) => (element.getAttribute('aria-label')
     ?? element.getAttribute('aria-labelledby')?.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ')
     ?? element.textContent).trim();
-  const implicit = { BUTTON: 'button', ARTICLE: 'article', A: 'link', TEXTAREA: 'textbox', SELECT: 'combobox', FORM: 'form' };
+  const implicit = { BUTTON: 'button', ARTICLE: 'article', A: 'link', TEXTAREA: 'textbox', SELECT: 'combobox', FORM: 'form', SECTION: 'region' };
   const roleOf = (element) => element.getAttribute('role') ?? implicit[element.tagName];
   const visible = (element) => element.getClientRects().length > 0;
   const byRole = (within, role, name) => [...within.querySelectorAll('*')]

@@ -25,6 +25,8 @@ const roles = [
 
 /** The access studio's code for ada, made (and printed once) by `zonos-server access add` before it starts. */
 export let accessCode = '';
+/** A code for olga, an admin of the access studio: she reads its spend log in the page. */
+export let adminCode = '';
 /** An invite link to the access studio for each engine, good for one sign-in (`zonos-server access invite`). */
 export const inviteLinks = {};
 
@@ -45,6 +47,7 @@ export async function startServers() {
   const access = (...args) =>
     execFileSync(server, ['access', '--data-dir', join(work, 'access'), ...args], { encoding: 'utf8' }).trim().split(' ').pop();
   accessCode = access('add', 'ada');
+  adminCode = access('add', 'olga', '--admin');
   for (const engine of ['firefox', 'webkit']) {
     inviteLinks[engine] = access('invite', `guest-${engine}`, '--uses', '1', '--url', accessStudio);
   }
