@@ -75,11 +75,11 @@ pub fn SignInPanel(held: RwSignal<bool>) -> impl IntoView {
         <form class="connection sign-in" aria-label="Sign in" on:submit=submit>
             <h2>"Sign in"</h2>
             <p class="mode">"This studio asks for an access code before it sends anything. What you type in the form is kept, and a take you ask for now is sent once you are signed in."</p>
+            {invited.map(|_| view! { <p class="notice" role="status">"You were invited: press Sign in to join."</p> })}
             <div class="field">
                 <label for="access-code">"Access code"</label>
                 <input id="access-code" type="text" autocomplete="one-time-code" spellcheck="false" prop:value=code on:input=move |event| code.set(event_target_value(&event)) />
             </div>
-            {invited.map(|_| view! { <p class="notice" role="status">"You were invited: press Sign in to join."</p> })}
             <button type="submit" class="primary" disabled=move || busy.get()>"Sign in"</button>
             {move || problem.get().map(|problem| view! { <p class="problem" role="alert">{problem.message()}</p> })}
         </form>

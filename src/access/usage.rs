@@ -91,21 +91,24 @@ fn UsageTable(rows: Vec<UsageRow>) -> impl IntoView {
             </tr>
         }
     });
+    // The table alone scrolls sideways on a narrow screen; its caption and the buttons stay in view.
     view! {
-        <table>
-            <caption>"Submissions of the last 7 days, by day and person"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Day"</th>
-                    <th scope="col">"Person"</th>
-                    <th scope="col">"Takes"</th>
-                    <th scope="col">"Completed"</th>
-                    <th scope="col">"Failed"</th>
-                    <th scope="col">"Audio"</th>
-                </tr>
-            </thead>
-            <tbody>{rows.collect_view()}</tbody>
-        </table>
+        <div class="table-scroll">
+            <table>
+                <caption>"Submissions of the last 7 days, by day and person"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Day"</th>
+                        <th scope="col">"Person"</th>
+                        <th scope="col">"Takes"</th>
+                        <th scope="col">"Completed"</th>
+                        <th scope="col">"Failed"</th>
+                        <th scope="col">"Audio"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows.collect_view()}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }
