@@ -116,7 +116,7 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `node e2e/topology.mjs ${topology.nginx} ${topology.replicas.join(' ')} ${topology.gateway} ${topology.redis}`,
+      command: `node e2e/topology.mjs ${topology.nginx} ${topology.replicas.join(' ')} ${topology.gateway} ${topology.redis} ${topology.signedIn.nginx} ${topology.signedIn.replicas.join(' ')} ${topology.signedIn.signInService}`,
       cwd: '..',
       url: `${topology.nginx}/studio/healthz`,
       reuseExistingServer: false,

@@ -37,6 +37,13 @@ export const topology = {
   replicas: ['http://127.0.0.1:8191', 'http://127.0.0.1:8192'],
   gateway: 'http://127.0.0.1:8193',
   redis: 'redis://127.0.0.1:8194',
+  /** And the same behind a second nginx that signs people in first (auth_request, deploy/nginx's variant, asking a
+   * sign-in stand-in of the tests' own), in front of two `--access header` replicas on the same Redis and gateway. */
+  signedIn: {
+    nginx: 'http://127.0.0.1:8170',
+    replicas: ['http://127.0.0.1:8171', 'http://127.0.0.1:8172'],
+    signInService: 'http://127.0.0.1:8173',
+  },
 };
 
 export type Stats = {

@@ -49,3 +49,41 @@ test('behind nginx, two replicas: pushed results, an upload, a replica stopped m
   for (const number of [1, 2, 3]) await expectPlayableTake(page, number);
   await expect(take(page, 3)).toContainText('A replica stops while this is being made.');
 });
+
+test('behind nginx that signs people in, the studio knows them by the name it gives, and by no other', async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const signedInStudio = `${topology.signedIn.nginx}/studio/`;
+  // Nobody signed in: nginx sends the browser to the sign-in service, and no call reaches a replica.
+  const anonymous = await request.get(signedInStudio, { maxRedirects: 0 });
+  expect(anonymous.status()).toBe(302);
+  expect(anonymous.headers()['location']).toContain('/oauth2/sign_in?rd=');
+  const forgedAlone = await request.get(`${signedInStudio}api/access/session`, { headers: { 'Remote-User': 'olga' }, maxRedirects: 0 });
+  expect(forgedAlone.status(), 'a name of ones own choosing signs nobody in').toBe(302);
+
+  // Signed in as ada at the sign-in service, and naming herself olga too: nginx puts its own name in its place.
+  const person = async (name: string) => {
+    const context = await browser.newContext({ extraHTTPHeaders: { 'Remote-User': 'olga' } });
+    await context.addCookies([{ name: 'zonos_test_person', value: name, url: topology.signedIn.nginx }]);
+    const page = await context.newPage();
+    await page.goto(signedInStudio);
+    return page;
+  };
+  const ada = await person('ada');
+  await expect(ada.getByRole('status').filter({ hasText: 'Signed in as ada · 5 of 5 left today' })).toBeVisible();
+  await expect(ada.getByRole('button', { name: 'Sign out' }), 'signing out is the sign-in service’s').toHaveCount(0);
+  await expect(ada.getByRole('button', { name: 'Usage' }), 'ada is no admin').toHaveCount(0);
+  await ada.getByLabel('Reference audio URL').fill(voice);
+  await attest(ada, 'Basil');
+  // Pushed: the gateway's webhook passes nginx without a sign-in.
+  await generate(ada, 'Signed in by the proxy in front, and counted against my budget.');
+  await expectPlayableTake(ada, 1);
+  await expect(figure(ada, 1, 'Arrived by')).toHaveText('Push (Server-Sent Events)');
+  await expect(ada.getByRole('status').filter({ hasText: 'Signed in as ada · 4 of 5 left today' })).toBeVisible();
+
+  // olga, named --admin, reads who spent what.
+  const olga = await person('olga');
+  await olga.getByRole('button', { name: 'Usage' }).click();
+  const row = olga.getByRole('region', { name: 'Usage' }).getByRole('row', { name: /ada/ });
+  await expect(row).toContainText(/ada\s*1\s*1\s*0/);
+  await Promise.all([ada, olga].map((page) => page.context().close()));
+});

@@ -45,7 +45,9 @@ pub fn SignedInLine(sending: Signal<bool>, through_proxy: Signal<bool>) -> impl 
                     "Signed in as " <strong>{person}</strong>
                     {found.budget.words().map(|words| format!(" · {words}"))}
                 </p>
-                <button type="button" on:click=move |_| spawn_local(sign_out())>"Sign out"</button>
+                {found.sign_out.then(|| view! {
+                    <button type="button" on:click=move |_| spawn_local(sign_out())>"Sign out"</button>
+                })}
                 {found.admin.then(|| view! {
                     <button type="button" aria-expanded=move || usage_shown.get().to_string()
                         on:click=move |_| usage_shown.update(|shown| *shown = !*shown)>"Usage"</button>
@@ -54,7 +56,8 @@ pub fn SignedInLine(sending: Signal<bool>, through_proxy: Signal<bool>) -> impl 
         })}
         {move || {
             let admin = who.get().filter(|(_, found)| found.admin && usage_shown.get());
-            admin.map(|(me, _)| part_view(attempt, move || super::usage::usage_panel(me.clone())))
+            // Only a code's session is revoked here; a reverse proxy's sign-in is revoked where it is made.
+            admin.map(|(me, found)| part_view(attempt, move || super::usage::usage_panel(me.clone(), found.sign_out)))
         }}
     }
 }

@@ -29,15 +29,15 @@ async fn revoke(name: &str) -> Result<(), String> {
 }
 
 crate::parts::later! { part usage:
-    /// The panel for the admin signed in as `me`.
-    pub fn usage_panel(me: String) -> AnyView {
-        view! { <UsagePanel me /> }.into_any()
+    /// The panel for the admin signed in as `me`, with *Revoke* where people sign in with codes (`revocable`).
+    pub fn usage_panel(me: String, revocable: bool) -> AnyView {
+        view! { <UsagePanel me revocable /> }.into_any()
     }
 }
 
 /// The spend log, asked for when the panel opens and again after each revoke or *Refresh*.
 #[component]
-fn UsagePanel(me: String) -> impl IntoView {
+fn UsagePanel(me: String, revocable: bool) -> impl IntoView {
     let rows = RwSignal::new(None::<Result<Vec<UsageRow>, String>>);
     let said = RwSignal::new(None::<Result<String, String>>);
     let load = move || {
@@ -60,7 +60,8 @@ fn UsagePanel(me: String) -> impl IntoView {
                 None => view! { <p role="status">"Reading the spend log…"</p> }.into_any(),
                 Some(Err(problem)) => view! { <p class="problem" role="alert">{problem}</p> }.into_any(),
                 Some(Ok(rows)) => {
-                    view! { <UsageTable rows=rows.clone() /> <RevokeList rows me=me.clone() on_revoke /> }.into_any()
+                    let revoke = revocable.then(|| view! { <RevokeList rows=rows.clone() me=me.clone() on_revoke /> });
+                    view! { <UsageTable rows /> {revoke} }.into_any()
                 }
             }}
             {move || said.get().map(|said| match said {

@@ -26,6 +26,9 @@ pub struct SignedIn {
     pub person: Option<String>,
     /// They may read the spend log and revoke people.
     pub admin: bool,
+    /// The page can sign them out (an access code's session; a reverse proxy's sign-in ends there).
+    #[serde(default)]
+    pub sign_out: bool,
     pub budget: BudgetLeft,
 }
 

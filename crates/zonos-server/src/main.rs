@@ -12,6 +12,7 @@ use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 use zonos_api::JOIN_PATH_PREFIX;
 use zonos_server::access::codes::Grant;
+use zonos_server::access::header::HeaderSignIn;
 use zonos_server::access::{self, usage, AccessMode};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
@@ -268,11 +269,25 @@ struct ProxyFlags {
     /// The signing certificate's private key (PEM, PKCS#8; ECDSA P-256).
     #[arg(long, value_name = "FILE", requires = "c2pa_cert")]
     c2pa_key: Option<PathBuf>,
-    /// Who may use /api: anyone who reaches the server (open), or a person signed in with an access code (codes)
+    /// Who may use /api: anyone who reaches the server (open), a person signed in with an access code (codes), or
+    /// whoever the reverse proxy in front names in --access-header (header; believed from a --trusted-proxy only)
     /// [default: open when only this machine can reach the server (it listens on loopback, with no --trusted-proxy
     /// and no public URL of another host), codes otherwise].
     #[arg(long, value_enum)]
     access: Option<AccessMode>,
+    /// With --access header: the header the reverse proxy names the signed-in person in (Remote-User for
+    /// Authelia and nginx's auth_request, X-Auth-Request-User for oauth2-proxy).
+    #[arg(long, value_name = "NAME", default_value = "Remote-User")]
+    access_header: axum::http::HeaderName,
+    /// With --access header: submissions each person may send a day (UTC) [default: no limit but --daily-cap].
+    #[arg(long, value_name = "N")]
+    default_budget: Option<u32>,
+    /// With --access header: submissions each person may send in all [default: no limit].
+    #[arg(long, value_name = "N")]
+    default_total: Option<u32>,
+    /// With --access header: a person who may read the spend log and revoke people in the page; repeat for more.
+    #[arg(long = "admin", value_name = "NAME")]
+    admins: Vec<String>,
 }
 
 /// Where the proxy's state is.
@@ -355,6 +370,7 @@ impl ProxyFlags {
                     trusted_proxies: TrustedProxies::default(),
                     credentials: self.credentials()?,
                     access: AccessMode::Open,
+                    header_sign_in: HeaderSignIn::default(),
                 }
             }
         };
@@ -372,7 +388,17 @@ impl ProxyFlags {
                 "Access: codes. Make one with `zonos-server access add NAME` (on the embedded store while this server \
                  is stopped; with --redis, at any time)."
             ),
+            // Without a trusted proxy, every named request would be a forgery: nobody could sign in.
+            AccessMode::Header if trusted_proxies.0.is_empty() => return Err(RunError::HeaderWithoutTrustedProxy),
+            AccessMode::Header => {
+                println!("Access: header. Whoever the trusted proxy names in {} signs in.", self.access_header)
+            }
         }
+        config.header_sign_in = HeaderSignIn {
+            header: self.access_header,
+            budget: Budget { daily: self.default_budget, in_all: self.default_total },
+            admins: self.admins,
+        };
         if !self.media_hosts.is_empty() {
             // Given hosts replace the documented CDN; the in-process sandbox's own host stays.
             if sandbox.is_none() {
@@ -498,6 +524,8 @@ enum RunError {
     Store(zonos_server::store::StoreError),
     #[error(transparent)]
     Access(#[from] access::AccessError),
+    #[error("--access header needs the reverse proxy that sets the header: give it with --trusted-proxy")]
+    HeaderWithoutTrustedProxy,
 }
 
 /// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them. On Ctrl-C

@@ -1,4 +1,5 @@
-//! `--access codes`, in-process: what needs a session and what never does, signing in with a code (only its hash
+//! `--access header`, in-process: the name a reverse proxy gives is believed from it only. And `--access codes`,
+//! in-process: what needs a session and what never does, signing in with a code (only its hash
 //! in the store), a wrong code, signing out, a session ended for every replica by revoking its person, calls that
 //! change something refused unless they come from the studio's own page, and a person's budget.
 
@@ -10,7 +11,9 @@ use common::*;
 use serde_json::json;
 use zonos_api::GENERATE_PATH;
 use zonos_server::access::codes::{self, Grant};
+use zonos_server::access::header::HeaderSignIn;
 use zonos_server::access::AccessMode;
+use zonos_server::net::client::TrustedProxies;
 use zonos_server::store::{Budget, Store, StoreConfig};
 
 /// An unissued request id's status: refused with 404 past the guard, before anything goes upstream.
@@ -267,6 +270,27 @@ async fn an_admin_reads_the_spend_log_and_revokes_a_person_which_nobody_else_may
 }
 
 #[tokio::test]
+async fn a_code_keeps_its_last_sessions_open_and_ends_the_oldest() {
+    let (store, code) = store_with_a_code().await;
+    let studio = studio_with_codes(store).await;
+    let mut cookies = Vec::new();
+    for _ in 0..=zonos_server::access::SESSIONS_PER_CODE {
+        let signed_in = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
+        cookies.push(signed_in.header("set-cookie").to_owned());
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let statuses: Vec<u16> = futures_util::future::join_all(
+        cookies
+            .iter()
+            .map(|cookie| async { studio.call(with_cookie(get(STATUS_OF_UNISSUED), cookie)).await.status.as_u16() }),
+    )
+    .await;
+    let mut expected = vec![404; cookies.len()];
+    expected[0] = 401;
+    assert_eq!(statuses, expected, "the first session ended; the last three are open");
+}
+
+#[tokio::test]
 async fn guessing_codes_is_bounded_per_client_and_per_code() {
     let (store, code) = store_with_a_code().await;
     let studio = studio_with_codes(store).await;
@@ -430,4 +454,58 @@ async fn past_a_persons_budget_the_proxy_refuses_in_words_and_a_refused_submissi
     assert_eq!(upstream_stats(studio).await.submissions_received, 3, "the one past the budget never went upstream");
     let left = budget().await;
     assert_eq!((left.used_today, left.used_in_all, left.words().unwrap().as_str()), (2, 2, "0 of 2 left today"));
+}
+
+/// `request` as from `peer`, naming `person` in the identity header if given.
+fn from_peer(peer: &str, person: Option<&str>, mut request: Request<Body>) -> Request<Body> {
+    request.extensions_mut().insert(axum::extract::ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+    if let Some(person) = person {
+        request.headers_mut().insert("remote-user", person.parse().unwrap());
+    }
+    request
+}
+
+#[tokio::test]
+async fn with_header_access_a_name_is_believed_from_the_trusted_proxy_and_refused_from_anyone_else() {
+    let studio = studio_routes(|proxy| {
+        proxy.access = AccessMode::Header;
+        proxy.trusted_proxies = TrustedProxies(vec!["127.0.0.1/32".parse().unwrap()]);
+        proxy.header_sign_in = HeaderSignIn {
+            budget: Budget { daily: Some(20), in_all: None },
+            admins: vec!["olga".into()],
+            ..HeaderSignIn::default()
+        };
+    })
+    .await;
+    let (nginx, stranger) = ("127.0.0.1:41000", "10.0.0.7:41000");
+    let session = studio.call(from_peer(nginx, Some("ada"), get("/api/access/session"))).await.json();
+    assert_eq!(
+        (&session["person"], &session["admin"], &session["sign_out"]),
+        (&json!("ada"), &json!(false), &json!(false))
+    );
+    assert_eq!(session["budget"]["daily"], 20, "--default-budget");
+    assert_eq!(studio.call(from_peer(nginx, Some("ada"), get(STATUS_OF_UNISSUED))).await.status, 404, "past the guard");
+    assert_eq!(studio.call(from_peer(nginx, None, get(STATUS_OF_UNISSUED))).await.status, 401, "nobody named");
+    assert_eq!(studio.call(from_peer(nginx, Some("olga"), get("/api/access/usage"))).await.status, 200, "--admin");
+    assert_eq!(studio.call(from_peer(nginx, Some("ada"), get("/api/access/usage"))).await.status, 403);
+    let revoke = from_page(post_json("/api/access/revoke", &json!({ "name": "ada" })));
+    let elsewhere = studio.call(from_peer(nginx, Some("olga"), revoke)).await;
+    assert!(elsewhere.error().message.contains("revoke them at its sign-in service"), "{}", elsewhere.text());
+
+    // Reaching the replica past its proxy, with a name of one's choosing: refused, whatever the call.
+    let forged_generate = from_page(post_json(&format!("/api{GENERATE_PATH}"), &request_body_for(&studio)));
+    for forged in [
+        from_peer(stranger, Some("olga"), get("/api/access/usage")),
+        from_peer(stranger, Some("ada"), get(STATUS_OF_UNISSUED)),
+        from_peer(stranger, Some("ada"), forged_generate),
+    ] {
+        let refused = studio.call(forged).await;
+        assert_eq!(refused.status, 403, "{}", refused.text());
+        assert_eq!(refused.error().message, "This studio believes who you are only from its own reverse proxy.");
+    }
+    // A forwarding header claiming the proxy's address changes nothing: the socket's peer is who is believed.
+    let mut claimed = from_peer(stranger, Some("ada"), get(STATUS_OF_UNISSUED));
+    claimed.headers_mut().insert("x-forwarded-for", "127.0.0.1".parse().unwrap());
+    assert_eq!(studio.call(claimed).await.status, 403);
+    studio.assert_unreached();
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use common::redis::RedisServer;
 use zonos_api::{AudioFormat, JobStatus, JobStatusResponse};
-use zonos_server::store::{now_secs, Budget, BudgetCheck, Callback, Spend, Store, StoreConfig, Used};
+use zonos_server::store::{now_secs, Budget, BudgetCheck, Callback, NewSession, Spend, Store, StoreConfig, Used};
 
 /// A store's configuration and what keeps it alive (a temporary directory, a Redis server).
 enum Backend {
@@ -163,6 +163,36 @@ async fn the_spend_log_keeps_each_submission_and_what_replicas_learn_of_it_acros
         assert_eq!(last_day, [settled, spend("zonos-2_b", now - 10)], "{name}: oldest first, both settlings kept");
         let all = reopened.spends_since(0).await.unwrap();
         assert_eq!(all.len(), 3, "{name}: the older one is kept too, and settling records nothing new: {all:?}");
+    }
+}
+
+#[tokio::test]
+async fn past_the_most_sessions_of_a_code_its_oldest_end_whichever_replica_opened_them() {
+    for backend in Backend::all() {
+        let name = backend.name();
+        let session = |hash: &'static str, code: &'static str| NewSession {
+            hash,
+            person: "ada",
+            record: "{}",
+            lifetime: Duration::from_secs(600),
+            code,
+            most: 3,
+        };
+        let (first, second) = backend.two_handles().await;
+        for (index, hash) in ["h0", "h1", "h2", "h3"].into_iter().enumerate() {
+            let store = if index % 2 == 0 { &first } else { &second };
+            store.open_session(&session(hash, "0123abcd")).await.unwrap();
+            // Opened one after the other, as sign-ins are.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        first.open_session(&session("other", "4567abcd")).await.unwrap();
+        drop((first, second));
+
+        let reopened = backend.open().await;
+        assert_eq!(reopened.session("h0").await.unwrap(), None, "{name}: the oldest ended");
+        for hash in ["h1", "h2", "h3", "other"] {
+            assert!(reopened.session(hash).await.unwrap().is_some(), "{name}: {hash} is open");
+        }
     }
 }
 

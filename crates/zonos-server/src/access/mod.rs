@@ -2,14 +2,16 @@
 //! [`default_mode`]). `codes`: a person signs in with an access code (`codes`), which opens a session (`sessions`);
 //! every `/api` call but the app's config, the sign-in, the gateway's webhooks and its reference downloads then
 //! needs one, and what changes anything must also come from the studio's own page. A person's budgets are counted
-//! by `proxy::limits` with the daily cap. An invite link (`join`) is a code with a number of uses. Still to come
-//! (docs/plans/access.md): the spend log, the `header` and `oidc` modes.
+//! by `proxy::limits` with the daily cap. An invite link (`join`) is a code with a number of uses. `header`: a
+//! reverse proxy signs people in and names them (`header`). Every submission sent upstream goes in the spend log
+//! (`usage`). Still to come (docs/plans/access.md): the `oidc` mode.
 
 pub mod codes;
+pub mod header;
 pub mod sessions;
 pub mod usage;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -24,7 +26,7 @@ use zonos_api::JOIN_FRAGMENT;
 
 use crate::net::client::{limit_key, TrustedProxies};
 use crate::net::host::{host_of, origin_is_host};
-use crate::store::{now_secs, Store, StoreError};
+use crate::store::{now_secs, NewSession, Store, StoreError};
 use sessions::Person;
 
 /// Who may use the proxy's API.
@@ -33,6 +35,8 @@ pub enum AccessMode {
     #[default]
     Open,
     Codes,
+    /// A reverse proxy signs people in, and names them in a header (see [`header`]).
+    Header,
 }
 
 /// The mode when `--access` is not given: open only where nobody but this machine's own users can reach the server.
@@ -69,7 +73,13 @@ pub struct Access {
     pub trusted_proxies: TrustedProxies,
     /// Pages of other origins allowed to call (`--allow-origin`).
     pub allow_origins: Vec<String>,
+    /// How a reverse proxy names people, in `header` mode.
+    pub header_sign_in: header::HeaderSignIn,
 }
+
+/// Sessions one code may have open at once (a laptop, a phone, the presenter's machine…): signing in once more
+/// ends the oldest, so that a code passed around can't open sessions without end.
+pub const SESSIONS_PER_CODE: u32 = 3;
 
 /// Sign-in attempts allowed a minute from one client, and on one code: enough for typos, not for guessing.
 const ATTEMPTS_PER_CLIENT: u32 = 10;
@@ -84,10 +94,14 @@ pub enum AccessError {
     WrongCode,
     #[error("A signed-in call must come from this studio's own page.")]
     NotFromThisStudio,
+    #[error("This studio believes who you are only from its own reverse proxy.")]
+    ForgedIdentity,
     #[error("Only an admin of this studio may do that.")]
     NotAdmin,
     #[error("An admin can't revoke themself from the page: `zonos-server access revoke NAME` does.")]
     RevokingYourself,
+    #[error("People are signed in by this studio's reverse proxy: revoke them at its sign-in service.")]
+    RevokedElsewhere,
     #[error("Too many sign-in attempts: try again in {} s.", .0.as_secs().max(1))]
     TooManyAttempts(Duration),
     #[error("the store could not be reached: {0}")]
@@ -99,9 +113,11 @@ impl IntoResponse for AccessError {
         let (status, title) = match &self {
             AccessError::SignInRequired => (StatusCode::UNAUTHORIZED, zonos_api::SIGN_IN_REQUIRED),
             AccessError::WrongCode => (StatusCode::UNAUTHORIZED, "Wrong Code"),
-            AccessError::NotFromThisStudio | AccessError::NotAdmin | AccessError::RevokingYourself => {
-                (StatusCode::FORBIDDEN, "Forbidden")
-            }
+            AccessError::NotFromThisStudio
+            | AccessError::ForgedIdentity
+            | AccessError::NotAdmin
+            | AccessError::RevokingYourself
+            | AccessError::RevokedElsewhere => (StatusCode::FORBIDDEN, "Forbidden"),
             AccessError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
             AccessError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable"),
         };
@@ -124,7 +140,7 @@ impl IntoResponse for AccessError {
 }
 
 /// The person whose session the request carries, if it is open.
-async fn person(store: &Store, headers: &HeaderMap) -> Result<Option<Person>, AccessError> {
+async fn session_person(store: &Store, headers: &HeaderMap) -> Result<Option<Person>, AccessError> {
     let Some(token) = sessions::token_of(headers) else { return Ok(None) };
     let record = store.session(&sessions::token_hash(token)).await?;
     Ok(record.and_then(|record| serde_json::from_str(&record).ok()))
@@ -132,7 +148,23 @@ async fn person(store: &Store, headers: &HeaderMap) -> Result<Option<Person>, Ac
 
 /// Whether the request carries an open session.
 pub async fn signed_in(store: &Store, headers: &HeaderMap) -> Result<bool, AccessError> {
-    Ok(person(store, headers).await?.is_some())
+    Ok(session_person(store, headers).await?.is_some())
+}
+
+impl Access {
+    /// Who the request from `peer` is from: its session's person (codes), or whom the trusted reverse proxy names
+    /// (header); nobody with open access.
+    async fn person(&self, peer: IpAddr, headers: &HeaderMap) -> Result<Option<Person>, AccessError> {
+        match self.mode {
+            AccessMode::Open => Ok(None),
+            AccessMode::Codes => session_person(&self.store, headers).await,
+            AccessMode::Header => match header::vouched(&self.header_sign_in, &self.trusted_proxies, peer, headers) {
+                header::Vouched::Person(person) => Ok(Some(person)),
+                header::Vouched::Nobody => Ok(None),
+                header::Vouched::Forged => Err(AccessError::ForgedIdentity),
+            },
+        }
+    }
 }
 
 /// Whether a call that changes something comes from this studio's page (or an allowed one): its `Origin` names
@@ -148,16 +180,22 @@ fn from_this_studio(access: &Access, method: &Method, headers: &HeaderMap) -> bo
         || access.allow_origins.iter().any(|allowed| allowed == origin)
 }
 
-/// The guard on the routes that spend the key or use the store: in `codes` mode, a call without an open session is
-/// refused, and so is one that changes something from another page; the person it is goes with the request.
-pub async fn require(State(access): State<Access>, mut request: Request, next: Next) -> Response {
+/// The guard on the routes that spend the key or use the store: unless access is open, a call from nobody (no open
+/// session; no name from the trusted proxy) is refused, and so is one that changes something from another page or
+/// names someone from elsewhere; the person it is goes with the request.
+pub async fn require(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if access.mode == AccessMode::Open {
         return next.run(request).await;
     }
     if !from_this_studio(&access, request.method(), request.headers()) {
         return AccessError::NotFromThisStudio.into_response();
     }
-    match person(&access.store, request.headers()).await {
+    match access.person(peer.ip(), request.headers()).await {
         Ok(Some(person)) => {
             request.extensions_mut().insert(person);
             next.run(request).await
@@ -221,7 +259,16 @@ async fn sign_in(
     let person = Person::from(&code);
     let token = sessions::new_token();
     let record = serde_json::to_string(&person).expect("a person serializes");
-    access.store.open_session(&sessions::token_hash(&token), &person.name, &record, SESSION_LIFETIME).await?;
+    let session = NewSession {
+        hash: &sessions::token_hash(&token),
+        person: &person.name,
+        record: &record,
+        lifetime: SESSION_LIFETIME,
+        code: &code.id,
+        // An invite signs in as many as its uses, each on a device of their own.
+        most: code.uses.unwrap_or(SESSIONS_PER_CODE).max(1),
+    };
+    access.store.open_session(&session).await?;
     let cookie = sessions::cookie(Some(&token), SESSION_LIFETIME.as_secs(), access.secure);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "person": person.name }))).into_response())
 }
@@ -250,11 +297,15 @@ async fn sign_out(State(access): State<Access>, headers: HeaderMap) -> Result<Re
 }
 
 /// Who the page is signed in as, and what they have left of their budgets; in open mode, nobody.
-async fn session(State(access): State<Access>, headers: HeaderMap) -> Result<Json<zonos_api::SignedIn>, AccessError> {
+async fn session(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Result<Json<zonos_api::SignedIn>, AccessError> {
     if access.mode == AccessMode::Open {
         return Ok(Json(zonos_api::SignedIn::default()));
     }
-    let person = person(&access.store, &headers).await?.ok_or(AccessError::SignInRequired)?;
+    let person = access.person(peer.ip(), &headers).await?.ok_or(AccessError::SignInRequired)?;
     let used = access.store.budget_used(&person.name, now_secs() / crate::store::DAY_SECS).await?;
     let budget = zonos_api::BudgetLeft {
         daily: person.budget.daily,
@@ -262,16 +313,21 @@ async fn session(State(access): State<Access>, headers: HeaderMap) -> Result<Jso
         in_all: person.budget.in_all,
         used_in_all: used.in_all,
     };
-    Ok(Json(zonos_api::SignedIn { person: Some(person.name), admin: person.admin, budget }))
+    // A reverse proxy's sign-in is ended there, not by this page.
+    let sign_out = access.mode == AccessMode::Codes;
+    Ok(Json(zonos_api::SignedIn { person: Some(person.name), admin: person.admin, sign_out, budget }))
 }
 
-/// The signed-in admin the request comes from (with codes; in open mode nobody is one).
-async fn admin(access: &Access, method: &Method, headers: &HeaderMap) -> Result<Person, AccessError> {
+/// The signed-in admin the request from `peer` comes from (in open mode nobody is one).
+async fn admin(access: &Access, peer: SocketAddr, method: &Method, headers: &HeaderMap) -> Result<Person, AccessError> {
+    if access.mode == AccessMode::Open {
+        return Err(AccessError::NotAdmin);
+    }
     if !from_this_studio(access, method, headers) {
         return Err(AccessError::NotFromThisStudio);
     }
-    let person = person(&access.store, headers).await?.ok_or(AccessError::SignInRequired)?;
-    if access.mode == AccessMode::Open || !person.admin {
+    let person = access.person(peer.ip(), headers).await?.ok_or(AccessError::SignInRequired)?;
+    if !person.admin {
         return Err(AccessError::NotAdmin);
     }
     Ok(person)
@@ -285,10 +341,11 @@ struct UsageQuery {
 /// The spend log of the last days (7 unless asked), by person and day, for an admin.
 async fn usage_by_day(
     State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<UsageQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<zonos_api::UsageRow>>, AccessError> {
-    admin(&access, &Method::GET, &headers).await?;
+    admin(&access, peer, &Method::GET, &headers).await?;
     let days = query.days.unwrap_or(7).clamp(1, crate::store::SPEND_LOG_LIFETIME.as_secs() / crate::store::DAY_SECS);
     let since = now_secs().saturating_sub(days * crate::store::DAY_SECS);
     Ok(Json(usage::by_day(&access.store.spends_since(since).await?)))
@@ -302,10 +359,14 @@ struct RevokeRequest {
 /// Revokes a person, for an admin (not themself: that would end the very session asking).
 async fn revoke_person(
     State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Json(body): Json<RevokeRequest>,
 ) -> Result<Json<serde_json::Value>, AccessError> {
-    let admin = admin(&access, &Method::POST, &headers).await?;
+    let admin = admin(&access, peer, &Method::POST, &headers).await?;
+    if access.mode == AccessMode::Header {
+        return Err(AccessError::RevokedElsewhere);
+    }
     if admin.name == body.name {
         return Err(AccessError::RevokingYourself);
     }

@@ -23,6 +23,7 @@ use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, JOIN_PATH_PREFIX, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
+use crate::access::header::HeaderSignIn;
 use crate::access::{Access, AccessMode};
 use crate::net::client::{limit_key, TrustedProxies};
 #[cfg(feature = "sandbox")]
@@ -70,6 +71,8 @@ pub struct ProxyConfig {
     pub credentials: CredentialsConfig,
     /// Who may use the API (see [`crate::access`]).
     pub access: AccessMode,
+    /// How a reverse proxy names people, with `--access header`.
+    pub header_sign_in: HeaderSignIn,
 }
 
 #[cfg(feature = "sandbox")]
@@ -107,6 +110,7 @@ impl ProxyConfig {
             trusted_proxies: TrustedProxies::default(),
             credentials,
             access: AccessMode::Open,
+            header_sign_in: HeaderSignIn::default(),
         }
     }
 }
@@ -156,6 +160,7 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         secure,
         trusted_proxies: proxy.config.trusted_proxies.clone(),
         allow_origins: proxy.config.allow_origins.clone(),
+        header_sign_in: proxy.config.header_sign_in.clone(),
     };
     // What spends the key or fills the store needs a session when access is on; the app's config, the sign-in,
     // and what the gateway itself calls (webhooks with their own tokens, reference downloads) never do.

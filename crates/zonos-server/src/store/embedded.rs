@@ -11,8 +11,8 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 use zonos_api::AudioFormat;
 
 use super::{
-    now_ms, now_secs, rate_step, reference_cost, reference_format, Budget, BudgetCheck, Spend, StoreError, Used,
-    MAX_REFERENCES, REFERENCE_BUDGET,
+    now_ms, now_secs, rate_step, reference_cost, reference_format, Budget, BudgetCheck, NewSession, Spend, StoreError,
+    Used, MAX_REFERENCES, REFERENCE_BUDGET,
 };
 
 /// When a reference expires, and what it costs against the budget; its bytes are the file of the same name, whose
@@ -34,6 +34,8 @@ const CODES: TableDefinition<&str, &str> = TableDefinition::new("access_codes");
 const SPENDS: TableDefinition<&str, (u64, &str)> = TableDefinition::new("spends");
 /// How many sign-ins each code with a number of uses (an invite) has counted, by its id.
 const CODE_USES: TableDefinition<&str, u32> = TableDefinition::new("access_code_uses");
+/// Each session's code and when it was opened (Unix milliseconds), by the token's hash: a code's oldest end first.
+const CODE_SESSIONS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("code_sessions");
 /// Sessions by their token's hash: whose, the record (JSON), the expiry.
 const SESSIONS: TableDefinition<&str, (&str, &str, u64)> = TableDefinition::new("sessions");
 /// Submissions counted against each person's budgets: by (name, UTC day), and in all under the day `IN_ALL`.
@@ -101,6 +103,7 @@ impl Embedded {
             transaction.open_table(CODE_USES).map_err(database)?;
             transaction.open_table(SPENDS).map_err(database)?;
             transaction.open_table(SESSIONS).map_err(database)?;
+            transaction.open_table(CODE_SESSIONS).map_err(database)?;
             transaction.open_table(BUDGETS).map_err(database)?;
             transaction.commit().map_err(database)?;
             Ok(Embedded { db, references })
@@ -415,18 +418,32 @@ impl Embedded {
         .await
     }
 
-    pub async fn open_session(
-        self: &Arc<Self>,
-        hash: &str,
-        person: &str,
-        record: &str,
-        expires: u64,
-    ) -> Result<(), StoreError> {
-        let (store, hash, person, record) = (Arc::clone(self), hash.to_owned(), person.to_owned(), record.to_owned());
+    pub async fn open_session(self: &Arc<Self>, session: &NewSession<'_>) -> Result<(), StoreError> {
+        let store = Arc::clone(self);
+        let (hash, person, record, code) =
+            (session.hash.to_owned(), session.person.to_owned(), session.record.to_owned(), session.code.to_owned());
+        let (expires, most) = (now_secs() + session.lifetime.as_secs(), session.most as usize);
         blocking(move || {
             store.write(true, |transaction| {
-                let mut table = transaction.open_table(SESSIONS).map_err(database)?;
-                table.insert(hash.as_str(), (person.as_str(), record.as_str(), expires)).map_err(database)?;
+                let mut sessions = transaction.open_table(SESSIONS).map_err(database)?;
+                sessions.insert(hash.as_str(), (person.as_str(), record.as_str(), expires)).map_err(database)?;
+                let mut by_code = transaction.open_table(CODE_SESSIONS).map_err(database)?;
+                by_code.insert(hash.as_str(), (code.as_str(), now_ms())).map_err(database)?;
+                // The code's sessions still open, oldest first; past the most, the oldest end.
+                let mut theirs = Vec::new();
+                for entry in by_code.iter().map_err(database)? {
+                    let (hash, value) = entry.map_err(database)?;
+                    let (whose, opened) = value.value();
+                    if whose == code {
+                        theirs.push((opened, hash.value().to_owned()));
+                    }
+                }
+                theirs.retain(|(_, hash)| sessions.get(hash.as_str()).is_ok_and(|open| open.is_some()));
+                theirs.sort();
+                for (_, hash) in theirs.iter().take(theirs.len().saturating_sub(most)) {
+                    sessions.remove(hash.as_str()).map_err(database)?;
+                    by_code.remove(hash.as_str()).map_err(database)?;
+                }
                 Ok(())
             })
         })
@@ -622,10 +639,17 @@ impl Embedded {
                 .map_err(database)?
                 .retain(|_, (_, expires)| expires > now)
                 .map_err(database)?;
-            transaction
-                .open_table(SESSIONS)
+            let mut sessions = transaction.open_table(SESSIONS).map_err(database)?;
+            sessions.retain(|_, (_, _, expires)| expires > now).map_err(database)?;
+            let open: std::collections::HashSet<String> = sessions
+                .iter()
                 .map_err(database)?
-                .retain(|_, (_, _, expires)| expires > now)
+                .filter_map(|entry| entry.ok().map(|(hash, _)| hash.value().to_owned()))
+                .collect();
+            transaction
+                .open_table(CODE_SESSIONS)
+                .map_err(database)?
+                .retain(|hash, _| open.contains(hash))
                 .map_err(database)?;
             let kept_since = now.saturating_sub(super::SPEND_LOG_LIFETIME.as_secs());
             transaction

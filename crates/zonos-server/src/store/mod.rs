@@ -79,6 +79,20 @@ fn reference_cost(size: usize) -> u64 {
     size as u64 + REFERENCE_OVERHEAD
 }
 
+/// A session to open (see [`Store::open_session`]).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    /// Its token's hash.
+    pub hash: &'a str,
+    pub person: &'a str,
+    /// What the session says of the person (JSON).
+    pub record: &'a str,
+    pub lifetime: Duration,
+    /// The code it was opened with, and how many of that code's sessions may be open at once.
+    pub code: &'a str,
+    pub most: u32,
+}
+
 /// Where the state is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreConfig {
@@ -283,18 +297,12 @@ impl Store {
         }
     }
 
-    /// Opens a session: its record (JSON) under the hash of its token, for `lifetime`, listed under `person` (so that
-    /// revoking the person ends it).
-    pub async fn open_session(
-        &self,
-        hash: &str,
-        person: &str,
-        record: &str,
-        lifetime: Duration,
-    ) -> Result<(), StoreError> {
+    /// Opens a session: its record (JSON) under the hash of its token, for its lifetime, listed under its person
+    /// (so that revoking the person ends it) and its code, whose oldest sessions past the most it may have end.
+    pub async fn open_session(&self, session: &NewSession<'_>) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Embedded(store) => store.open_session(hash, person, record, now_secs() + lifetime.as_secs()).await,
-            Backend::Redis(store) => store.open_session(hash, person, record, lifetime).await,
+            Backend::Embedded(store) => store.open_session(session).await,
+            Backend::Redis(store) => store.open_session(session).await,
         }
     }
 

@@ -12,8 +12,8 @@ use tokio::sync::broadcast;
 use zonos_api::{AudioFormat, JobStatusResponse};
 
 use super::{
-    reference_cost, reference_format, Budget, BudgetCheck, Spend, StoreError, Used, MAX_REFERENCES, REFERENCE_BUDGET,
-    SPEND_LOG_LIFETIME,
+    reference_cost, reference_format, Budget, BudgetCheck, NewSession, Spend, StoreError, Used, MAX_REFERENCES,
+    REFERENCE_BUDGET, SPEND_LOG_LIFETIME,
 };
 
 /// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
@@ -45,6 +45,20 @@ redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('INCR', KEYS[2])
 return {1, today, in_all}";
+/// Lists a session under its code, and ends the code's oldest past the most: KEYS[1] the code's sessions (a sorted
+/// set by when each was opened, Redis's clock), ARGV[1] the new session's hash, ARGV[2] the most, ARGV[3] the prefix of
+/// session keys, ARGV[4] the list's life. Those already ended count until they are the oldest: a live one is never
+/// kept past the most.
+const OPEN_SESSION: &str = r"
+local time = redis.call('TIME')
+redis.call('ZADD', KEYS[1], tonumber(time[1]) * 1000000 + tonumber(time[2]), ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[2])
+if excess > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[1], 0, excess - 1)) do redis.call('DEL', ARGV[3] .. old) end
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+end
+return 1";
 /// Sets the field ARGV[1] of the hash KEYS[1] to ARGV[2], if the hash is still there (an expired one stays gone).
 const SET_IF_KEPT: &str = r"
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -315,24 +329,28 @@ impl Shared {
         Ok(())
     }
 
-    /// A session under `session:<hash>` (expiring), and its hash in `person-sessions:<person>`, which revoking ends.
-    pub async fn open_session(
-        &self,
-        hash: &str,
-        person: &str,
-        record: &str,
-        lifetime: Duration,
-    ) -> Result<(), StoreError> {
-        let listed = key("person-sessions", person);
+    /// A session under `session:<hash>` (expiring), its hash in `person-sessions:<person>`, which revoking ends, and
+    /// in `code-sessions:<code>` by when it was opened, whose oldest end past the most (see [`OPEN_SESSION`]).
+    pub async fn open_session(&self, session: &NewSession<'_>) -> Result<(), StoreError> {
+        let lifetime = session.lifetime.as_secs();
+        let listed = key("person-sessions", session.person);
         let () = ::redis::pipe()
             .atomic()
-            .set_ex(key("session", hash), format!("{person}\n{record}"), lifetime.as_secs())
+            .set_ex(key("session", session.hash), format!("{}\n{}", session.person, session.record), lifetime)
             .ignore()
-            .sadd(&listed, hash)
+            .sadd(&listed, session.hash)
             .ignore()
-            .expire(&listed, lifetime.as_secs() as i64)
+            .expire(&listed, lifetime as i64)
             .ignore()
             .query_async(&mut self.connection())
+            .await?;
+        let _: i64 = Script::new(OPEN_SESSION)
+            .key(key("code-sessions", session.code))
+            .arg(session.hash)
+            .arg(session.most)
+            .arg(key("session", ""))
+            .arg(lifetime)
+            .invoke_async(&mut self.connection())
             .await?;
         Ok(())
     }
