@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 use zonos_api::JOIN_PATH_PREFIX;
 use zonos_server::access::codes::Grant;
-use zonos_server::access::header::HeaderSignIn;
+use zonos_server::access::identity_header::HeaderSignIn;
 use zonos_server::access::{self, usage, AccessMode};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};

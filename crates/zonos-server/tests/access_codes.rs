@@ -11,7 +11,7 @@ use common::*;
 use serde_json::json;
 use zonos_api::GENERATE_PATH;
 use zonos_server::access::codes::{self, Grant};
-use zonos_server::access::header::HeaderSignIn;
+use zonos_server::access::identity_header::HeaderSignIn;
 use zonos_server::access::AccessMode;
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::store::{Budget, Store, StoreConfig};

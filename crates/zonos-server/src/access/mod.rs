@@ -3,11 +3,11 @@
 //! every `/api` call but the app's config, the sign-in, the gateway's webhooks and its reference downloads then
 //! needs one, and what changes anything must also come from the studio's own page. A person's budgets are counted
 //! by `proxy::limits` with the daily cap. An invite link (`join`) is a code with a number of uses. `header`: a
-//! reverse proxy signs people in and names them (`header`). Every submission sent upstream goes in the spend log
+//! reverse proxy signs people in and names them (`identity_header`). Every submission sent upstream goes in the spend log
 //! (`usage`). Still to come (docs/plans/access.md): the `oidc` mode.
 
 pub mod codes;
-pub mod header;
+pub mod identity_header;
 pub mod sessions;
 pub mod usage;
 
@@ -35,7 +35,7 @@ pub enum AccessMode {
     #[default]
     Open,
     Codes,
-    /// A reverse proxy signs people in, and names them in a header (see [`header`]).
+    /// A reverse proxy signs people in, and names them in a header (see [`identity_header`]).
     Header,
 }
 
@@ -74,7 +74,7 @@ pub struct Access {
     /// Pages of other origins allowed to call (`--allow-origin`).
     pub allow_origins: Vec<String>,
     /// How a reverse proxy names people, in `header` mode.
-    pub header_sign_in: header::HeaderSignIn,
+    pub header_sign_in: identity_header::HeaderSignIn,
 }
 
 /// Sessions one code may have open at once (a laptop, a phone, the presenter's machine…): signing in once more
@@ -158,11 +158,13 @@ impl Access {
         match self.mode {
             AccessMode::Open => Ok(None),
             AccessMode::Codes => session_person(&self.store, headers).await,
-            AccessMode::Header => match header::vouched(&self.header_sign_in, &self.trusted_proxies, peer, headers) {
-                header::Vouched::Person(person) => Ok(Some(person)),
-                header::Vouched::Nobody => Ok(None),
-                header::Vouched::Forged => Err(AccessError::ForgedIdentity),
-            },
+            AccessMode::Header => {
+                match identity_header::vouched(&self.header_sign_in, &self.trusted_proxies, peer, headers) {
+                    identity_header::Vouched::Person(person) => Ok(Some(person)),
+                    identity_header::Vouched::Nobody => Ok(None),
+                    identity_header::Vouched::Forged => Err(AccessError::ForgedIdentity),
+                }
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, JOIN_PATH_PREFIX, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
-use crate::access::header::HeaderSignIn;
+use crate::access::identity_header::HeaderSignIn;
 use crate::access::{Access, AccessMode};
 use crate::net::client::{limit_key, TrustedProxies};
 #[cfg(feature = "sandbox")]
