@@ -5,7 +5,8 @@ import { topology } from '../servers';
 import { attest, expectPlayableTake, figure, generate, progress, take } from './takes';
 
 // The real topology (e2e/topology.mjs): nginx at /studio/ in front of two replicas sharing one Redis, with a
-// standalone sandbox as their gateway. One test: the replica it stops stays stopped.
+// standalone sandbox as their gateway; the replica the first test stops stays stopped. And a second nginx site that
+// signs people in (auth_request) in front of two `--access header` replicas of its own.
 const studio = `${topology.nginx}/studio/`;
 const voice = `${topology.gateway}/__sandbox/voices/basil.wav`;
 
