@@ -92,7 +92,7 @@ export default defineConfig({
       unhurriedStudio,
     ),
     start(`serve --addr 127.0.0.1:${port(syncStudio)} --dist dist --sandbox --sync ${stages} ${dataDir('sync')}`, syncStudio),
-    // Its codes are made before it starts (the embedded store is the server's while it runs).
+    // Its codes are made before it starts, for the tests to read.
     {
       command: [
         `${access} add ada > ${accessCodeFile}`,

@@ -89,10 +89,12 @@ for (const engine of ['firefox', 'webkit']) {
       assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
     });
 
+    // These follow the sign-in above, in order: the page is signed in as ada, and signs out with its own button.
     it('joins by an invite link, which stops working after its last use', async () => {
       const signedOut = async () => {
         await page.open(`${accessStudio}/`);
-        await page.browser.manage().deleteAllCookies();
+        await page.click('button', 'Sign out');
+        await page.role('form', 'Sign in');
         await page.open(inviteLinks[engine]);
         return page.role('form', 'Sign in');
       };
@@ -109,8 +111,7 @@ for (const engine of ['firefox', 'webkit']) {
     });
 
     it("shows an admin the spend log by person, with ada's takes", async () => {
-      await page.open(`${accessStudio}/`);
-      await page.browser.manage().deleteAllCookies();
+      // Signed out still, by the invite refused above.
       await page.open(`${accessStudio}/`);
       const signIn = await page.role('form', 'Sign in');
       await page.fill('Access code', adminCode);

@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { accessCodeFile, accessStudio, adminCodeFile, budgetCodeFile, inviteLinkFile } from '../servers';
+import { expectNoSeriousViolations } from './axe';
 import { sandboxStats } from './sandbox';
 import { expectPlayableTake, generate, take as takeCard } from './takes';
 
@@ -25,6 +26,7 @@ test('a wrong code is refused in plain words; the right one signs in, and the he
   await signIn.getByLabel('Access code').fill('0123abcd-0123456789abcdef0123456789abcdef');
   await signIn.getByRole('button', { name: 'Sign in' }).click();
   await expect(signIn.getByRole('alert')).toHaveText('That access code is not valid: it may be mistyped, used up, expired or revoked.');
+  await expectNoSeriousViolations(page, 'with the sign-in panel and its alert');
 
   await signIn.getByLabel('Access code').fill(code());
   await signIn.getByRole('button', { name: 'Sign in' }).click();
@@ -125,6 +127,7 @@ test("an admin's Usage lists the takes by person, and revokes someone, whose cod
   await expect(table.getByRole('row', { name: /olga/ })).toContainText(new RegExp(`${today}\\s*olga\\s*1\\s*1\\s*0\\s*\\d+(\\.\\d)? s`));
   await expect(table.getByRole('row', { name: /ada/ })).toBeVisible();
   await expect(table.getByRole('row', { name: /bea/ })).toBeVisible();
+  await expectNoSeriousViolations(page, 'with the Usage panel open');
 
   const people = usage.getByRole('list', { name: 'People' });
   await expect(people.getByRole('button', { name: 'Revoke olga' })).toHaveCount(0);

@@ -10,10 +10,9 @@ use axum::Router;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
-use zonos_api::JOIN_PATH_PREFIX;
-use zonos_server::access::codes::Grant;
+use zonos_server::access::cli::{self, AccessCommand};
 use zonos_server::access::identity_header::HeaderSignIn;
-use zonos_server::access::{self, usage, AccessMode};
+use zonos_server::access::{self, AccessMode};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
 #[cfg(feature = "sandbox")]
@@ -58,7 +57,7 @@ enum Command {
         trusted_proxies: Vec<IpNet>,
     },
     /// Make, list and revoke the access codes and invites of `serve --access codes`, and read the spend log (with
-    /// the embedded store, while no server runs on it; with Redis, at any time).
+    /// the embedded store, by the server running on it if one does; with Redis, on Redis).
     Access {
         #[command(subcommand)]
         command: AccessCommand,
@@ -76,123 +75,6 @@ enum Command {
         #[command(flatten)]
         host_flags: HostFlags,
     },
-}
-
-#[derive(Subcommand)]
-enum AccessCommand {
-    /// Make a code for NAME and print it (once: only its hash is kept).
-    Add {
-        name: String,
-        /// How long the code works (7d, 12h, …) [default: until revoked].
-        #[arg(long, value_parser = humantime::parse_duration)]
-        expires: Option<Duration>,
-        #[command(flatten)]
-        budget: BudgetFlags,
-        /// They may read the spend log in the page, and revoke people there.
-        #[arg(long)]
-        admin: bool,
-    },
-    /// Make an invite link for NAME and print it (once): whoever opens it signs in as NAME, as many times as it has
-    /// uses, until it expires.
-    Invite {
-        name: String,
-        /// How many sign-ins it gives.
-        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-        uses: u32,
-        /// How long it works.
-        #[arg(long, value_parser = humantime::parse_duration, default_value = "7d")]
-        expires: Duration,
-        /// The studio's address as people open it (its --public-url), to print the whole link.
-        #[arg(long, value_name = "URL")]
-        url: Option<String>,
-        #[command(flatten)]
-        budget: BudgetFlags,
-    },
-    /// List the codes and invites (names, ids, expiry, uses; never a code).
-    List,
-    /// Revoke NAME: their codes and invites stop working, and their sessions end, on every replica.
-    Revoke { name: String },
-    /// Print the spend log by day and person: the submissions sent upstream, how they ended, their audio's length.
-    Usage {
-        /// How far back.
-        #[arg(long, value_parser = humantime::parse_duration, default_value = "7d")]
-        since: Duration,
-        /// As CSV, with a header line.
-        #[arg(long)]
-        csv: bool,
-    },
-}
-
-/// What a code's holder may send.
-#[derive(Args)]
-struct BudgetFlags {
-    /// Submissions they may send a day (UTC) [default: no limit but the server's --daily-cap].
-    #[arg(long, value_name = "N")]
-    budget: Option<u32>,
-    /// Submissions they may send in all [default: no limit].
-    #[arg(long, value_name = "N")]
-    total: Option<u32>,
-}
-
-impl From<BudgetFlags> for Budget {
-    fn from(flags: BudgetFlags) -> Budget {
-        Budget { daily: flags.budget, in_all: flags.total }
-    }
-}
-
-fn unix_after(lifetime: Duration) -> u64 {
-    zonos_server::store::now_secs() + lifetime.as_secs()
-}
-
-impl AccessCommand {
-    async fn run(self, store: StoreConfig) -> Result<(), RunError> {
-        let store = zonos_server::store::Store::open(&store).await.map_err(RunError::Store)?;
-        match self {
-            AccessCommand::Add { name, expires, budget, admin } => {
-                let grant = Grant { expires_at: expires.map(unix_after), budget: budget.into(), uses: None, admin };
-                let code = access::add_code(&store, &name, grant).await?;
-                println!("{name}'s access code (shown once): {code}");
-            }
-            AccessCommand::Invite { name, uses, expires, url, budget } => {
-                let expires_at = Some(unix_after(expires));
-                let grant = Grant { expires_at, budget: budget.into(), uses: Some(uses), admin: false };
-                let code = access::add_code(&store, &name, grant).await?;
-                let studio = url.as_deref().map_or("<the studio's address>", |url| url.trim_end_matches('/'));
-                println!("An invite for {name}, {uses} use(s), shown once: {studio}{JOIN_PATH_PREFIX}{code}");
-            }
-            AccessCommand::List => {
-                for code in access::list_codes(&store).await? {
-                    let expiry = code.expires_at.map_or("never".to_owned(), |at| {
-                        humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_secs(at)).to_string()
-                    });
-                    let limit = |limit: Option<u32>| limit.map_or("no limit".to_owned(), |limit| limit.to_string());
-                    let (daily, in_all) = (limit(code.budget.daily), limit(code.budget.in_all));
-                    let admin = if code.admin { "  admin" } else { "" };
-                    let uses = match code.uses {
-                        Some(uses) => {
-                            let used = store.code_uses(&code.id).await.map_err(RunError::Store)?;
-                            format!("  invite, {} of {uses} use(s) left", uses.saturating_sub(used))
-                        }
-                        None => String::new(),
-                    };
-                    println!(
-                        "{}  code {}…  expires {expiry}  budget {daily} a day, {in_all} in all{uses}{admin}",
-                        code.name, code.id
-                    );
-                }
-            }
-            AccessCommand::Revoke { name } => {
-                let count = access::revoke(&store, &name).await?;
-                println!("revoked {name}: {count} code(s) and invite(s), and every session");
-            }
-            AccessCommand::Usage { since, csv } => {
-                let since = zonos_server::store::now_secs().saturating_sub(since.as_secs());
-                let rows = usage::by_day(&store.spends_since(since).await.map_err(RunError::Store)?);
-                print!("{}", if csv { usage::csv(&rows) } else { usage::table(&rows) });
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Hosts named on the command line, for both roles.
@@ -384,10 +266,9 @@ impl ProxyFlags {
                 println!("Access: open. Anyone who reaches {local} spends the key: --access codes asks for a code.")
             }
             AccessMode::Open => {}
-            AccessMode::Codes => println!(
-                "Access: codes. Make one with `zonos-server access add NAME` (on the embedded store while this server \
-                 is stopped; with --redis, at any time)."
-            ),
+            AccessMode::Codes => {
+                println!("Access: codes. Make one with `zonos-server access add NAME`, with this server's store flags.")
+            }
             // Without a trusted proxy, every named request would be a forgery: nobody could sign in.
             AccessMode::Header if trusted_proxies.0.is_empty() => return Err(RunError::HeaderWithoutTrustedProxy),
             AccessMode::Header => {
@@ -471,12 +352,11 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Access { command, store_flags } => {
-            let done = match store_flags.store() {
-                Ok(store) => command.run(store).await,
-                Err(error) => Err(error),
-            };
-            return match done {
-                Ok(()) => ExitCode::SUCCESS,
+            return match run_access(command, &store_flags).await {
+                Ok(output) => {
+                    print!("{output}");
+                    ExitCode::SUCCESS
+                }
                 Err(error) => {
                     eprintln!("zonos-server: {error}");
                     ExitCode::FAILURE
@@ -504,6 +384,18 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Runs an `access` command: by the server holding the embedded store, if one runs, else on the store itself.
+async fn run_access(command: AccessCommand, store_flags: &StoreFlags) -> Result<String, RunError> {
+    let config = store_flags.store()?;
+    if let StoreConfig::Embedded { data_dir } = &config {
+        if let Some(answer) = cli::ask(data_dir, &command).await {
+            return answer.map_err(RunError::ByServer);
+        }
+    }
+    let store = zonos_server::store::Store::open(&config).await.map_err(RunError::Store)?;
+    Ok(command.run(&store).await?)
+}
+
 #[derive(Debug, thiserror::Error)]
 enum RunError {
     #[error(transparent)]
@@ -526,6 +418,8 @@ enum RunError {
     Access(#[from] access::AccessError),
     #[error("--access header needs the reverse proxy that sets the header: give it with --trusted-proxy")]
     HeaderWithoutTrustedProxy,
+    #[error("the server using this store refused it: {0}")]
+    ByServer(String),
 }
 
 /// Binds `addr`, builds the routes for the address actually bound (port 0 picks one), and serves them. On Ctrl-C

@@ -363,18 +363,17 @@ async fn with_a_session_what_changes_anything_must_come_from_the_studios_page() 
     studio.assert_unreached();
 }
 
-/// Off loopback, a server asks for codes unless told otherwise; the code the CLI made signs in there.
-#[tokio::test]
-async fn a_server_others_can_reach_asks_for_a_code_by_default() {
-    let data_dir = tempfile::tempdir().unwrap();
-    let code = access_command(data_dir.path(), &["add", "ada"]).trim().rsplit(' ').next().unwrap().to_owned();
+/// `zonos-server serve --sandbox` on `data_dir`, listening on `host` (port chosen here), with `args`; the server and
+/// its address on loopback, once it answers.
+async fn serve_binary(data_dir: &std::path::Path, host: &str, args: &[&str]) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dist = fake_dist();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_zonos-server"))
-        .args(["serve", "--sandbox", "--addr", &format!("0.0.0.0:{port}"), "--dist"])
-        .arg(dist.path())
+    let dist = fake_dist().keep();
+    let server = std::process::Command::new(env!("CARGO_BIN_EXE_zonos-server"))
+        .args(["serve", "--sandbox", "--addr", &format!("{host}:{port}"), "--dist"])
+        .arg(dist)
         .arg("--data-dir")
-        .arg(data_dir.path())
+        .arg(data_dir)
+        .args(args)
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -384,20 +383,53 @@ async fn a_server_others_can_reach_asks_for_a_code_by_default() {
         assert!(std::time::Instant::now() < deadline, "the server did not start");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    (server, base)
+}
+
+/// Signs in at `base` with `code`: the session's cookie.
+async fn sign_in_at(base: &str, code: &str) -> String {
+    let request = reqwest::Client::new().post(format!("{base}/api/access/sign-in")).header(header::ORIGIN, base);
+    let signed_in = request.json(&json!({ "code": code })).send().await.unwrap();
+    assert_eq!(signed_in.status(), 200);
+    signed_in.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_cli_works_on_a_running_servers_embedded_store_through_it_and_on_the_store_once_it_stopped() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = serve_binary(data_dir.path(), "127.0.0.1", &["--access", "codes"]).await;
+    // Made while the server holds the store: the server makes it.
+    let added = access_command(data_dir.path(), &["add", "ada"]);
+    let cookie = sign_in_at(&base, added.trim().rsplit(' ').next().unwrap()).await;
+    let status = || async {
+        let request = reqwest::Client::new().get(format!("{base}{STATUS_OF_UNISSUED}")).header(header::COOKIE, &cookie);
+        request.send().await.unwrap().status().as_u16()
+    };
+    assert_eq!(status().await, 404, "past the guard");
+    assert!(access_command(data_dir.path(), &["list"]).contains("ada  code"));
+    assert!(access_command(data_dir.path(), &["revoke", "ada"]).contains("1 code"));
+    assert_eq!(status().await, 401, "revoked while it runs: the session ended");
+
+    // Killed, it leaves its socket behind; the CLI then opens the store itself.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(data_dir.path().join(zonos_server::access::cli::CONTROL_SOCKET).exists());
+    assert!(access_command(data_dir.path(), &["add", "bea"]).contains("bea's access code"));
+    assert!(access_command(data_dir.path(), &["list"]).contains("bea  code"));
+}
+
+/// Off loopback, a server asks for codes unless told otherwise; the code the CLI made signs in there.
+#[tokio::test]
+async fn a_server_others_can_reach_asks_for_a_code_by_default() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let code = access_command(data_dir.path(), &["add", "ada"]).trim().rsplit(' ').next().unwrap().to_owned();
+    let (mut server, base) = serve_binary(data_dir.path(), "0.0.0.0", &[]).await;
     let config: serde_json::Value = reqwest::get(format!("{base}/api/config")).await.unwrap().json().await.unwrap();
     assert_eq!(config["sign_in"], true);
     let client = reqwest::Client::new();
     let refused = client.get(format!("{base}{STATUS_OF_UNISSUED}")).send().await.unwrap();
     assert_eq!(refused.status(), 401);
-    let signed_in = client
-        .post(format!("{base}/api/access/sign-in"))
-        .header(header::ORIGIN, &base)
-        .json(&json!({ "code": code }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 200);
-    let cookie = signed_in.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = sign_in_at(&base, &code).await;
     let past = client.get(format!("{base}{STATUS_OF_UNISSUED}")).header(header::COOKIE, cookie).send().await.unwrap();
     assert_eq!(past.status(), 404, "past the guard");
     server.kill().unwrap();

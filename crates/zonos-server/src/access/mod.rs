@@ -6,6 +6,7 @@
 //! reverse proxy signs people in and names them (`identity_header`). Every submission sent upstream goes in the spend log
 //! (`usage`). Still to come (docs/plans/access.md): the `oidc` mode.
 
+pub mod cli;
 pub mod codes;
 pub mod identity_header;
 pub mod sessions;

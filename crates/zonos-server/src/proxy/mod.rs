@@ -136,6 +136,12 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
     let cors = cross_origin(&config.allow_origins);
     let callback_base = config.public_url.as_ref().map(|url| url.trim_end_matches('/').to_owned());
     let store = Store::open(&config.store).await?;
+    // Only this process may open the embedded store now: `zonos-server access` asks it to run its commands.
+    if let StoreConfig::Embedded { data_dir } = &config.store {
+        if let Err(error) = crate::access::cli::listen(data_dir, &store) {
+            tracing::warn!(%error, "no control socket: `zonos-server access` can't reach this server's store");
+        }
+    }
     let credentials = credentials::Credentials::load(&config.credentials)?;
     let proxy = Arc::new(Proxy {
         credentials,

@@ -159,7 +159,41 @@ pub struct Store {
     finals: broadcast::Sender<Arc<JobStatusResponse>>,
 }
 
+/// A handle on the store that doesn't keep the embedded one open (see [`Store::downgrade`]).
+#[derive(Clone)]
+pub struct WeakStore {
+    backend: WeakBackend,
+    finals: broadcast::Sender<Arc<JobStatusResponse>>,
+}
+
+#[derive(Clone)]
+enum WeakBackend {
+    Embedded(std::sync::Weak<embedded::Embedded>),
+    Redis(redis::Shared),
+}
+
+impl WeakStore {
+    /// The store, while something else keeps it open.
+    pub fn upgrade(&self) -> Option<Store> {
+        let backend = match &self.backend {
+            WeakBackend::Embedded(store) => Backend::Embedded(store.upgrade()?),
+            WeakBackend::Redis(store) => Backend::Redis(store.clone()),
+        };
+        Some(Store { backend, finals: self.finals.clone() })
+    }
+}
+
 impl Store {
+    /// A handle for a task that must not keep the embedded store open once the server lets it go (its database
+    /// can be opened by one owner at a time).
+    pub fn downgrade(&self) -> WeakStore {
+        let backend = match &self.backend {
+            Backend::Embedded(store) => WeakBackend::Embedded(Arc::downgrade(store)),
+            Backend::Redis(store) => WeakBackend::Redis(store.clone()),
+        };
+        WeakStore { backend, finals: self.finals.clone() }
+    }
+
     /// Opens the store (creating the data directory, or connecting to Redis) and starts its upkeep: expired
     /// entries removed, and with Redis the final statuses of other replicas listened to.
     pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
