@@ -136,12 +136,14 @@ async fn revoking_a_person_ends_their_sessions_on_another_replica() {
 }
 
 /// `zonos-server access …` on the data directory `data_dir`: its output, failing the test if it fails.
-fn access_command(data_dir: &std::path::Path, args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_zonos-server"))
+/// Awaited, not blocking: a server of the test's own (in this runtime) may be the one that answers it.
+async fn access_command(data_dir: &std::path::Path, args: &[&str]) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_zonos-server"))
         .args(["access", "--data-dir"])
         .arg(data_dir)
         .args(args)
         .output()
+        .await
         .unwrap();
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
@@ -150,10 +152,10 @@ fn access_command(data_dir: &std::path::Path, args: &[&str]) -> String {
 #[tokio::test]
 async fn the_cli_makes_a_code_that_signs_in_lists_it_without_its_secret_and_revokes_it() {
     let data_dir = tempfile::tempdir().unwrap();
-    let added = access_command(data_dir.path(), &["add", "ada", "--expires", "7d"]);
+    let added = access_command(data_dir.path(), &["add", "ada", "--expires", "7d"]).await;
     let code = added.trim().rsplit(' ').next().unwrap().to_owned();
     let (id, secret) = codes::split(&code).unwrap_or_else(|| panic!("no code in {added:?}"));
-    let listed = access_command(data_dir.path(), &["list"]);
+    let listed = access_command(data_dir.path(), &["list"]).await;
     assert!(listed.contains("ada") && listed.contains(id) && !listed.contains("expires never"), "{listed}");
     assert!(!listed.contains(secret), "the list shows a secret: {listed}");
 
@@ -163,7 +165,7 @@ async fn the_cli_makes_a_code_that_signs_in_lists_it_without_its_secret_and_revo
         let signed_in = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
         assert_eq!(signed_in.status, 200, "{}", signed_in.text());
     }
-    let revoked = access_command(data_dir.path(), &["revoke", "ada"]);
+    let revoked = access_command(data_dir.path(), &["revoke", "ada"]).await;
     assert!(revoked.contains("1 code"), "{revoked}");
     let studio = studio_with_codes(store).await;
     let refused = studio.call(page_post("/api/access/sign-in", &json!({ "code": code }))).await;
@@ -174,11 +176,12 @@ async fn the_cli_makes_a_code_that_signs_in_lists_it_without_its_secret_and_revo
 async fn an_invite_link_uses_nothing_when_followed_and_signs_in_as_many_times_as_it_has_uses() {
     let data_dir = tempfile::tempdir().unwrap();
     let made =
-        access_command(data_dir.path(), &["invite", "carol", "--uses", "2", "--url", "https://example.com/studio/"]);
+        access_command(data_dir.path(), &["invite", "carol", "--uses", "2", "--url", "https://example.com/studio/"])
+            .await;
     let link = made.trim().rsplit(' ').next().unwrap().to_owned();
     let code = link.strip_prefix("https://example.com/studio/join/").unwrap_or_else(|| panic!("{made}")).to_owned();
     let (id, secret) = codes::split(&code).unwrap();
-    let listed = access_command(data_dir.path(), &["list"]);
+    let listed = access_command(data_dir.path(), &["list"]).await;
     assert!(listed.contains("carol") && listed.contains("2 of 2 use(s) left") && !listed.contains(secret), "{listed}");
 
     let store = StoreConfig::Embedded { data_dir: data_dir.path().to_owned() };
@@ -203,7 +206,7 @@ async fn an_invite_link_uses_nothing_when_followed_and_signs_in_as_many_times_as
         assert_eq!((used_up.status.as_u16(), used_up.error().error.as_str()), (401, "Wrong Code"));
         assert!(used_up.error().message.contains("used up"), "{}", used_up.text());
     }
-    let listed = access_command(data_dir.path(), &["list"]);
+    let listed = access_command(data_dir.path(), &["list"]).await;
     assert!(listed.contains("0 of 2 use(s) left"), "{listed}");
 }
 
@@ -399,30 +402,30 @@ async fn the_cli_works_on_a_running_servers_embedded_store_through_it_and_on_the
     let data_dir = tempfile::tempdir().unwrap();
     let (mut server, base) = serve_binary(data_dir.path(), "127.0.0.1", &["--access", "codes"]).await;
     // Made while the server holds the store: the server makes it.
-    let added = access_command(data_dir.path(), &["add", "ada"]);
+    let added = access_command(data_dir.path(), &["add", "ada"]).await;
     let cookie = sign_in_at(&base, added.trim().rsplit(' ').next().unwrap()).await;
     let status = || async {
         let request = reqwest::Client::new().get(format!("{base}{STATUS_OF_UNISSUED}")).header(header::COOKIE, &cookie);
         request.send().await.unwrap().status().as_u16()
     };
     assert_eq!(status().await, 404, "past the guard");
-    assert!(access_command(data_dir.path(), &["list"]).contains("ada  code"));
-    assert!(access_command(data_dir.path(), &["revoke", "ada"]).contains("1 code"));
+    assert!(access_command(data_dir.path(), &["list"]).await.contains("ada  code"));
+    assert!(access_command(data_dir.path(), &["revoke", "ada"]).await.contains("1 code"));
     assert_eq!(status().await, 401, "revoked while it runs: the session ended");
 
     // Killed, it leaves its socket behind; the CLI then opens the store itself.
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(data_dir.path().join(zonos_server::access::cli::CONTROL_SOCKET).exists());
-    assert!(access_command(data_dir.path(), &["add", "bea"]).contains("bea's access code"));
-    assert!(access_command(data_dir.path(), &["list"]).contains("bea  code"));
+    assert!(access_command(data_dir.path(), &["add", "bea"]).await.contains("bea's access code"));
+    assert!(access_command(data_dir.path(), &["list"]).await.contains("bea  code"));
 }
 
 /// Off loopback, a server asks for codes unless told otherwise; the code the CLI made signs in there.
 #[tokio::test]
 async fn a_server_others_can_reach_asks_for_a_code_by_default() {
     let data_dir = tempfile::tempdir().unwrap();
-    let code = access_command(data_dir.path(), &["add", "ada"]).trim().rsplit(' ').next().unwrap().to_owned();
+    let code = access_command(data_dir.path(), &["add", "ada"]).await.trim().rsplit(' ').next().unwrap().to_owned();
     let (mut server, base) = serve_binary(data_dir.path(), "0.0.0.0", &[]).await;
     let config: serde_json::Value = reqwest::get(format!("{base}/api/config")).await.unwrap().json().await.unwrap();
     assert_eq!(config["sign_in"], true);

@@ -13,7 +13,7 @@ use zonos_api::JOIN_PATH_PREFIX;
 
 use super::codes::Grant;
 use super::{usage, AccessError};
-use crate::store::{now_secs, Budget, Store, WeakStore};
+use crate::store::{now_secs, Budget, Store};
 
 /// The socket a server listens on in its data directory, for the commands of `zonos-server access`.
 pub const CONTROL_SOCKET: &str = "control.sock";
@@ -152,7 +152,7 @@ enum Answer {
 }
 
 /// Answers `access` commands on the data directory's socket while `store` is open (a socket left by a server that
-/// stopped is replaced).
+/// stopped is replaced). Once the store has closed, a command is answered with nothing: the CLI then opens it.
 pub fn listen(data_dir: &Path, store: &Store) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let path = data_dir.join(CONTROL_SOCKET);
@@ -162,15 +162,16 @@ pub fn listen(data_dir: &Path, store: &Store) -> std::io::Result<()> {
     let store = store.downgrade();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(answer(stream, store.clone()));
+            // The server let its store go: the command is for the store itself now, and the socket's next owner.
+            let Some(store) = store.upgrade() else { break };
+            tokio::spawn(answer(stream, store));
         }
     });
     Ok(())
 }
 
-/// Runs the one command `stream` sends, and answers; says nothing when the store has closed (the CLI then opens it).
-async fn answer(stream: UnixStream, store: WeakStore) {
-    let Some(store) = store.upgrade() else { return };
+/// Runs the one command `stream` sends, and answers.
+async fn answer(stream: UnixStream, store: Store) {
     let (reading, mut writing) = stream.into_split();
     let mut line = String::new();
     if BufReader::new(reading.take(LONGEST_COMMAND)).read_line(&mut line).await.is_err() {
@@ -191,9 +192,16 @@ pub async fn ask(data_dir: &Path, command: &AccessCommand) -> Option<Result<Stri
     let line = serde_json::to_string(command).expect("a command serializes") + "\n";
     stream.write_all(line.as_bytes()).await.ok()?;
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.ok()?;
+    // A command takes a moment (one Argon2 hash at most); a server that says nothing for long is stuck.
+    match tokio::time::timeout(ANSWER_WITHIN, stream.read_to_string(&mut answer)).await {
+        Ok(read) => read.ok()?,
+        Err(_) => return Some(Err(format!("no answer within {} s", ANSWER_WITHIN.as_secs()))),
+    };
     match serde_json::from_str(&answer).ok()? {
         Answer::Done(output) => Some(Ok(output)),
         Answer::Failed(why) => Some(Err(why)),
     }
 }
+
+/// How long the CLI waits for the server's answer.
+const ANSWER_WITHIN: Duration = Duration::from_secs(30);
