@@ -92,11 +92,11 @@ fn UsageTable(rows: Vec<UsageRow>) -> impl IntoView {
             </tr>
         }
     });
-    // The table alone scrolls sideways on a narrow screen; its caption and the buttons stay in view.
+    // The table alone scrolls sideways on a narrow screen; what it is, and the buttons, stay in view.
     view! {
+        <p id="usage-caption" class="mode">"Submissions of the last 7 days, by day and person"</p>
         <div class="table-scroll">
-            <table>
-                <caption>"Submissions of the last 7 days, by day and person"</caption>
+            <table aria-labelledby="usage-caption">
                 <thead>
                     <tr>
                         <th scope="col">"Day"</th>
