@@ -1,7 +1,7 @@
 // Firefox ESR (through geckodriver) and WebKitGTK (through WebKitWebDriver, in a virtual display: it hangs
 // headless), driven over WebDriver with selenium-webdriver. Each driver is started here and stopped with its session;
 // nothing is downloaded (Selenium Manager is never asked: the drivers' addresses are given).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { Builder } from 'selenium-webdriver';
 
 const home = process.env.HOME ?? '/root';
@@ -22,6 +22,8 @@ export const engines = {
   },
   webkit: {
     command: ['xvfb-run', '-a', 'WebKitWebDriver'],
+    // Its processes keep errno across signal handlers (see errno-shim.c): else the web process dies at random.
+    environment: () => ({ LD_PRELOAD: errnoShim() }),
     port: 4445,
     capabilities: {
       browserName: 'MiniBrowser',
@@ -32,6 +34,14 @@ export const engines = {
     },
   },
 };
+
+/** errno-shim.c, built (into target/) with the C compiler Rust links with. */
+function errnoShim() {
+  const library = new URL('../../target/errno-shim.so', import.meta.url).pathname;
+  const source = new URL('errno-shim.c', import.meta.url).pathname;
+  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', library, source, '-ldl'], { stdio: 'inherit' });
+  return library;
+}
 
 async function listening(port, deadline) {
   while (Date.now() < deadline) {
@@ -50,7 +60,11 @@ export async function startBrowser(name) {
   const engine = engines[name];
   const [program, ...args] = engine.command;
   // A process group of its own, so that xvfb-run's display and the driver stop together.
-  const driver = spawn(program, [...args, `--port=${engine.port}`], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] });
+  const driver = spawn(program, [...args, `--port=${engine.port}`], {
+    env: { ...process.env, ...engine.environment?.() },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   const stopDriver = () => {
     try {
       process.kill(-driver.pid, 'SIGTERM');

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { startBrowser } from './drivers.mjs';
 import { Page } from './page.mjs';
 import {
-  accessCode, accessStudio, adminCode, armFault, gateway, inviteLinks, sandboxStats, startServers, staticHost, studio,
+  accessCode, accessStudio, adminCode, armFault, budgetCodes, gateway, inviteLinks, sandboxStats, startServers, staticHost, studio,
 } from './servers.mjs';
 
 let stopServers = () => {};
@@ -89,6 +89,8 @@ for (const engine of ['firefox', 'webkit']) {
       assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
     });
 
+    const says = (words) => page.until(`"${words}"`, () => page.run('(words) => document.body.textContent.includes(words)', words));
+
     // These follow the sign-in above, in order: the page is signed in as ada, and signs out with its own button.
     it('joins by an invite link, which stops working after its last use', async () => {
       const signedOut = async () => {
@@ -98,7 +100,6 @@ for (const engine of ['firefox', 'webkit']) {
         await page.open(inviteLinks[engine]);
         return page.role('form', 'Sign in');
       };
-      const says = (words) => page.until(`"${words}"`, () => page.run('(words) => document.body.textContent.includes(words)', words));
       let signIn = await signedOut();
       await says('You were invited: press Sign in to join.');
       assert.equal(await page.run('() => location.href'), `${accessStudio}/`, 'the code left the address bar');
@@ -125,6 +126,25 @@ for (const engine of ['firefox', 'webkit']) {
       assert.match(row, /^\d{4}-\d\d-\d\dada[12][12]0/);
       await page.click('button', 'Sign out');
       await page.role('form', 'Sign in');
+    });
+
+    it('says what a budget leaves, and past it refuses the take in words and sends nothing', async () => {
+      // Signed out by the admin above.
+      const sandbox = `${accessStudio}/sandbox`;
+      await page.open(`${accessStudio}/`);
+      const signIn = await page.role('form', 'Sign in');
+      await page.fill('Access code', budgetCodes[engine]);
+      await page.click('button', 'Sign in', signIn);
+      await says('1 of 1 left today');
+      await page.fill('Text', `The one take of ${engine}'s day.`);
+      await page.click('button', 'Generate');
+      await says('0 of 1 left today');
+      const before = await sandboxStats(sandbox);
+      await page.fill('Text', 'One take too many.');
+      await page.click('button', 'Generate');
+      await says('Your budget for today is spent: 1 of 1. It renews at 00:00 UTC.');
+      assert.equal(await page.value('Text'), 'One take too many.');
+      assert.equal((await sandboxStats(sandbox)).submissions_received, before.submissions_received, 'nothing sent');
     });
   });
 }

@@ -29,6 +29,8 @@ export let accessCode = '';
 export let adminCode = '';
 /** An invite link to the access studio for each engine, good for one sign-in (`zonos-server access invite`). */
 export const inviteLinks = {};
+/** A code for each engine whose budget is one take a day. */
+export const budgetCodes = {};
 
 async function healthy(url, deadline) {
   while (Date.now() < deadline) {
@@ -50,6 +52,7 @@ export async function startServers() {
   adminCode = access('add', 'olga', '--admin');
   for (const engine of ['firefox', 'webkit']) {
     inviteLinks[engine] = access('invite', `guest-${engine}`, '--uses', '1', '--url', accessStudio);
+    budgetCodes[engine] = access('add', `thrifty-${engine}`, '--budget', '1');
   }
   const children = roles.map(([url, args]) => {
     const child = spawn(server, [...args, '--addr', new URL(url).host], { stdio: ['ignore', 'ignore', 'inherit'] });
