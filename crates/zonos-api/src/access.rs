@@ -1,5 +1,5 @@
-//! Who may use a proxy that asks (`serve --access codes`): signing in and out, invite links, what a person has
-//! left of their budgets, and the spend log an admin reads. Written once for the server and the app.
+//! Who may use a proxy that asks (`serve --access codes` or `oidc`): signing in and out, invite links, what a
+//! person has left of their budgets, and the spend log an admin reads. Written once for the server and the app.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,57 @@ pub const SIGN_OUT_PATH: &str = "/access/sign-out";
 /// and the code reaches no server log again.
 pub const JOIN_PATH_PREFIX: &str = "/join/";
 pub const JOIN_FRAGMENT: &str = "#join=";
+/// Where the page goes to sign in with an OpenID provider (`--access oidc`), under the proxy's `/api`: it sends the
+/// browser on to the provider, which sends it back to [`OIDC_CALLBACK_PATH`]; that opens the session and sends it to
+/// the studio's page, or to the page with [`SIGN_IN_FAILED_FRAGMENT`] and the [`SignInFailure`]'s name.
+pub const OIDC_START_PATH: &str = "/access/oidc/start";
+pub const OIDC_CALLBACK_PATH: &str = "/access/oidc/callback";
+pub const SIGN_IN_FAILED_FRAGMENT: &str = "#sign-in-failed=";
+
+/// Why a sign-in with an OpenID provider did not open a session. Only its name travels, in the page's address:
+/// the words are the page's own, so a crafted link can't make the page say anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFailure {
+    /// The sign-in it finishes was not begun here, in this browser, in the last minutes (or was finished already).
+    NotBegunHere,
+    /// The provider did not sign the person in (they declined, or it refused this studio).
+    Declined,
+    /// The provider's answer could not be verified (an ID token expired, for another studio, or badly signed).
+    Unverified,
+    /// The provider, or this studio's store, could not be reached.
+    Unreachable,
+}
+
+impl SignInFailure {
+    pub const ALL: [SignInFailure; 4] =
+        [SignInFailure::NotBegunHere, SignInFailure::Declined, SignInFailure::Unverified, SignInFailure::Unreachable];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SignInFailure::NotBegunHere => "not-begun-here",
+            SignInFailure::Declined => "declined",
+            SignInFailure::Unverified => "unverified",
+            SignInFailure::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SignInFailure> {
+        Self::ALL.into_iter().find(|failure| failure.name() == name)
+    }
+
+    /// What the sign-in panel says.
+    pub fn words(self) -> &'static str {
+        match self {
+            SignInFailure::NotBegunHere => "That sign-in expired, or was begun in another browser: sign in again.",
+            SignInFailure::Declined => "The sign-in service did not sign you in: try again, or ask whoever runs it.",
+            SignInFailure::Unverified => {
+                "The sign-in service's answer could not be verified: sign in again (the server's log says why)."
+            }
+            SignInFailure::Unreachable => "The sign-in service could not be reached: try again in a moment.",
+        }
+    }
+}
+
 /// The error title of a call refused for want of a session (the gateway's own 401s say otherwise).
 pub const SIGN_IN_REQUIRED: &str = "Sign In Required";
 /// Who is signed in, with what is left of their budgets ([`SignedIn`]), under the proxy's `/api`.
@@ -78,6 +129,14 @@ pub struct UsageRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_failure_goes_by_its_name_and_back() {
+        for failure in SignInFailure::ALL {
+            assert_eq!(SignInFailure::from_name(failure.name()), Some(failure));
+        }
+        assert_eq!(SignInFailure::from_name("<b>you have been hacked</b>"), None);
+    }
 
     #[test]
     fn whats_left_is_said_by_the_budget_that_applies() {

@@ -38,6 +38,9 @@ pub struct ProxyOffer {
     /// access code before anything is sent.
     #[serde(default)]
     pub sign_in: bool,
+    /// The OpenID provider people sign in with (`--access oidc`), by name: the panel offers "Sign in with …".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_with: Option<String>,
 }
 
 impl ProxyOffer {
@@ -89,6 +92,7 @@ mod tests {
             uploads: false,
             voices: vec![voice],
             sign_in: true,
+            sign_in_with: None,
         };
         let json = serde_json::to_value(&offer).unwrap();
         let fields = [

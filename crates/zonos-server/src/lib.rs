@@ -46,6 +46,10 @@ pub enum StartError {
     Credentials(#[from] proxy::CredentialsError),
     #[error("cannot read the built app's page in {dist}: {source}")]
     ReadApp { dist: PathBuf, source: io::Error },
+    #[error("--access oidc needs this server's address as browsers reach it, for the provider to send them back to: give --public-url")]
+    OidcWithoutPublicUrl,
+    #[error("the OpenID callback {0} is not a URL: check --public-url")]
+    OidcCallback(String),
 }
 
 /// The server's stop, as the parts that outlive a request see it: the event streams end when it begins (telling

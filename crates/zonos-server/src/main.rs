@@ -11,8 +11,8 @@ use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use tracing_subscriber::EnvFilter;
 use zonos_server::access::cli::{self, AccessCommand};
-use zonos_server::access::identity_header::HeaderSignIn;
-use zonos_server::access::{self, AccessMode};
+use zonos_server::access::oidc::OidcConfig;
+use zonos_server::access::{self, AccessConfig, AccessMode, Grants};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::proxy::{ApiKey, CredentialsConfig, ProxyConfig};
 #[cfg(feature = "sandbox")]
@@ -151,8 +151,9 @@ struct ProxyFlags {
     /// The signing certificate's private key (PEM, PKCS#8; ECDSA P-256).
     #[arg(long, value_name = "FILE", requires = "c2pa_cert")]
     c2pa_key: Option<PathBuf>,
-    /// Who may use /api: anyone who reaches the server (open), a person signed in with an access code (codes), or
-    /// whoever the reverse proxy in front names in --access-header (header; believed from a --trusted-proxy only)
+    /// Who may use /api: anyone who reaches the server (open), a person signed in with an access code (codes),
+    /// whoever the reverse proxy in front names in --access-header (header; believed from a --trusted-proxy only),
+    /// or a person signed in at an OpenID Connect provider (oidc, with --oidc-issuer and --oidc-client-id)
     /// [default: open when only this machine can reach the server (it listens on loopback, with no --trusted-proxy
     /// and no public URL of another host), codes otherwise].
     #[arg(long, value_enum)]
@@ -161,15 +162,27 @@ struct ProxyFlags {
     /// Authelia and nginx's auth_request, X-Auth-Request-User for oauth2-proxy).
     #[arg(long, value_name = "NAME", default_value = "Remote-User")]
     access_header: axum::http::HeaderName,
-    /// With --access header: submissions each person may send a day (UTC) [default: no limit but --daily-cap].
+    /// With --access header or oidc: submissions each person may send a day (UTC) [default: no limit but
+    /// --daily-cap].
     #[arg(long, value_name = "N")]
     default_budget: Option<u32>,
-    /// With --access header: submissions each person may send in all [default: no limit].
+    /// With --access header or oidc: submissions each person may send in all [default: no limit].
     #[arg(long, value_name = "N")]
     default_total: Option<u32>,
-    /// With --access header: a person who may read the spend log and revoke people in the page; repeat for more.
+    /// With --access header or oidc: a person who may read the spend log in the page (as the proxy names them, or
+    /// by the verified e-mail address the provider gives); repeat for more.
     #[arg(long = "admin", value_name = "NAME")]
     admins: Vec<String>,
+    /// With --access oidc: the OpenID provider's issuer URL (its metadata is at
+    /// ISSUER/.well-known/openid-configuration). Register PUBLIC_URL/api/access/oidc/callback with it.
+    #[arg(long, value_name = "URL")]
+    oidc_issuer: Option<String>,
+    /// With --access oidc: this studio's client id at the provider.
+    #[arg(long, value_name = "ID")]
+    oidc_client_id: Option<String>,
+    /// With --access oidc: a file holding the client's secret (none: a public client, which PKCE protects).
+    #[arg(long, value_name = "FILE")]
+    oidc_client_secret_file: Option<PathBuf>,
 }
 
 /// Where the proxy's state is.
@@ -251,17 +264,16 @@ impl ProxyFlags {
                     store: self.store()?,
                     trusted_proxies: TrustedProxies::default(),
                     credentials: self.credentials()?,
-                    access: AccessMode::Open,
-                    header_sign_in: HeaderSignIn::default(),
+                    access: AccessConfig::default(),
                 }
             }
         };
         if self.public_url.is_some() {
             config.public_url = self.public_url;
         }
-        config.access =
+        let mode =
             self.access.unwrap_or_else(|| access::default_mode(local, config.public_url.as_deref(), &trusted_proxies));
-        match config.access {
+        match mode {
             AccessMode::Open if !local.ip().is_loopback() => {
                 println!("Access: open. Anyone who reaches {local} spends the key: --access codes asks for a code.")
             }
@@ -274,11 +286,30 @@ impl ProxyFlags {
             AccessMode::Header => {
                 println!("Access: header. Whoever the trusted proxy names in {} signs in.", self.access_header)
             }
+            AccessMode::Oidc => {
+                let issuer = self.oidc_issuer.as_deref().ok_or(RunError::OidcIncomplete("--oidc-issuer"))?;
+                println!("Access: oidc. People sign in at {issuer}.")
+            }
         }
-        config.header_sign_in = HeaderSignIn {
-            header: self.access_header,
-            budget: Budget { daily: self.default_budget, in_all: self.default_total },
-            admins: self.admins,
+        let oidc = match (mode, self.oidc_issuer, self.oidc_client_id) {
+            (AccessMode::Oidc, Some(issuer), Some(client_id)) => {
+                let client_secret = match &self.oidc_client_secret_file {
+                    Some(path) => Some(read_secret(path)?),
+                    None => None,
+                };
+                Some(OidcConfig { issuer, client_id, client_secret })
+            }
+            (AccessMode::Oidc, _, None) => return Err(RunError::OidcIncomplete("--oidc-client-id")),
+            _ => None,
+        };
+        config.access = AccessConfig {
+            mode,
+            identity_header: self.access_header,
+            grants: Grants {
+                budget: Budget { daily: self.default_budget, in_all: self.default_total },
+                admins: self.admins,
+            },
+            oidc,
         };
         if !self.media_hosts.is_empty() {
             // Given hosts replace the documented CDN; the in-process sandbox's own host stays.
@@ -296,14 +327,20 @@ impl ProxyFlags {
 
     fn key(&self) -> Result<Option<ApiKey>, RunError> {
         match &self.key_file {
-            Some(path) => {
-                let key =
-                    std::fs::read_to_string(path).map_err(|source| RunError::KeyFile { path: path.clone(), source })?;
-                ApiKey::new(&key).map(Some).ok_or(RunError::EmptyKeyFile(path.clone()))
-            }
+            Some(path) => ApiKey::new(&read_secret(path)?).map(Some).ok_or(RunError::EmptyKeyFile(path.clone())),
             None => Ok(std::env::var("ZONOS_API_KEY").ok().as_deref().and_then(ApiKey::new)),
         }
     }
+}
+
+/// A secret kept in a file (never a flag's value: that shows in the process list), without its line end.
+fn read_secret(path: &PathBuf) -> Result<String, RunError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RunError::KeyFile { path: path.clone(), source })?;
+    let secret = text.trim();
+    if secret.is_empty() {
+        return Err(RunError::EmptyKeyFile(path.clone()));
+    }
+    Ok(secret.to_owned())
 }
 
 /// The per-user place for the proxy's state, as the XDG base directories have it.
@@ -402,9 +439,9 @@ enum RunError {
     Start(#[from] StartError),
     #[error("serving failed: {0}")]
     Serve(#[from] std::io::Error),
-    #[error("cannot read the key file {path}: {source}")]
+    #[error("cannot read the secret file {path}: {source}")]
     KeyFile { path: PathBuf, source: std::io::Error },
-    #[error("the key file {0} is empty")]
+    #[error("the secret file {0} is empty")]
     EmptyKeyFile(PathBuf),
     #[error("no place for the proxy's state: give --data-dir (neither XDG_DATA_HOME nor HOME is set)")]
     NoDataDir,
@@ -418,6 +455,9 @@ enum RunError {
     Access(#[from] access::AccessError),
     #[error("--access header needs the reverse proxy that sets the header: give it with --trusted-proxy")]
     HeaderWithoutTrustedProxy,
+    #[error("--access oidc needs {0}")]
+    OidcIncomplete(&'static str),
+
     #[error("the server using this store refused it: {0}")]
     ByServer(String),
 }

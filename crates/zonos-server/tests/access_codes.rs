@@ -11,8 +11,7 @@ use common::*;
 use serde_json::json;
 use zonos_api::GENERATE_PATH;
 use zonos_server::access::codes::{self, Grant};
-use zonos_server::access::identity_header::HeaderSignIn;
-use zonos_server::access::AccessMode;
+use zonos_server::access::{AccessMode, Grants};
 use zonos_server::net::client::TrustedProxies;
 use zonos_server::store::{Budget, Store, StoreConfig};
 
@@ -30,7 +29,7 @@ async fn store_with_a_code() -> (StoreConfig, String) {
 
 async fn studio_with_codes(store: StoreConfig) -> Studio {
     studio_routes(|proxy| {
-        proxy.access = AccessMode::Codes;
+        proxy.access.mode = AccessMode::Codes;
         proxy.store = store;
     })
     .await
@@ -321,7 +320,7 @@ async fn guessing_codes_is_bounded_per_client_and_per_code() {
 async fn with_a_session_what_changes_anything_must_come_from_the_studios_page() {
     let (store, code) = store_with_a_code().await;
     let studio = studio_routes(|proxy| {
-        proxy.access = AccessMode::Codes;
+        proxy.access.mode = AccessMode::Codes;
         proxy.store = store;
         proxy.allow_origins = vec!["https://deck.example".into()];
     })
@@ -451,7 +450,7 @@ async fn past_a_persons_budget_the_proxy_refuses_in_words_and_a_refused_submissi
         code
     };
     let studio = start_studio(|proxy| {
-        proxy.access = AccessMode::Codes;
+        proxy.access.mode = AccessMode::Codes;
         proxy.store = store;
     })
     .await;
@@ -503,13 +502,9 @@ fn from_peer(peer: &str, person: Option<&str>, mut request: Request<Body>) -> Re
 #[tokio::test]
 async fn with_header_access_a_name_is_believed_from_the_trusted_proxy_and_refused_from_anyone_else() {
     let studio = studio_routes(|proxy| {
-        proxy.access = AccessMode::Header;
+        proxy.access.mode = AccessMode::Header;
         proxy.trusted_proxies = TrustedProxies(vec!["127.0.0.1/32".parse().unwrap()]);
-        proxy.header_sign_in = HeaderSignIn {
-            budget: Budget { daily: Some(20), in_all: None },
-            admins: vec!["olga".into()],
-            ..HeaderSignIn::default()
-        };
+        proxy.access.grants = Grants { budget: Budget { daily: Some(20), in_all: None }, admins: vec!["olga".into()] };
     })
     .await;
     let (nginx, stranger) = ("127.0.0.1:41000", "10.0.0.7:41000");
@@ -525,7 +520,7 @@ async fn with_header_access_a_name_is_believed_from_the_trusted_proxy_and_refuse
     assert_eq!(studio.call(from_peer(nginx, Some("ada"), get("/api/access/usage"))).await.status, 403);
     let revoke = from_page(post_json("/api/access/revoke", &json!({ "name": "ada" })));
     let elsewhere = studio.call(from_peer(nginx, Some("olga"), revoke)).await;
-    assert!(elsewhere.error().message.contains("revoke them at its sign-in service"), "{}", elsewhere.text());
+    assert!(elsewhere.error().message.contains("revoke them there"), "{}", elsewhere.text());
 
     // Reaching the replica past its proxy, with a name of one's choosing: refused, whatever the call.
     let forged_generate = from_page(post_json(&format!("/api{GENERATE_PATH}"), &request_body_for(&studio)));

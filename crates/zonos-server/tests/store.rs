@@ -245,6 +245,21 @@ async fn a_persons_budget_holds_across_racing_replicas_and_a_restart() {
 }
 
 #[tokio::test]
+async fn a_begun_sign_in_is_taken_once_by_any_replica_and_not_after_it_expires() {
+    for backend in Backend::all() {
+        let (begun_on, finished_on) = backend.two_handles().await;
+        begun_on.put_sign_in("state-1", r#"{"nonce":"n"}"#, Duration::from_secs(600)).await.unwrap();
+        begun_on.put_sign_in("state-2", r#"{"nonce":"m"}"#, Duration::from_secs(1)).await.unwrap();
+        let taken = finished_on.take_sign_in("state-1").await.unwrap();
+        assert_eq!(taken.as_deref(), Some(r#"{"nonce":"n"}"#), "{}", backend.name());
+        assert_eq!(begun_on.take_sign_in("state-1").await.unwrap(), None, "taken once: {}", backend.name());
+        assert_eq!(finished_on.take_sign_in("never-begun").await.unwrap(), None, "{}", backend.name());
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert_eq!(finished_on.take_sign_in("state-2").await.unwrap(), None, "expired: {}", backend.name());
+    }
+}
+
+#[tokio::test]
 async fn webhook_tokens_and_issued_ids_outlive_a_restart() {
     for backend in Backend::all() {
         let request_id = "zonos-2_019d0000-0000-7000-8000-000000000001";

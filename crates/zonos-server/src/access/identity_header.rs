@@ -7,43 +7,23 @@ use std::net::IpAddr;
 
 use axum::http::{HeaderMap, HeaderName};
 
-use super::sessions::Person;
+use super::LONGEST_NAME;
 use crate::net::client::TrustedProxies;
-use crate::store::Budget;
-
-/// How the reverse proxy names people, and what they may do.
-#[derive(Debug, Clone)]
-pub struct HeaderSignIn {
-    /// The header it names them in.
-    pub header: HeaderName,
-    /// What each person it names may send (`--default-budget`, `--default-total`).
-    pub budget: Budget,
-    /// Who of them may read the spend log and revoke people (`--admin`).
-    pub admins: Vec<String>,
-}
-
-impl Default for HeaderSignIn {
-    fn default() -> HeaderSignIn {
-        HeaderSignIn { header: HeaderName::from_static("remote-user"), budget: Budget::default(), admins: Vec::new() }
-    }
-}
 
 /// What a request says of who it is from.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Vouched {
-    Person(Person),
+    /// The person the trusted proxy named.
+    Name(String),
     /// No one: the header is absent, or the trusted proxy sent something that names no one.
     Nobody,
     /// The header came from a peer that is not a trusted proxy.
     Forged,
 }
 
-/// The longest name believed: a proxy's user names and e-mail addresses are far shorter.
-const LONGEST_NAME: usize = 256;
-
-/// Who the request from `peer` is from, as its identity header says.
-pub fn vouched(sign_in: &HeaderSignIn, trusted: &TrustedProxies, peer: IpAddr, headers: &HeaderMap) -> Vouched {
-    let values: Vec<_> = headers.get_all(&sign_in.header).iter().collect();
+/// Who the request from `peer` is from, as its identity `header` says.
+pub fn vouched(header: &HeaderName, trusted: &TrustedProxies, peer: IpAddr, headers: &HeaderMap) -> Vouched {
+    let values: Vec<_> = headers.get_all(header).iter().collect();
     if values.is_empty() {
         return Vouched::Nobody;
     }
@@ -56,11 +36,7 @@ pub fn vouched(sign_in: &HeaderSignIn, trusted: &TrustedProxies, peer: IpAddr, h
         _ => None,
     };
     match name.filter(|name| !name.is_empty() && name.len() <= LONGEST_NAME) {
-        Some(name) => Vouched::Person(Person {
-            name: name.to_owned(),
-            budget: sign_in.budget,
-            admin: sign_in.admins.iter().any(|admin| admin == name),
-        }),
+        Some(name) => Vouched::Name(name.to_owned()),
         None => Vouched::Nobody,
     }
 }
@@ -78,24 +54,17 @@ mod tests {
         headers
     }
 
-    fn sign_in() -> HeaderSignIn {
-        HeaderSignIn {
-            budget: Budget { daily: Some(20), in_all: None },
-            admins: vec!["olga".into()],
-            ..Default::default()
-        }
+    fn remote_user() -> HeaderName {
+        HeaderName::from_static("remote-user")
     }
 
     #[test]
     fn the_header_is_believed_from_a_trusted_proxy_only() {
         let trusted = TrustedProxies(vec!["127.0.0.1/32".parse().unwrap()]);
         let (proxy, stranger): (IpAddr, IpAddr) = ("127.0.0.1".parse().unwrap(), "10.1.2.3".parse().unwrap());
-        let ada = Person { name: "ada".into(), budget: Budget { daily: Some(20), in_all: None }, admin: false };
-        assert_eq!(vouched(&sign_in(), &trusted, proxy, &headers(&["ada"])), Vouched::Person(ada));
-        assert_eq!(vouched(&sign_in(), &trusted, stranger, &headers(&["ada"])), Vouched::Forged);
-        assert_eq!(vouched(&sign_in(), &trusted, stranger, &headers(&[])), Vouched::Nobody);
-        let Vouched::Person(olga) = vouched(&sign_in(), &trusted, proxy, &headers(&["olga"])) else { panic!() };
-        assert!(olga.admin, "named by --admin");
+        assert_eq!(vouched(&remote_user(), &trusted, proxy, &headers(&[" ada "])), Vouched::Name("ada".into()));
+        assert_eq!(vouched(&remote_user(), &trusted, stranger, &headers(&["ada"])), Vouched::Forged);
+        assert_eq!(vouched(&remote_user(), &trusted, stranger, &headers(&[])), Vouched::Nobody);
     }
 
     #[test]
@@ -104,7 +73,7 @@ mod tests {
         let proxy: IpAddr = "127.0.0.1".parse().unwrap();
         let long = "a".repeat(LONGEST_NAME + 1);
         for values in [vec![""], vec!["  "], vec!["ada", "olga"], vec![long.as_str()]] {
-            assert_eq!(vouched(&sign_in(), &trusted, proxy, &headers(&values)), Vouched::Nobody, "{values:?}");
+            assert_eq!(vouched(&remote_user(), &trusted, proxy, &headers(&values)), Vouched::Nobody, "{values:?}");
         }
     }
 }

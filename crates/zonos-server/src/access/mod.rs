@@ -3,12 +3,13 @@
 //! every `/api` call but the app's config, the sign-in, the gateway's webhooks and its reference downloads then
 //! needs one, and what changes anything must also come from the studio's own page. A person's budgets are counted
 //! by `proxy::limits` with the daily cap. An invite link (`join`) is a code with a number of uses. `header`: a
-//! reverse proxy signs people in and names them (`identity_header`). Every submission sent upstream goes in the spend log
-//! (`usage`). Still to come (docs/plans/access.md): the `oidc` mode.
+//! reverse proxy signs people in and names them (`identity_header`). `oidc`: people sign in at an OpenID provider,
+//! which opens a session as a code does (`oidc`). Every submission sent upstream goes in the spend log (`usage`).
 
 pub mod cli;
 pub mod codes;
 pub mod identity_header;
+pub mod oidc;
 pub mod sessions;
 pub mod usage;
 
@@ -16,18 +17,18 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use zonos_api::JOIN_FRAGMENT;
+use zonos_api::{SignInFailure, JOIN_FRAGMENT, SIGN_IN_FAILED_FRAGMENT};
 
 use crate::net::client::{limit_key, TrustedProxies};
 use crate::net::host::{host_of, origin_is_host};
-use crate::store::{now_secs, NewSession, Store, StoreError};
+use crate::store::{now_secs, Budget, NewSession, Store, StoreError};
 use sessions::Person;
 
 /// Who may use the proxy's API.
@@ -38,7 +39,50 @@ pub enum AccessMode {
     Codes,
     /// A reverse proxy signs people in, and names them in a header (see [`identity_header`]).
     Header,
+    /// People sign in at an OpenID Connect provider (see [`oidc`]).
+    Oidc,
 }
+
+/// Who may use the API, and how people are known.
+#[derive(Debug, Clone)]
+pub struct AccessConfig {
+    pub mode: AccessMode,
+    /// The header a reverse proxy names people in, with `--access header` (`--access-header`).
+    pub identity_header: HeaderName,
+    /// What people signed in by the reverse proxy or the OpenID provider may do.
+    pub grants: Grants,
+    /// The OpenID provider, with `--access oidc`.
+    pub oidc: Option<oidc::OidcConfig>,
+}
+
+impl Default for AccessConfig {
+    fn default() -> AccessConfig {
+        AccessConfig {
+            mode: AccessMode::Open,
+            identity_header: HeaderName::from_static("remote-user"),
+            grants: Grants::default(),
+            oidc: None,
+        }
+    }
+}
+
+/// What a person signed in by someone else (the reverse proxy, the OpenID provider) may do: no code of ours says.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    /// What each may send (`--default-budget`, `--default-total`).
+    pub budget: Budget,
+    /// Who of them may read the spend log and revoke people (`--admin`).
+    pub admins: Vec<String>,
+}
+
+impl Grants {
+    pub fn person(&self, name: &str) -> Person {
+        Person { name: name.to_owned(), budget: self.budget, admin: self.admins.iter().any(|admin| admin == name) }
+    }
+}
+
+/// The longest name believed from elsewhere: user names and e-mail addresses are far shorter.
+pub const LONGEST_NAME: usize = 256;
 
 /// The mode when `--access` is not given: open only where nobody but this machine's own users can reach the server.
 /// It listens on loopback, no reverse proxy is trusted to bring others (`--trusted-proxy`), and its public URL, if
@@ -74,8 +118,12 @@ pub struct Access {
     pub trusted_proxies: TrustedProxies,
     /// Pages of other origins allowed to call (`--allow-origin`).
     pub allow_origins: Vec<String>,
-    /// How a reverse proxy names people, in `header` mode.
-    pub header_sign_in: identity_header::HeaderSignIn,
+    /// The header a reverse proxy names people in, in `header` mode.
+    pub identity_header: HeaderName,
+    /// What people signed in elsewhere may do, in `header` and `oidc` mode.
+    pub grants: Grants,
+    /// The OpenID provider, in `oidc` mode.
+    pub oidc: Option<std::sync::Arc<oidc::Oidc>>,
 }
 
 /// Sessions one code may have open at once (a laptop, a phone, the presenter's machine…): signing in once more
@@ -101,7 +149,7 @@ pub enum AccessError {
     NotAdmin,
     #[error("An admin can't revoke themself from the page: `zonos-server access revoke NAME` does.")]
     RevokingYourself,
-    #[error("People are signed in by this studio's reverse proxy: revoke them at its sign-in service.")]
+    #[error("People sign in at this studio's sign-in service: revoke them there.")]
     RevokedElsewhere,
     #[error("Too many sign-in attempts: try again in {} s.", .0.as_secs().max(1))]
     TooManyAttempts(Duration),
@@ -153,15 +201,15 @@ pub async fn signed_in(store: &Store, headers: &HeaderMap) -> Result<bool, Acces
 }
 
 impl Access {
-    /// Who the request from `peer` is from: its session's person (codes), or whom the trusted reverse proxy names
-    /// (header); nobody with open access.
+    /// Who the request from `peer` is from: its session's person (codes, oidc), or whom the trusted reverse proxy
+    /// names (header); nobody with open access.
     async fn person(&self, peer: IpAddr, headers: &HeaderMap) -> Result<Option<Person>, AccessError> {
         match self.mode {
             AccessMode::Open => Ok(None),
-            AccessMode::Codes => session_person(&self.store, headers).await,
+            AccessMode::Codes | AccessMode::Oidc => session_person(&self.store, headers).await,
             AccessMode::Header => {
-                match identity_header::vouched(&self.header_sign_in, &self.trusted_proxies, peer, headers) {
-                    identity_header::Vouched::Person(person) => Ok(Some(person)),
+                match identity_header::vouched(&self.identity_header, &self.trusted_proxies, peer, headers) {
+                    identity_header::Vouched::Name(name) => Ok(Some(self.grants.person(&name))),
                     identity_header::Vouched::Nobody => Ok(None),
                     identity_header::Vouched::Forged => Err(AccessError::ForgedIdentity),
                 }
@@ -210,13 +258,29 @@ pub async fn require(
 
 /// The sign-in routes, under `/access`.
 pub fn routes<S>(access: Access) -> Router<S> {
-    Router::new()
+    let routes = Router::new()
         .route(zonos_api::SIGN_IN_PATH, post(sign_in))
         .route(zonos_api::SIGN_OUT_PATH, post(sign_out))
         .route(zonos_api::SESSION_PATH, get(session))
         .route(zonos_api::USAGE_PATH, get(usage_by_day))
-        .route(zonos_api::REVOKE_PATH, post(revoke_person))
-        .with_state(access)
+        .route(zonos_api::REVOKE_PATH, post(revoke_person));
+    let routes = match access.oidc {
+        Some(_) => routes
+            .route(zonos_api::OIDC_START_PATH, get(begin_oidc_sign_in))
+            .route(zonos_api::OIDC_CALLBACK_PATH, get(finish_oidc_sign_in)),
+        None => routes,
+    };
+    routes.with_state(access)
+}
+
+/// Counts a sign-in attempt under each key, refused past its limit a minute.
+async fn counted(access: &Access, limits: &[(String, u32)]) -> Result<(), AccessError> {
+    for (key, limit) in limits {
+        if let Some(wait) = access.store.hit(key, *limit, Duration::from_secs(60)).await? {
+            return Err(AccessError::TooManyAttempts(wait));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -237,13 +301,11 @@ async fn sign_in(
     }
     let (id, secret) = codes::split(&body.code).unwrap_or(("", ""));
     let client = limit_key(access.trusted_proxies.client(peer.ip(), &headers));
-    for (key, limit) in
-        [(format!("sign-in:{client}"), ATTEMPTS_PER_CLIENT), (format!("sign-in-code:{id}"), ATTEMPTS_PER_CODE)]
-    {
-        if let Some(wait) = access.store.hit(&key, limit, Duration::from_secs(60)).await? {
-            return Err(AccessError::TooManyAttempts(wait));
-        }
-    }
+    counted(
+        &access,
+        &[(format!("sign-in:{client}"), ATTEMPTS_PER_CLIENT), (format!("sign-in-code:{id}"), ATTEMPTS_PER_CODE)],
+    )
+    .await?;
     let record = access.store.code(id).await?.and_then(|record| serde_json::from_str(&record).ok());
     let secret = secret.to_owned();
     let checked = tokio::task::spawn_blocking(move || codes::check(record, &secret, now_secs()))
@@ -256,24 +318,139 @@ async fn sign_in(
             return Err(AccessError::WrongCode);
         }
     }
-    if let Some(old) = sessions::token_of(&headers) {
+    let person = Person::from(&code);
+    // An invite signs in as many as its uses, each on a device of their own.
+    let most = code.uses.unwrap_or(SESSIONS_PER_CODE).max(1);
+    let cookie = open_session(&access, &headers, &person, &code.id, most).await?;
+    Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "person": person.name }))).into_response())
+}
+
+/// Opens a session for `person`, bound with at most `most` others to `code` (what signed them in), and ends the
+/// one the request carried (rotation: a token seen before signing in is worth nothing after); the cookie for it.
+async fn open_session(
+    access: &Access,
+    headers: &HeaderMap,
+    person: &Person,
+    code: &str,
+    most: u32,
+) -> Result<HeaderValue, AccessError> {
+    if let Some(old) = sessions::token_of(headers) {
         access.store.end_session(&sessions::token_hash(old)).await?;
     }
-    let person = Person::from(&code);
     let token = sessions::new_token();
-    let record = serde_json::to_string(&person).expect("a person serializes");
+    let record = serde_json::to_string(person).expect("a person serializes");
     let session = NewSession {
         hash: &sessions::token_hash(&token),
         person: &person.name,
         record: &record,
         lifetime: SESSION_LIFETIME,
-        code: &code.id,
-        // An invite signs in as many as its uses, each on a device of their own.
-        most: code.uses.unwrap_or(SESSIONS_PER_CODE).max(1),
+        code,
+        most,
     };
     access.store.open_session(&session).await?;
-    let cookie = sessions::cookie(Some(&token), SESSION_LIFETIME.as_secs(), access.secure);
-    Ok(([(header::SET_COOKIE, cookie)], Json(json!({ "person": person.name }))).into_response())
+    Ok(sessions::cookie(Some(&token), SESSION_LIFETIME.as_secs(), access.secure))
+}
+
+/// The cookie that binds a begun OpenID sign-in to the browser that began it. `Lax`: the provider sends the browser
+/// back from another site, with which a `Strict` cookie would not come.
+const BINDING_COOKIE: &str = "zonos_sign_in";
+
+/// Where the sign-in routes send the browser back to: the studio's page (`../../../` from under `/api/access/oidc/`,
+/// whatever path the studio is served under), told why a sign-in failed, if it did.
+fn back_to_the_page(failure: Option<SignInFailure>, cookies: &[HeaderValue]) -> Response {
+    let fragment = failure.map_or(String::new(), |failure| format!("{SIGN_IN_FAILED_FRAGMENT}{}", failure.name()));
+    let location = HeaderValue::from_str(&format!("../../../{fragment}")).expect("a failure's name is a word");
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie.clone());
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Begins signing in with the OpenID provider: keeps the flow's secrets for its callback (on any replica), binds
+/// them to this browser, and sends it to the provider. Rate-limited per client: each keeps a record a while.
+async fn begin_oidc_sign_in(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Result<Response, AccessError> {
+    let oidc = access.oidc.as_ref().expect("routed with a provider only");
+    let client = limit_key(access.trusted_proxies.client(peer.ip(), &headers));
+    counted(&access, &[(format!("sign-in:{client}"), ATTEMPTS_PER_CLIENT)]).await?;
+    let binding = sessions::new_token();
+    let (url, state, begun) = match oidc.begin(sessions::token_hash(&binding)).await {
+        Ok(begun) => begun,
+        Err(error) => {
+            tracing::warn!(%error, "access: an OpenID sign-in could not begin");
+            return Ok(back_to_the_page(Some(error.failure()), &[]));
+        }
+    };
+    let record = serde_json::to_string(&begun).expect("a sign-in serializes");
+    access.store.put_sign_in(&state, &record, oidc::SIGN_IN_LIFETIME).await?;
+    let lifetime = oidc::SIGN_IN_LIFETIME.as_secs();
+    let cookie = sessions::set_cookie(BINDING_COOKIE, "Lax", Some(&binding), lifetime, access.secure);
+    let location = HeaderValue::from_str(url.as_str()).expect("a URL is a header value");
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location), (header::SET_COOKIE, cookie)]).into_response())
+}
+
+#[derive(Deserialize)]
+struct ProviderAnswer {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+}
+
+/// Where the provider sends the browser back: the sign-in begun in this browser is finished (once), and the page
+/// is signed in; or told, in a word, why not.
+async fn finish_oidc_sign_in(
+    State(access): State<Access>,
+    Query(answer): Query<ProviderAnswer>,
+    headers: HeaderMap,
+) -> Response {
+    let unbound = sessions::set_cookie(BINDING_COOKIE, "Lax", None, 0, access.secure);
+    match signed_in_by_provider(&access, answer, &headers).await {
+        Ok(session) => back_to_the_page(None, &[session, unbound]),
+        Err(failure) => back_to_the_page(Some(failure), &[unbound]),
+    }
+}
+
+async fn signed_in_by_provider(
+    access: &Access,
+    answer: ProviderAnswer,
+    headers: &HeaderMap,
+) -> Result<HeaderValue, SignInFailure> {
+    let oidc = access.oidc.as_ref().expect("routed with a provider only");
+    let unreachable = |error: StoreError| {
+        tracing::warn!(%error, "access: the store failed");
+        SignInFailure::Unreachable
+    };
+    // Taken before anything else is checked: a state is good for one callback, whatever it brings.
+    let begun = access.store.take_sign_in(answer.state.as_deref().unwrap_or_default()).await.map_err(unreachable)?;
+    let begun: oidc::Begun =
+        begun.and_then(|begun| serde_json::from_str(&begun).ok()).ok_or(SignInFailure::NotBegunHere)?;
+    let binding = sessions::cookie_of(headers, BINDING_COOKIE).map(sessions::token_hash);
+    if binding.as_deref() != Some(begun.binding.as_str()) {
+        return Err(SignInFailure::NotBegunHere);
+    }
+    let finished = match (answer.code, answer.error) {
+        (Some(code), None) => oidc.finish(begun, code).await,
+        (_, error) => Err(oidc::OidcError::Declined(error.unwrap_or_default())),
+    };
+    let name = finished.map_err(|error| {
+        tracing::warn!(%error, "access: an OpenID sign-in failed");
+        error.failure()
+    })?;
+    if name.len() > LONGEST_NAME {
+        return Err(SignInFailure::Unverified);
+    }
+    let person = access.grants.person(&name);
+    let cookie = open_session(access, headers, &person, &format!("oidc:{name}"), SESSIONS_PER_CODE).await;
+    tracing::info!(name = %person.name, "access: signed in by the OpenID provider");
+    cookie.map_err(|error| match error {
+        AccessError::Store(error) => unreachable(error),
+        _ => SignInFailure::Unreachable,
+    })
 }
 
 /// An invite link: sends the page to the studio's address (`../`, whatever path the studio is served under) with
@@ -317,7 +494,7 @@ async fn session(
         used_in_all: used.in_all,
     };
     // A reverse proxy's sign-in is ended there, not by this page.
-    let sign_out = access.mode == AccessMode::Codes;
+    let sign_out = access.mode != AccessMode::Header;
     Ok(Json(zonos_api::SignedIn { person: Some(person.name), admin: person.admin, sign_out, budget }))
 }
 
@@ -367,7 +544,8 @@ async fn revoke_person(
     Json(body): Json<RevokeRequest>,
 ) -> Result<Json<serde_json::Value>, AccessError> {
     let admin = admin(&access, peer, &Method::POST, &headers).await?;
-    if access.mode == AccessMode::Header {
+    // Signed in elsewhere, a person revoked here would sign in again at once.
+    if matches!(access.mode, AccessMode::Header | AccessMode::Oidc) {
         return Err(AccessError::RevokedElsewhere);
     }
     if admin.name == body.name {
@@ -413,6 +591,16 @@ mod tests {
     fn mode(local: &str, public_url: Option<&str>, trusted: &[&str]) -> AccessMode {
         let trusted = TrustedProxies(trusted.iter().map(|net| net.parse::<IpNet>().unwrap()).collect());
         default_mode(local.parse().unwrap(), public_url, &trusted)
+    }
+
+    #[test]
+    fn a_person_signed_in_elsewhere_gets_the_default_budget_and_is_an_admin_only_if_named() {
+        let grants =
+            Grants { budget: Budget { daily: Some(20), in_all: None }, admins: vec!["olga@example.test".into()] };
+        let ada = grants.person("ada@example.test");
+        assert_eq!((ada.budget.daily, ada.admin), (Some(20), false));
+        assert!(grants.person("olga@example.test").admin);
+        assert!(!grants.person("olga").admin, "the name as given, whole");
     }
 
     #[test]

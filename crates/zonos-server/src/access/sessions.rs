@@ -43,21 +43,31 @@ pub fn token_hash(token: &str) -> String {
 
 /// The session token a request carries, if any.
 pub fn token_of(headers: &HeaderMap) -> Option<&str> {
+    cookie_of(headers, COOKIE)
+}
+
+/// The value of the cookie `name` a request carries, if any.
+pub fn cookie_of<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
-        .find_map(|cookie| cookie.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .filter(|token| !token.is_empty())
+        .find_map(|cookie| cookie.trim().strip_prefix(name)?.strip_prefix('='))
+        .filter(|value| !value.is_empty())
 }
 
 /// The cookie that hands `token` over for `seconds` (none: the cookie that ends it); `Secure` when the page is
 /// served over https.
 pub fn cookie(token: Option<&str>, seconds: u64, secure: bool) -> HeaderValue {
-    let (value, max_age) = token.map_or(("", 0), |token| (token, seconds));
+    set_cookie(COOKIE, "Strict", token, seconds, secure)
+}
+
+/// The cookie `name` with `value` (none: the cookie that ends it), for `seconds`, readable by no script.
+pub fn set_cookie(name: &str, same_site: &str, value: Option<&str>, seconds: u64, secure: bool) -> HeaderValue {
+    let (value, max_age) = value.map_or(("", 0), |value| (value, seconds));
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"))
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"))
         .expect("a token is hex")
 }
 

@@ -14,7 +14,7 @@ use crate::access::AccessMode;
 pub async fn config(State(proxy): State<Arc<Proxy>>, headers: HeaderMap) -> Json<ProxyOffer> {
     let reachable = proxy.callback_base.is_some();
     // A store that can't be read is taken as "not signed in": the sign-in then says what is wrong.
-    let sign_in = proxy.config.access == AccessMode::Codes
+    let sign_in = matches!(proxy.config.access.mode, AccessMode::Codes | AccessMode::Oidc)
         && !crate::access::signed_in(&proxy.store, &headers).await.unwrap_or(false);
     Json(ProxyOffer {
         proxy: true,
@@ -23,5 +23,6 @@ pub async fn config(State(proxy): State<Arc<Proxy>>, headers: HeaderMap) -> Json
         uploads: reachable,
         voices: proxy.config.voices.clone(),
         sign_in,
+        sign_in_with: proxy.config.access.oidc.as_ref().map(|oidc| oidc.provider_name()),
     })
 }

@@ -23,8 +23,7 @@ use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use zonos_api::{EVENTS_PATH_PREFIX, GENERATE_PATH, JOIN_PATH_PREFIX, REFERENCES_PATH, STATUS_PATH_PREFIX};
 
-use crate::access::identity_header::HeaderSignIn;
-use crate::access::{Access, AccessMode};
+use crate::access::{Access, AccessConfig};
 use crate::net::client::{limit_key, TrustedProxies};
 #[cfg(feature = "sandbox")]
 use crate::sandbox::SandboxConfig;
@@ -69,10 +68,8 @@ pub struct ProxyConfig {
     pub trusted_proxies: TrustedProxies,
     /// The key and certificate that sign served takes' Content Credentials.
     pub credentials: CredentialsConfig,
-    /// Who may use the API (see [`crate::access`]).
-    pub access: AccessMode,
-    /// How a reverse proxy names people, with `--access header`.
-    pub header_sign_in: HeaderSignIn,
+    /// Who may use the API, and how people are known (see [`crate::access`]).
+    pub access: AccessConfig,
 }
 
 #[cfg(feature = "sandbox")]
@@ -109,8 +106,7 @@ impl ProxyConfig {
             store,
             trusted_proxies: TrustedProxies::default(),
             credentials,
-            access: AccessMode::Open,
-            header_sign_in: HeaderSignIn::default(),
+            access: AccessConfig::default(),
         }
     }
 }
@@ -160,13 +156,25 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         config,
     });
     let secure = proxy.config.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+    let oidc = match (&proxy.config.access.oidc, &proxy.callback_base) {
+        (Some(config), Some(base)) => {
+            let callback = format!("{base}{API_PREFIX}{}", zonos_api::OIDC_CALLBACK_PATH);
+            let oidc = crate::access::oidc::Oidc::new(config.clone(), &callback, proxy.client.clone())
+                .map_err(|_| StartError::OidcCallback(callback))?;
+            Some(Arc::new(oidc))
+        }
+        (Some(_), None) => return Err(StartError::OidcWithoutPublicUrl),
+        (None, _) => None,
+    };
     let access = Access {
-        mode: proxy.config.access,
+        mode: proxy.config.access.mode,
         store: proxy.store.clone(),
         secure,
         trusted_proxies: proxy.config.trusted_proxies.clone(),
         allow_origins: proxy.config.allow_origins.clone(),
-        header_sign_in: proxy.config.header_sign_in.clone(),
+        identity_header: proxy.config.access.identity_header.clone(),
+        grants: proxy.config.access.grants.clone(),
+        oidc,
     };
     // What spends the key or fills the store needs a session when access is on; the app's config, the sign-in,
     // and what the gateway itself calls (webhooks with their own tokens, reference downloads) never do.

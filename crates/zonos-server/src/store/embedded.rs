@@ -42,6 +42,8 @@ const SESSIONS: TableDefinition<&str, (&str, &str, u64)> = TableDefinition::new(
 const BUDGETS: TableDefinition<(&str, u64), u32> = TableDefinition::new("budgets");
 /// The day a person's count in all is kept under.
 const IN_ALL: u64 = u64::MAX;
+/// OpenID Connect sign-ins under way: what their callback needs (JSON), and their expiry, by their `state`.
+const SIGN_INS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("oidc_sign_ins");
 /// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
 const RATES: TableDefinition<&str, u64> = TableDefinition::new("rates");
 
@@ -105,6 +107,7 @@ impl Embedded {
             transaction.open_table(SESSIONS).map_err(database)?;
             transaction.open_table(CODE_SESSIONS).map_err(database)?;
             transaction.open_table(BUDGETS).map_err(database)?;
+            transaction.open_table(SIGN_INS).map_err(database)?;
             transaction.commit().map_err(database)?;
             Ok(Embedded { db, references })
         })
@@ -573,6 +576,39 @@ impl Embedded {
         .await
     }
 
+    pub async fn put_sign_in(
+        self: &Arc<Self>,
+        state: &str,
+        record: &str,
+        lifetime: Duration,
+    ) -> Result<(), StoreError> {
+        let (store, state, record) = (Arc::clone(self), state.to_owned(), record.to_owned());
+        let expires = now_secs() + lifetime.as_secs();
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(SIGN_INS).map_err(database)?;
+                table.insert(state.as_str(), (record.as_str(), expires)).map_err(database)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn take_sign_in(self: &Arc<Self>, state: &str) -> Result<Option<String>, StoreError> {
+        let (store, state) = (Arc::clone(self), state.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut table = transaction.open_table(SIGN_INS).map_err(database)?;
+                let taken = table.remove(state.as_str()).map_err(database)?;
+                Ok(taken.and_then(|entry| {
+                    let (record, expires) = entry.value();
+                    (expires > now_secs()).then(|| record.to_owned())
+                }))
+            })
+        })
+        .await
+    }
+
     pub async fn final_status(self: &Arc<Self>, request_id: &str) -> Result<Option<String>, StoreError> {
         let (store, request_id) = (Arc::clone(self), request_id.to_owned());
         blocking(move || {
@@ -625,6 +661,11 @@ impl Embedded {
                 .map_err(database)?;
             transaction
                 .open_table(CALLBACKS)
+                .map_err(database)?
+                .retain(|_, (_, expires)| expires > now)
+                .map_err(database)?;
+            transaction
+                .open_table(SIGN_INS)
                 .map_err(database)?
                 .retain(|_, (_, expires)| expires > now)
                 .map_err(database)?;

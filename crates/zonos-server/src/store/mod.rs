@@ -1,8 +1,8 @@
 //! The proxy's state, kept where a restart, or another replica, finds it: uploaded references, the daily cap's
 //! count, the request ids the proxy issued with their webhook tokens, the final statuses pushed to browsers, the
-//! rate limits' counters, and who may use it (access codes, sessions, budgets, the spend log). One interface, two
-//! backends: an embedded one in a data directory (one instance, the default), and Redis (several replicas, which
-//! also carries a webhook received by one replica to the browser following that job on another).
+//! rate limits' counters, and who may use it (access codes, sessions, sign-ins under way, budgets, the spend log).
+//! One interface, two backends: an embedded one in a data directory (one instance, the default), and Redis (several
+//! replicas, which also carries a webhook received by one replica to the browser following that job on another).
 
 mod embedded;
 mod redis;
@@ -361,6 +361,23 @@ impl Store {
         match &self.backend {
             Backend::Embedded(store) => store.end_sessions(None, Some(person)).await,
             Backend::Redis(store) => store.end_sessions_of(person).await,
+        }
+    }
+
+    /// Keeps what an OpenID Connect sign-in's callback will need (JSON), under its `state`, for `lifetime`: the
+    /// callback may come back to another replica.
+    pub async fn put_sign_in(&self, state: &str, record: &str, lifetime: Duration) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.put_sign_in(state, record, lifetime).await,
+            Backend::Redis(store) => store.put_sign_in(state, record, lifetime).await,
+        }
+    }
+
+    /// Takes the sign-in under `state` (once: a callback replayed finds nothing), unless it expired.
+    pub async fn take_sign_in(&self, state: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => store.take_sign_in(state).await,
+            Backend::Redis(store) => store.take_sign_in(state).await,
         }
     }
 

@@ -414,6 +414,15 @@ impl Shared {
         Ok(true)
     }
 
+    pub async fn put_sign_in(&self, state: &str, record: &str, lifetime: Duration) -> Result<(), StoreError> {
+        let () = self.connection().set_ex(key("sign-in", state), record, lifetime.as_secs()).await?;
+        Ok(())
+    }
+
+    pub async fn take_sign_in(&self, state: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.connection().get_del(key("sign-in", state)).await?)
+    }
+
     pub async fn final_status(&self, request_id: &str) -> Result<Option<String>, StoreError> {
         Ok(self.connection().get(key("final", request_id)).await?)
     }

@@ -2,6 +2,7 @@
 //! called in-process with `oneshot` ([`call`], [`Studio`]) where the subject is route logic and no socket is needed.
 #![allow(dead_code)] // each test binary uses its own part of these helpers
 
+pub mod oidc;
 pub mod redis;
 
 use std::io::Cursor;
