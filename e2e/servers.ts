@@ -24,6 +24,11 @@ export const budgetCodeFile = '/tmp/zonos-e2e-budget-code-8196.txt';
 export const inviteLinkFile = '/tmp/zonos-e2e-invite-8196.txt';
 /** And a code for olga, an admin: she reads the spend log in the page. */
 export const adminCodeFile = '/tmp/zonos-e2e-admin-code-8196.txt';
+/** A studio that signs people in at an OpenID provider (`--access oidc`), and the provider (npm's oidc-provider,
+ * the one the server's tests use), named `localhost`: on another site than the studio, as a real provider is. */
+export const oidcStudio = 'http://127.0.0.1:8197';
+export const oidcProvider = 'http://localhost:8198';
+export const oidcSecretFile = '/tmp/zonos-e2e-oidc-secret-8197.txt';
 /** `serve` with no key: the app as plain static files, calling a gateway directly. */
 export const staticHost = 'http://127.0.0.1:8182';
 /** A plain static host (Python's http.server) with the app under `/team/zonos-studio/` (e2e/nested-host.mjs). */

@@ -61,7 +61,7 @@ pub fn App(#[prop(optional)] carried: Carried) -> impl IntoView {
         </header>
         <main class="workspace">
             <div class="controls">
-                <StudioPart when=signed_out panel=StudioPanel::SignIn(generate_pending) />
+                <StudioPart when=signed_out panel=StudioPanel::SignIn(generate_pending, draft) />
                 <ParameterForm
                     draft
                     on_generate

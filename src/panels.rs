@@ -20,14 +20,14 @@ use crate::voices::VoiceConsent;
 pub enum StudioPanel {
     BelowTheForm(RwSignal<Draft>, Dispatch),
     /// The sign-in (see `access`), above the form, with the Generate held meanwhile.
-    SignIn(RwSignal<bool>),
+    SignIn(RwSignal<bool>, RwSignal<Draft>),
 }
 
 crate::parts::later! { part studio:
     pub fn studio_panel(panel: StudioPanel) -> AnyView {
         untrack(|| match panel {
             StudioPanel::BelowTheForm(draft, dispatch) => view! { <BelowTheForm draft dispatch /> }.into_any(),
-            StudioPanel::SignIn(held) => view! { <crate::access::panel::SignInPanel held /> }.into_any(),
+            StudioPanel::SignIn(held, draft) => view! { <crate::access::panel::SignInPanel held draft /> }.into_any(),
         })
     }
 }
@@ -62,6 +62,7 @@ fn BelowTheForm(draft: RwSignal<Draft>, dispatch: Dispatch) -> impl IntoView {
     });
     let voices = Signal::derive(move || connection.with(|found| found.as_ref().map(|found| found.voices().to_vec())));
     crate::share::keep_shared_consent(consents);
+    crate::access::provider::come_back(draft);
     view! {
         <SignedInLine sending=takes.sending() through_proxy />
         <VoiceConsent draft consents voices />

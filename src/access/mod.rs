@@ -1,10 +1,12 @@
-//! Signing in, where the proxy asks for it (`serve --access codes`). Whether the page must sign in is one flag,
-//! set by the proxy's offer and again by any call the proxy refuses for want of a session (one that ended, or was
-//! revoked, mid-demo). Those calls run in tasks with no reactive owner to find a context in: hence a thread-local.
-//! The panel that signs in, and the line that says who is signed in and what budget is left, are in the studio part
-//! (`panel`, `signed_in`); an admin's spend log is a part of its own (`usage`).
+//! Signing in, where the proxy asks for it (`serve --access codes` or `oidc`). Whether the page must sign in is one
+//! flag, set by the proxy's offer and again by any call the proxy refuses for want of a session (one that ended, or
+//! was revoked, mid-demo). Those calls run in tasks with no reactive owner to find a context in: hence a
+//! thread-local. The panel that signs in (`panel`, with a code; `provider`, at an OpenID provider), and the line
+//! that says who is signed in and what budget is left (`signed_in`), are in the studio part; an admin's spend log
+//! is a part of its own (`usage`).
 
 pub mod panel;
+pub mod provider;
 pub mod signed_in;
 pub mod usage;
 

@@ -1,11 +1,14 @@
-//! The sign-in panel above the form, which the studio part draws (see `panels::StudioPanel`). What is typed in the
-//! form stays; a Generate pressed meanwhile is held, and carried out once signed in.
+//! The sign-in panel above the form, which the studio part draws (see `panels::StudioPanel`): an access code, or a
+//! link to the OpenID provider (`provider`), as the proxy's offer says. What is typed in the form stays; a Generate
+//! pressed meanwhile is held, and carried out once signed in.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
-use zonos_api::{JOIN_FRAGMENT, SIGN_IN_PATH};
+use zonos_api::{ProxyOffer, CONFIG_FILE, JOIN_FRAGMENT, SIGN_IN_PATH};
 
+use super::provider::ProviderSignIn;
+use crate::form::Draft;
 use crate::platform::http;
 
 /// Why a sign-in failed, in the words the panel shows.
@@ -38,22 +41,41 @@ async fn sign_in(code: &str) -> Result<(), SignInProblem> {
     Err(SignInProblem::Refused(super::refusal(&answer)))
 }
 
-/// The code of the invite link the page was opened with (the link sends the page here with it in the fragment),
-/// taken out of the address bar, so that a link copied from there doesn't pass the invite on.
-fn invited_code() -> Option<String> {
+/// What follows `prefix` in the fragment the page was opened with (an invite's code, why a sign-in failed), taken
+/// out of the address bar, so that a link copied from there doesn't pass it on.
+pub fn taken_from_address(prefix: &str) -> Option<String> {
     let location = window().location();
-    let code = location.hash().ok()?.strip_prefix(JOIN_FRAGMENT)?.to_owned();
+    let taken = location.hash().ok()?.strip_prefix(prefix)?.to_owned();
     let page = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
     let _ = window()
         .history()
         .and_then(|history| history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page)));
-    Some(code)
+    Some(taken)
 }
 
-/// The sign-in panel (its code filled in when the page was opened by an invite link); once the proxy has opened a session, the Generate in `held` (if pressed) is sent.
+/// The OpenID provider this studio signs people in with, if it does (the first load reads only whether to sign in).
+async fn provider() -> Option<String> {
+    let answer = http::send("GET", CONFIG_FILE, &[], None, 10).await.ok()?;
+    serde_json::from_str::<ProxyOffer>(&answer.body).ok()?.sign_in_with
+}
+
+/// The sign-in panel: a link to the provider, or a code to type, once the offer has said which.
 #[component]
-pub fn SignInPanel(held: RwSignal<bool>) -> impl IntoView {
-    let invited = invited_code();
+pub fn SignInPanel(held: RwSignal<bool>, draft: RwSignal<Draft>) -> impl IntoView {
+    let way = RwSignal::new(None::<Option<String>>);
+    spawn_local(async move { way.set(Some(provider().await)) });
+    move || match way.get() {
+        None => ().into_any(),
+        Some(Some(provider)) => view! { <ProviderSignIn provider draft held /> }.into_any(),
+        Some(None) => view! { <CodeSignIn held /> }.into_any(),
+    }
+}
+
+/// Signing in with an access code (filled in when the page was opened by an invite link); once the proxy has
+/// opened a session, the Generate in `held` (if pressed) is sent.
+#[component]
+fn CodeSignIn(held: RwSignal<bool>) -> impl IntoView {
+    let invited = taken_from_address(JOIN_FRAGMENT);
     let code = RwSignal::new(invited.clone().unwrap_or_default());
     let problem = RwSignal::new(None::<SignInProblem>);
     let busy = RwSignal::new(false);
