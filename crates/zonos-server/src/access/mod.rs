@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use zonos_api::{SignInFailure, JOIN_FRAGMENT, SIGN_IN_FAILED_FRAGMENT};
+use zonos_api::JOIN_FRAGMENT;
 
 use crate::net::client::{limit_key, TrustedProxies};
 use crate::net::host::{host_of, origin_is_host};
@@ -131,7 +131,7 @@ pub struct Access {
 pub const SESSIONS_PER_CODE: u32 = 3;
 
 /// Sign-in attempts allowed a minute from one client, and on one code: enough for typos, not for guessing.
-const ATTEMPTS_PER_CLIENT: u32 = 10;
+pub(super) const ATTEMPTS_PER_CLIENT: u32 = 10;
 const ATTEMPTS_PER_CODE: u32 = 5;
 
 /// Why a call was refused.
@@ -266,15 +266,15 @@ pub fn routes<S>(access: Access) -> Router<S> {
         .route(zonos_api::REVOKE_PATH, post(revoke_person));
     let routes = match access.oidc {
         Some(_) => routes
-            .route(zonos_api::OIDC_START_PATH, get(begin_oidc_sign_in))
-            .route(zonos_api::OIDC_CALLBACK_PATH, get(finish_oidc_sign_in)),
+            .route(zonos_api::OIDC_START_PATH, get(oidc::begin_sign_in))
+            .route(zonos_api::OIDC_CALLBACK_PATH, get(oidc::finish_sign_in)),
         None => routes,
     };
     routes.with_state(access)
 }
 
 /// Counts a sign-in attempt under each key, refused past its limit a minute.
-async fn counted(access: &Access, limits: &[(String, u32)]) -> Result<(), AccessError> {
+pub(super) async fn counted(access: &Access, limits: &[(String, u32)]) -> Result<(), AccessError> {
     for (key, limit) in limits {
         if let Some(wait) = access.store.hit(key, *limit, Duration::from_secs(60)).await? {
             return Err(AccessError::TooManyAttempts(wait));
@@ -327,7 +327,7 @@ async fn sign_in(
 
 /// Opens a session for `person`, bound with at most `most` others to `code` (what signed them in), and ends the
 /// one the request carried (rotation: a token seen before signing in is worth nothing after); the cookie for it.
-async fn open_session(
+pub(super) async fn open_session(
     access: &Access,
     headers: &HeaderMap,
     person: &Person,
@@ -349,108 +349,6 @@ async fn open_session(
     };
     access.store.open_session(&session).await?;
     Ok(sessions::cookie(Some(&token), SESSION_LIFETIME.as_secs(), access.secure))
-}
-
-/// The cookie that binds a begun OpenID sign-in to the browser that began it. `Lax`: the provider sends the browser
-/// back from another site, with which a `Strict` cookie would not come.
-const BINDING_COOKIE: &str = "zonos_sign_in";
-
-/// Where the sign-in routes send the browser back to: the studio's page (`../../../` from under `/api/access/oidc/`,
-/// whatever path the studio is served under), told why a sign-in failed, if it did.
-fn back_to_the_page(failure: Option<SignInFailure>, cookies: &[HeaderValue]) -> Response {
-    let fragment = failure.map_or(String::new(), |failure| format!("{SIGN_IN_FAILED_FRAGMENT}{}", failure.name()));
-    let location = HeaderValue::from_str(&format!("../../../{fragment}")).expect("a failure's name is a word");
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-    for cookie in cookies {
-        response.headers_mut().append(header::SET_COOKIE, cookie.clone());
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-/// Begins signing in with the OpenID provider: keeps the flow's secrets for its callback (on any replica), binds
-/// them to this browser, and sends it to the provider. Rate-limited per client: each keeps a record a while.
-async fn begin_oidc_sign_in(
-    State(access): State<Access>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Result<Response, AccessError> {
-    let oidc = access.oidc.as_ref().expect("routed with a provider only");
-    let client = limit_key(access.trusted_proxies.client(peer.ip(), &headers));
-    counted(&access, &[(format!("sign-in:{client}"), ATTEMPTS_PER_CLIENT)]).await?;
-    let binding = sessions::new_token();
-    let (url, state, begun) = match oidc.begin(sessions::token_hash(&binding)).await {
-        Ok(begun) => begun,
-        Err(error) => {
-            tracing::warn!(%error, "access: an OpenID sign-in could not begin");
-            return Ok(back_to_the_page(Some(error.failure()), &[]));
-        }
-    };
-    let record = serde_json::to_string(&begun).expect("a sign-in serializes");
-    access.store.put_sign_in(&state, &record, oidc::SIGN_IN_LIFETIME).await?;
-    let lifetime = oidc::SIGN_IN_LIFETIME.as_secs();
-    let cookie = sessions::set_cookie(BINDING_COOKIE, "Lax", Some(&binding), lifetime, access.secure);
-    let location = HeaderValue::from_str(url.as_str()).expect("a URL is a header value");
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location), (header::SET_COOKIE, cookie)]).into_response())
-}
-
-#[derive(Deserialize)]
-struct ProviderAnswer {
-    state: Option<String>,
-    code: Option<String>,
-    error: Option<String>,
-}
-
-/// Where the provider sends the browser back: the sign-in begun in this browser is finished (once), and the page
-/// is signed in; or told, in a word, why not.
-async fn finish_oidc_sign_in(
-    State(access): State<Access>,
-    Query(answer): Query<ProviderAnswer>,
-    headers: HeaderMap,
-) -> Response {
-    let unbound = sessions::set_cookie(BINDING_COOKIE, "Lax", None, 0, access.secure);
-    match signed_in_by_provider(&access, answer, &headers).await {
-        Ok(session) => back_to_the_page(None, &[session, unbound]),
-        Err(failure) => back_to_the_page(Some(failure), &[unbound]),
-    }
-}
-
-async fn signed_in_by_provider(
-    access: &Access,
-    answer: ProviderAnswer,
-    headers: &HeaderMap,
-) -> Result<HeaderValue, SignInFailure> {
-    let oidc = access.oidc.as_ref().expect("routed with a provider only");
-    let unreachable = |error: StoreError| {
-        tracing::warn!(%error, "access: the store failed");
-        SignInFailure::Unreachable
-    };
-    // Taken before anything else is checked: a state is good for one callback, whatever it brings.
-    let begun = access.store.take_sign_in(answer.state.as_deref().unwrap_or_default()).await.map_err(unreachable)?;
-    let begun: oidc::Begun =
-        begun.and_then(|begun| serde_json::from_str(&begun).ok()).ok_or(SignInFailure::NotBegunHere)?;
-    let binding = sessions::cookie_of(headers, BINDING_COOKIE).map(sessions::token_hash);
-    if binding.as_deref() != Some(begun.binding.as_str()) {
-        return Err(SignInFailure::NotBegunHere);
-    }
-    let finished = match (answer.code, answer.error) {
-        (Some(code), None) => oidc.finish(begun, code).await,
-        (_, error) => Err(oidc::OidcError::Declined(error.unwrap_or_default())),
-    };
-    let name = finished.map_err(|error| {
-        tracing::warn!(%error, "access: an OpenID sign-in failed");
-        error.failure()
-    })?;
-    if name.len() > LONGEST_NAME {
-        return Err(SignInFailure::Unverified);
-    }
-    let person = access.grants.person(&name);
-    let cookie = open_session(access, headers, &person, &format!("oidc:{name}"), SESSIONS_PER_CODE).await;
-    tracing::info!(name = %person.name, "access: signed in by the OpenID provider");
-    cookie.map_err(|error| match error {
-        AccessError::Store(error) => unreachable(error),
-        _ => SignInFailure::Unreachable,
-    })
 }
 
 /// An invite link: sends the page to the studio's address (`../`, whatever path the studio is served under) with

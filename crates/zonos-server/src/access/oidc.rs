@@ -5,7 +5,12 @@
 //! nonce) before a session is opened, as for a code. A person is named by their verified e-mail address, else by
 //! the provider's id for them (`sub`): never by a name they may choose themselves.
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdTokenClaims, CoreProviderMetadata};
 use openidconnect::{
@@ -15,7 +20,13 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
-use zonos_api::SignInFailure;
+use zonos_api::{SignInFailure, SIGN_IN_FAILED_FRAGMENT};
+
+use super::{
+    counted, open_session, sessions, Access, AccessError, ATTEMPTS_PER_CLIENT, LONGEST_NAME, SESSIONS_PER_CODE,
+};
+use crate::net::client::limit_key;
+use crate::store::StoreError;
 
 /// How an OpenID provider knows this studio: `--oidc-issuer`, `--oidc-client-id`, and the secret read from
 /// `--oidc-client-secret-file` (none: a public client, which PKCE alone protects).
@@ -180,4 +191,105 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         cause = error.source();
     }
     said
+}
+
+/// The cookie that binds a begun OpenID sign-in to the browser that began it. `Lax`: the provider sends the browser
+/// back from another site, with which a `Strict` cookie would not come.
+const BINDING_COOKIE: &str = "zonos_sign_in";
+
+/// Where the sign-in routes send the browser back to: the studio's page (`../../../` from under `/api/access/oidc/`,
+/// whatever path the studio is served under), told why a sign-in failed, if it did.
+fn back_to_the_page(failure: Option<SignInFailure>, cookies: &[HeaderValue]) -> Response {
+    let fragment = failure.map_or(String::new(), |failure| format!("{SIGN_IN_FAILED_FRAGMENT}{}", failure.name()));
+    let location = HeaderValue::from_str(&format!("../../../{fragment}")).expect("a failure's name is a word");
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie.clone());
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Begins signing in with the OpenID provider: keeps the flow's secrets for its callback (on any replica), binds
+/// them to this browser, and sends it to the provider. Rate-limited per client: each keeps a record a while.
+pub(super) async fn begin_sign_in(
+    State(access): State<Access>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Result<Response, AccessError> {
+    let oidc = access.oidc.as_ref().expect("routed with a provider only");
+    let client = limit_key(access.trusted_proxies.client(peer.ip(), &headers));
+    counted(&access, &[(format!("sign-in:{client}"), ATTEMPTS_PER_CLIENT)]).await?;
+    let binding = sessions::new_token();
+    let (url, state, begun) = match oidc.begin(sessions::token_hash(&binding)).await {
+        Ok(begun) => begun,
+        Err(error) => {
+            tracing::warn!(%error, "access: an OpenID sign-in could not begin");
+            return Ok(back_to_the_page(Some(error.failure()), &[]));
+        }
+    };
+    let record = serde_json::to_string(&begun).expect("a sign-in serializes");
+    access.store.put_sign_in(&state, &record, SIGN_IN_LIFETIME).await?;
+    let lifetime = SIGN_IN_LIFETIME.as_secs();
+    let cookie = sessions::set_cookie(BINDING_COOKIE, "Lax", Some(&binding), lifetime, access.secure);
+    let location = HeaderValue::from_str(url.as_str()).expect("a URL is a header value");
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location), (header::SET_COOKIE, cookie)]).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct ProviderAnswer {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+}
+
+/// Where the provider sends the browser back: the sign-in begun in this browser is finished (once), and the page
+/// is signed in; or told, in a word, why not.
+pub(super) async fn finish_sign_in(
+    State(access): State<Access>,
+    Query(answer): Query<ProviderAnswer>,
+    headers: HeaderMap,
+) -> Response {
+    let unbound = sessions::set_cookie(BINDING_COOKIE, "Lax", None, 0, access.secure);
+    match signed_in_by_provider(&access, answer, &headers).await {
+        Ok(session) => back_to_the_page(None, &[session, unbound]),
+        Err(failure) => back_to_the_page(Some(failure), &[unbound]),
+    }
+}
+
+async fn signed_in_by_provider(
+    access: &Access,
+    answer: ProviderAnswer,
+    headers: &HeaderMap,
+) -> Result<HeaderValue, SignInFailure> {
+    let oidc = access.oidc.as_ref().expect("routed with a provider only");
+    let unreachable = |error: StoreError| {
+        tracing::warn!(%error, "access: the store failed");
+        SignInFailure::Unreachable
+    };
+    // Taken before anything else is checked: a state is good for one callback, whatever it brings.
+    let begun = access.store.take_sign_in(answer.state.as_deref().unwrap_or_default()).await.map_err(unreachable)?;
+    let begun: Begun = begun.and_then(|begun| serde_json::from_str(&begun).ok()).ok_or(SignInFailure::NotBegunHere)?;
+    let binding = sessions::cookie_of(headers, BINDING_COOKIE).map(sessions::token_hash);
+    if binding.as_deref() != Some(begun.binding.as_str()) {
+        return Err(SignInFailure::NotBegunHere);
+    }
+    let finished = match (answer.code, answer.error) {
+        (Some(code), None) => oidc.finish(begun, code).await,
+        (_, error) => Err(OidcError::Declined(error.unwrap_or_default())),
+    };
+    let name = finished.map_err(|error| {
+        tracing::warn!(%error, "access: an OpenID sign-in failed");
+        error.failure()
+    })?;
+    if name.len() > LONGEST_NAME {
+        return Err(SignInFailure::Unverified);
+    }
+    let person = access.grants.person(&name);
+    let cookie = open_session(access, headers, &person, &format!("oidc:{name}"), SESSIONS_PER_CODE).await;
+    tracing::info!(name = %person.name, "access: signed in by the OpenID provider");
+    cookie.map_err(|error| match error {
+        AccessError::Store(error) => unreachable(error),
+        _ => SignInFailure::Unreachable,
+    })
 }
