@@ -1,12 +1,14 @@
 // The core flows in Firefox ESR and WebKitGTK (the engine of Safari), as the Playwright suite runs them in Chromium:
 // generate and hear, a take kept across a reload, an injected fault shown in words, direct mode from a static
-// host, and signing in with an access code. Run by `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
+// host, and signing in: with an access code, an invite link, and at an OpenID provider on another site. Run by
+// `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startBrowser } from './drivers.mjs';
 import { Page } from './page.mjs';
 import {
-  accessCode, accessStudio, adminCode, armFault, budgetCodes, gateway, inviteLinks, sandboxStats, startServers, staticHost, studio,
+  accessCode, accessStudio, adminCode, armFault, budgetCodes, gateway, inviteLinks, oidcProvider, oidcStudio, sandboxStats,
+  startServers, staticHost, studio,
 } from './servers.mjs';
 
 let stopServers = () => {};
@@ -145,6 +147,32 @@ for (const engine of ['firefox', 'webkit']) {
       await says('Your budget for today is spent: 1 of 1. It renews at 00:00 UTC.');
       assert.equal(await page.value('Text'), 'One take too many.');
       assert.equal((await sandboxStats(sandbox)).submissions_received, before.submissions_received, 'nothing sent');
+    });
+
+    it('signs in at an OpenID provider on another site, and comes back with the form and the held take', async () => {
+      const sandbox = `${oidcStudio}/sandbox`;
+      const before = await sandboxStats(sandbox);
+      const text = `Held for ${engine} while it signs in elsewhere.`;
+      await page.open(`${oidcStudio}/`);
+      const signIn = await page.role('region', 'Sign in');
+      await page.fill('Text', text);
+      await page.click('button', 'Generate');
+      await says('Sign in above: your take is sent once you are signed in.');
+      await page.click('link', 'Sign in with localhost', signIn);
+      // The provider's development pages, which label nothing: found by their fields' names.
+      const field = (name) => page.until(`the provider's ${name} field`, () =>
+        page.run('(name, origin) => location.origin === origin && document.querySelector(`input[name="${name}"]`)', name, oidcProvider));
+      await (await field('login')).sendKeys('ada');
+      await (await field('password')).sendKeys('any password');
+      await page.click('button', 'Sign-in');
+      await page.click('button', 'Continue');
+      await page.until('the studio to take the page back', () =>
+        page.run('(studio) => location.href === studio && window.zonosStarted !== undefined', `${oidcStudio}/`));
+      await says('Signed in as ada@example.test');
+      await page.expectPlayableTake(1);
+      assert.equal(await page.value('Text'), text);
+      const after = await sandboxStats(sandbox);
+      assert.equal(after.submissions_received - before.submissions_received, 1, 'sent once');
     });
   });
 }
