@@ -3,7 +3,7 @@
 //! level-matched and cut to the same length first, so that neither gives itself away by loudness or length.
 
 /// One of the two players.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     A,
     B,
@@ -74,7 +74,7 @@ impl Round {
 }
 
 /// The rounds of the session that had a guess when revealed, and how many of those were right.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Score {
     pub right: u32,
     pub rounds: u32,

@@ -1,7 +1,7 @@
 //! Zonos Studio's plain logic, apart from the browser: what to do after a submission (never send twice by
 //! accident), following a job by polling, long scripts (splitting and joining), variations of one request, blind
-//! rounds, the speaker's consent, WAV and its provenance mark, a waveform's peaks, the figures as shown, and the
-//! rules that decide which gateway URL may carry the key. No I/O: the app calls it from its edges, and `cargo test`
+//! rounds, the speaker's consent, WAV and its provenance mark, a waveform's peaks, the figures as shown, a review's
+//! answers and tally, and the rules that decide which gateway URL may carry the key. No I/O: the app calls it from its edges, and `cargo test`
 //! tests it natively.
 
 pub mod blind;
@@ -13,6 +13,7 @@ pub mod gateway_error;
 pub mod kept;
 pub mod peaks;
 pub mod provenance;
+pub mod review;
 pub mod script;
 pub mod submit;
 pub mod take;
