@@ -9,7 +9,10 @@ use std::time::Duration;
 use axum::body::Bytes;
 use common::redis::RedisServer;
 use zonos_api::{AudioFormat, JobStatus, JobStatusResponse};
-use zonos_server::store::{now_secs, Budget, BudgetCheck, Callback, NewSession, Spend, Store, StoreConfig, Used};
+use zonos_server::store::{
+    now_secs, Answered, Budget, BudgetCheck, Callback, GivenAnswer, KeptReview, NewReview, NewSession, ReviewBounds,
+    Spend, Store, StoreConfig, Used,
+};
 
 /// A store's configuration and what keeps it alive (a temporary directory, a Redis server).
 enum Backend {
@@ -397,5 +400,134 @@ async fn access_codes_are_kept_as_hashes_read_by_a_replica_and_after_a_restart_a
         reopened.remove_code(&record.id).await.unwrap();
         assert_eq!(reopened.code(&record.id).await.unwrap(), None, "{}", backend.name());
         assert_eq!(reopened.codes().await.unwrap(), vec![json(&other)], "{}", backend.name());
+    }
+}
+
+fn review(token_byte: char, files: &[(&str, usize)], lifetime: Duration) -> NewReview {
+    NewReview {
+        token: token_byte.to_string().repeat(32),
+        owner_hash: format!("owner-of-{token_byte}"),
+        record: format!(r#"{{"title":"Review {token_byte}"}}"#),
+        files: files.iter().map(|(name, size)| (name.to_string(), Bytes::from(vec![7u8; *size]))).collect(),
+        lifetime,
+    }
+}
+
+const ROOMY: ReviewBounds = ReviewBounds { bytes_a_review: 1 << 20, bytes_in_all: 1 << 22, most_reviews: 100 };
+const WEEK: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+const LISTENER: &str = "0123456789abcdef0123456789abcdef";
+
+fn given_answer<'a>(token: &'a str, listener: &'a str, item: u32, answer: &'a str, most: u32) -> GivenAnswer<'a> {
+    GivenAnswer { token, listener, item, answer, most_listeners: most }
+}
+
+fn listener(n: usize) -> String {
+    format!("{n:032x}")
+}
+
+#[tokio::test]
+async fn a_review_is_served_by_any_replica_after_a_restart_and_closed_for_all_with_its_answers_kept() {
+    for backend in Backend::all() {
+        let (maker, other) = backend.two_handles().await;
+        let made = review('a', &[("0.wav", 3000), ("1-a.wav", 10), ("1-b.wav", 20)], WEEK);
+        assert_eq!(maker.put_review(&made, ROOMY).await.unwrap(), Vec::<String>::new(), "{}", backend.name());
+        let kept = other.review(&made.token).await.unwrap();
+        let open = KeptReview { record: made.record.clone(), owner_hash: made.owner_hash.clone(), closed: false };
+        assert_eq!(kept, Some(open.clone()), "{}", backend.name());
+        assert_eq!(other.review_file(&made.token, "1-b.wav").await.unwrap(), Some(made.files[2].1.clone()));
+        assert_eq!(other.review_file(&made.token, "2.wav").await.unwrap(), None, "{}", backend.name());
+        assert_eq!(
+            other.answer(&given_answer(&made.token, LISTENER, 0, r#"{"stars":4}"#, 10)).await.unwrap(),
+            Answered::Kept
+        );
+        drop((maker, other));
+
+        let (after_restart, other) = backend.two_handles().await;
+        assert_eq!(after_restart.review(&made.token).await.unwrap(), Some(open), "{}", backend.name());
+        other.close_review(&made.token).await.unwrap();
+        let closed = after_restart.review(&made.token).await.unwrap().unwrap();
+        assert!(closed.closed, "{}", backend.name());
+        assert_eq!(after_restart.review_file(&made.token, "0.wav").await.unwrap(), None, "its audio went");
+        let late =
+            after_restart.answer(&given_answer(&made.token, &listener(9), 0, r#"{"stars":1}"#, 10)).await.unwrap();
+        assert_eq!(late, Answered::Ended, "{}", backend.name());
+        let answers = after_restart.answers(&made.token).await.unwrap();
+        assert_eq!(answers, [(LISTENER.to_owned(), 0, r#"{"stars":4}"#.to_owned())], "kept: {}", backend.name());
+        assert_eq!(other.review(&"f".repeat(32)).await.unwrap(), None, "never made: {}", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn a_listener_is_counted_once_and_no_more_listeners_than_the_most_however_replicas_race() {
+    for backend in Backend::all() {
+        let (first, second) = backend.two_handles().await;
+        let made = review('b', &[("0.wav", 100)], WEEK);
+        first.put_review(&made, ROOMY).await.unwrap();
+        for stars in [2, 5] {
+            let answer = format!(r#"{{"stars":{stars}}}"#);
+            assert_eq!(
+                first.answer(&given_answer(&made.token, LISTENER, 0, &answer, 5)).await.unwrap(),
+                Answered::Kept
+            );
+        }
+        first.answer(&given_answer(&made.token, LISTENER, 1, r#"{"comment":"Clear."}"#, 5)).await.unwrap();
+        let mut answers = second.answers(&made.token).await.unwrap();
+        answers.sort();
+        let expected = [
+            (LISTENER.to_owned(), 0, r#"{"stars":5}"#.to_owned()),
+            (LISTENER.to_owned(), 1, r#"{"comment":"Clear."}"#.to_owned()),
+        ];
+        assert_eq!(answers, expected, "the last answer stands: {}", backend.name());
+
+        let racing = (0..12).map(|n| {
+            let store = if n % 2 == 0 { first.clone() } else { second.clone() };
+            let token = made.token.clone();
+            tokio::spawn(async move { store.answer(&given_answer(&token, &listener(n), 0, "{}", 5)).await.unwrap() })
+        });
+        let outcomes = futures_util::future::join_all(racing).await;
+        let kept = outcomes.iter().filter(|outcome| matches!(outcome, Ok(Answered::Kept))).count();
+        let full = outcomes.iter().filter(|outcome| matches!(outcome, Ok(Answered::Full))).count();
+        assert_eq!((kept, full), (4, 8), "ada's id was the first of five: {}", backend.name());
+        let known = first.answer(&given_answer(&made.token, LISTENER, 0, r#"{"stars":3}"#, 5)).await.unwrap();
+        assert_eq!(known, Answered::Kept, "a listener counted may still change their answer: {}", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn past_the_bounds_the_oldest_reviews_end_to_make_room() {
+    let bounds = ReviewBounds { bytes_a_review: 1000, bytes_in_all: 1150, most_reviews: 3 };
+    for backend in Backend::all() {
+        let store = backend.open().await;
+        for name in ['1', '2', '3'] {
+            assert!(store.put_review(&review(name, &[("0.wav", 100)], WEEK), bounds).await.unwrap().is_empty());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let fourth = store.put_review(&review('4', &[("0.wav", 100)], WEEK), bounds).await.unwrap();
+        assert_eq!(fourth, ["1".repeat(32)], "the oldest, for the count: {}", backend.name());
+        assert_eq!(store.review(&"1".repeat(32)).await.unwrap(), None, "{}", backend.name());
+        assert_eq!(store.review_file(&"1".repeat(32), "0.wav").await.unwrap(), None, "{}", backend.name());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let large = store.put_review(&review('5', &[("0.wav", 900), ("1.wav", 100)], WEEK), bounds).await.unwrap();
+        assert_eq!(large, ["2".repeat(32), "3".repeat(32)], "the oldest, for the bytes: {}", backend.name());
+        assert!(store.review(&"4".repeat(32)).await.unwrap().is_some(), "{}", backend.name());
+        let too_large = store.put_review(&review('6', &[("0.wav", 1001)], WEEK), bounds).await;
+        assert!(too_large.is_err(), "larger than a review may be: {}", backend.name());
+        let misnamed = store.put_review(&review('7', &[("../0.wav", 1)], WEEK), bounds).await;
+        assert!(misnamed.is_err(), "{}", backend.name());
+    }
+}
+
+#[tokio::test]
+async fn a_review_ends_when_it_expires() {
+    for backend in Backend::all() {
+        let store = backend.open().await;
+        let made = review('c', &[("0.wav", 100)], Duration::from_secs(1));
+        store.put_review(&made, ROOMY).await.unwrap();
+        store.answer(&given_answer(&made.token, LISTENER, 0, "{}", 5)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert_eq!(store.review(&made.token).await.unwrap(), None, "{}", backend.name());
+        assert_eq!(store.review_file(&made.token, "0.wav").await.unwrap(), None, "{}", backend.name());
+        assert_eq!(store.answer(&given_answer(&made.token, LISTENER, 0, "{}", 5)).await.unwrap(), Answered::Ended);
+        assert!(store.answers(&made.token).await.unwrap().is_empty(), "{}", backend.name());
     }
 }

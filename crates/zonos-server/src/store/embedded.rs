@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 use zonos_api::AudioFormat;
 
+use super::reviews::{Answered, GivenAnswer, KeptReview, NewReview, ReviewBounds};
 use super::{
     now_ms, now_secs, rate_step, reference_cost, reference_format, Budget, BudgetCheck, NewSession, Spend, StoreError,
     Used, MAX_REFERENCES, REFERENCE_BUDGET,
@@ -44,6 +45,12 @@ const BUDGETS: TableDefinition<(&str, u64), u32> = TableDefinition::new("budgets
 const IN_ALL: u64 = u64::MAX;
 /// OpenID Connect sign-ins under way: what their callback needs (JSON), and their expiry, by their `state`.
 const SIGN_INS: TableDefinition<&str, (&str, u64)> = TableDefinition::new("oidc_sign_ins");
+/// Reviews by token: the record (JSON), the maker's key's hash, when made (ms), the expiry, the audio's bytes
+/// (0 once closed), and whether closed (1). Their audio files are in `reviews/<token>/`.
+const REVIEWS: TableDefinition<&str, (&str, &str, u64, u64, u64, u64)> = TableDefinition::new("reviews");
+/// Each review's listeners, and each one's answer (JSON) of each take.
+const REVIEW_LISTENERS: TableDefinition<(&str, &str), u64> = TableDefinition::new("review_listeners");
+const REVIEW_ANSWERS: TableDefinition<(&str, &str, u32), &str> = TableDefinition::new("review_answers");
 /// Rate limits: each key's theoretical arrival time, in milliseconds (see `rate_step`).
 const RATES: TableDefinition<&str, u64> = TableDefinition::new("rates");
 
@@ -60,6 +67,7 @@ const PARTIAL: &str = ".partial-";
 pub struct Embedded {
     db: Database,
     references: PathBuf,
+    reviews: PathBuf,
 }
 
 fn database(error: impl std::fmt::Display) -> StoreError {
@@ -88,9 +96,10 @@ fn write_atomically(folder: &Path, name: &str, bytes: &[u8]) -> std::io::Result<
 impl Embedded {
     pub async fn open(data_dir: PathBuf) -> Result<Embedded, StoreError> {
         blocking(move || {
-            let references = data_dir.join("references");
-            std::fs::create_dir_all(&references)
-                .map_err(|source| StoreError::DataDir { dir: data_dir.clone(), source })?;
+            let (references, reviews) = (data_dir.join("references"), data_dir.join("reviews"));
+            for dir in [&references, &reviews] {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { dir: data_dir.clone(), source })?;
+            }
             let db = Database::create(data_dir.join("state.redb")).map_err(database)?;
             // Every table exists from the start, so that reading one never fails for want of it.
             let transaction = db.begin_write().map_err(database)?;
@@ -108,8 +117,11 @@ impl Embedded {
             transaction.open_table(CODE_SESSIONS).map_err(database)?;
             transaction.open_table(BUDGETS).map_err(database)?;
             transaction.open_table(SIGN_INS).map_err(database)?;
+            transaction.open_table(REVIEWS).map_err(database)?;
+            transaction.open_table(REVIEW_LISTENERS).map_err(database)?;
+            transaction.open_table(REVIEW_ANSWERS).map_err(database)?;
             transaction.commit().map_err(database)?;
-            Ok(Embedded { db, references })
+            Ok(Embedded { db, references, reviews })
         })
         .await
     }
@@ -698,11 +710,14 @@ impl Embedded {
                 .map_err(database)?
                 .retain(|_, (at, _)| at >= kept_since)
                 .map_err(database)?;
+            let ended = expired_reviews(transaction, now)?;
+            forget_reviews(transaction, &ended)?;
             // A time past: the key has its whole burst again, as if never seen.
             let now_ms = now * 1000;
             transaction.open_table(RATES).map_err(database)?.retain(|_, tat| tat > now_ms).map_err(database)?;
             Ok(listed)
         })?;
+        self.remove_unlisted_review_dirs()?;
         for entry in std::fs::read_dir(&self.references)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -710,6 +725,211 @@ impl Embedded {
             let old = entry.metadata()?.modified()?.elapsed().unwrap_or_default() > Duration::from_secs(60);
             if old && !listed.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The reviews that expired by `now`.
+fn expired_reviews(transaction: &redb::WriteTransaction, now: u64) -> Result<Vec<String>, StoreError> {
+    let reviews = transaction.open_table(REVIEWS).map_err(database)?;
+    let mut ended = Vec::new();
+    for entry in reviews.iter().map_err(database)? {
+        let (token, row) = entry.map_err(database)?;
+        if row.value().3 <= now {
+            ended.push(token.value().to_owned());
+        }
+    }
+    Ok(ended)
+}
+
+/// Forgets the reviews `ended` whole: their rows, listeners and answers (their files go after the commit).
+fn forget_reviews(transaction: &redb::WriteTransaction, ended: &[String]) -> Result<(), StoreError> {
+    let mut reviews = transaction.open_table(REVIEWS).map_err(database)?;
+    let mut listeners = transaction.open_table(REVIEW_LISTENERS).map_err(database)?;
+    let mut answers = transaction.open_table(REVIEW_ANSWERS).map_err(database)?;
+    for token in ended {
+        reviews.remove(token.as_str()).map_err(database)?;
+        listeners.retain_in((token.as_str(), "")..=(token.as_str(), "~"), |_, _| false).map_err(database)?;
+        answers.retain_in((token.as_str(), "", 0)..=(token.as_str(), "~", u32::MAX), |_, _| false).map_err(database)?;
+    }
+    Ok(())
+}
+
+impl Embedded {
+    pub async fn put_review(
+        self: &Arc<Self>,
+        review: &NewReview,
+        bounds: ReviewBounds,
+    ) -> Result<Vec<String>, StoreError> {
+        let (store, review) = (Arc::clone(self), review.clone());
+        blocking(move || {
+            // The files first, whole: a review listed has its audio.
+            let dir = store.reviews.join(&review.token);
+            std::fs::create_dir_all(&dir)?;
+            for (name, bytes) in &review.files {
+                write_atomically(&dir, name, bytes)?;
+            }
+            let (now, bytes) = (now_secs(), review.bytes());
+            let evicted = store.write(true, |transaction| {
+                let mut ended = expired_reviews(transaction, now)?;
+                let mut listed: Vec<(u64, String, u64)> = Vec::new();
+                for entry in transaction.open_table(REVIEWS).map_err(database)?.iter().map_err(database)? {
+                    let (token, row) = entry.map_err(database)?;
+                    let (_, _, made, expires, kept, _) = row.value();
+                    if expires > now && token.value() != review.token {
+                        listed.push((made, token.value().to_owned(), kept));
+                    }
+                }
+                // The oldest made first out, until the new one fits.
+                listed.sort();
+                let mut listed = listed.into_iter();
+                let (mut count, mut total) =
+                    (listed.len() as u64, listed.clone().map(|(_, _, kept)| kept).sum::<u64>());
+                while count + 1 > bounds.most_reviews || total + bytes > bounds.bytes_in_all {
+                    let Some((_, token, kept)) = listed.next() else { break };
+                    (count, total) = (count - 1, total - kept);
+                    ended.push(token);
+                }
+                forget_reviews(transaction, &ended)?;
+                let expires = now + review.lifetime.as_secs();
+                let row = (review.record.as_str(), review.owner_hash.as_str(), now_ms(), expires, bytes, 0);
+                transaction
+                    .open_table(REVIEWS)
+                    .map_err(database)?
+                    .insert(review.token.as_str(), row)
+                    .map_err(database)?;
+                Ok(ended)
+            })?;
+            for token in &evicted {
+                let _ = std::fs::remove_dir_all(store.reviews.join(token));
+            }
+            Ok(evicted)
+        })
+        .await
+    }
+
+    /// The row of the review under `token`, unless it expired.
+    fn review_row(&self, token: &str) -> Result<Option<(String, String, bool)>, StoreError> {
+        self.read(|transaction| {
+            let reviews = transaction.open_table(REVIEWS).map_err(database)?;
+            let row = reviews.get(token).map_err(database)?;
+            Ok(row.and_then(|row| {
+                let (record, owner, _, expires, _, closed) = row.value();
+                (expires > now_secs()).then(|| (record.to_owned(), owner.to_owned(), closed == 1))
+            }))
+        })
+    }
+
+    pub async fn review(self: &Arc<Self>, token: &str) -> Result<Option<KeptReview>, StoreError> {
+        let (store, token) = (Arc::clone(self), token.to_owned());
+        blocking(move || {
+            let row = store.review_row(&token)?;
+            Ok(row.map(|(record, owner_hash, closed)| KeptReview { record, owner_hash, closed }))
+        })
+        .await
+    }
+
+    pub async fn review_file(self: &Arc<Self>, token: &str, name: &str) -> Result<Option<Bytes>, StoreError> {
+        let (store, token, name) = (Arc::clone(self), token.to_owned(), name.to_owned());
+        blocking(move || {
+            if store.review_row(&token)?.is_none_or(|(_, _, closed)| closed) {
+                return Ok(None);
+            }
+            match std::fs::read(store.reviews.join(&token).join(&name)) {
+                Ok(bytes) => Ok(Some(Bytes::from(bytes))),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    pub async fn answer(self: &Arc<Self>, given: &GivenAnswer<'_>) -> Result<Answered, StoreError> {
+        let (store, item, most_listeners) = (Arc::clone(self), given.item, given.most_listeners);
+        let (token, listener, answer) = (given.token.to_owned(), given.listener.to_owned(), given.answer.to_owned());
+        blocking(move || {
+            // One write transaction: the count of listeners can't be passed by two answering at once.
+            store.write(true, |transaction| {
+                let reviews = transaction.open_table(REVIEWS).map_err(database)?;
+                let open = reviews.get(token.as_str()).map_err(database)?.is_some_and(|row| {
+                    let (_, _, _, expires, _, closed) = row.value();
+                    expires > now_secs() && closed == 0
+                });
+                if !open {
+                    return Ok(Answered::Ended);
+                }
+                let mut listeners = transaction.open_table(REVIEW_LISTENERS).map_err(database)?;
+                if listeners.get((token.as_str(), listener.as_str())).map_err(database)?.is_none() {
+                    let counted =
+                        listeners.range((token.as_str(), "")..=(token.as_str(), "~")).map_err(database)?.count();
+                    if counted >= most_listeners as usize {
+                        return Ok(Answered::Full);
+                    }
+                    listeners.insert((token.as_str(), listener.as_str()), now_secs()).map_err(database)?;
+                }
+                let mut answers = transaction.open_table(REVIEW_ANSWERS).map_err(database)?;
+                answers.insert((token.as_str(), listener.as_str(), item), answer.as_str()).map_err(database)?;
+                Ok(Answered::Kept)
+            })
+        })
+        .await
+    }
+
+    pub async fn answers(self: &Arc<Self>, token: &str) -> Result<Vec<(String, u32, String)>, StoreError> {
+        let (store, token) = (Arc::clone(self), token.to_owned());
+        blocking(move || {
+            if store.review_row(&token)?.is_none() {
+                return Ok(Vec::new());
+            }
+            store.read(|transaction| {
+                let answers = transaction.open_table(REVIEW_ANSWERS).map_err(database)?;
+                let range =
+                    answers.range((token.as_str(), "", 0)..=(token.as_str(), "~", u32::MAX)).map_err(database)?;
+                range
+                    .map(|entry| {
+                        let (key, answer) = entry.map_err(database)?;
+                        let (_, listener, item) = key.value();
+                        Ok((listener.to_owned(), item, answer.value().to_owned()))
+                    })
+                    .collect()
+            })
+        })
+        .await
+    }
+
+    pub async fn close_review(self: &Arc<Self>, token: &str) -> Result<(), StoreError> {
+        let (store, token) = (Arc::clone(self), token.to_owned());
+        blocking(move || {
+            store.write(true, |transaction| {
+                let mut reviews = transaction.open_table(REVIEWS).map_err(database)?;
+                let row = reviews.get(token.as_str()).map_err(database)?.map(|row| {
+                    let (record, owner, made, expires, _, _) = row.value();
+                    (record.to_owned(), owner.to_owned(), made, expires)
+                });
+                if let Some((record, owner, made, expires)) = row {
+                    reviews
+                        .insert(token.as_str(), (record.as_str(), owner.as_str(), made, expires, 0, 1))
+                        .map_err(database)?;
+                }
+                Ok(())
+            })?;
+            let _ = std::fs::remove_dir_all(store.reviews.join(&token));
+            Ok(())
+        })
+        .await
+    }
+
+    /// Removes the folders of reviews no longer open (closed, expired, ended to make room, or left by a crash),
+    /// past a minute old: one being written now is younger.
+    fn remove_unlisted_review_dirs(&self) -> Result<(), StoreError> {
+        for entry in std::fs::read_dir(&self.reviews)? {
+            let entry = entry?;
+            let token = entry.file_name().to_string_lossy().into_owned();
+            let old = entry.metadata()?.modified()?.elapsed().unwrap_or_default() > Duration::from_secs(60);
+            if old && self.review_row(&token)?.is_none_or(|(_, _, closed)| closed) {
+                let _ = std::fs::remove_dir_all(entry.path());
             }
         }
         Ok(())
@@ -776,5 +996,44 @@ mod tests {
         });
         assert_eq!(rows.unwrap(), (0, 1, 0, 0, 0), "only the live callback is left");
         assert_eq!(store.callback("live").await.unwrap(), Some(String::new()));
+    }
+
+    #[tokio::test]
+    async fn a_sweep_removes_expired_reviews_whole_and_folders_no_review_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Embedded::open(dir.path().to_owned()).await.unwrap());
+        let bounds = ReviewBounds { bytes_a_review: 1000, bytes_in_all: 1000, most_reviews: 10 };
+        let review = |token: char, seconds| NewReview {
+            token: token.to_string().repeat(32),
+            owner_hash: String::new(),
+            record: "{}".into(),
+            files: vec![("0.wav".into(), Bytes::from_static(b"RIFF"))],
+            lifetime: Duration::from_secs(seconds),
+        };
+        let (ending, lasting) = (review('a', 1), review('b', 3600));
+        store.put_review(&ending, bounds).await.unwrap();
+        store.put_review(&lasting, bounds).await.unwrap();
+        let given =
+            GivenAnswer { token: &ending.token, listener: &"1".repeat(32), item: 0, answer: "{}", most_listeners: 10 };
+        store.answer(&given).await.unwrap();
+        // Left by a crash, an hour ago, with no row.
+        let stray = store.reviews.join("c".repeat(32));
+        std::fs::create_dir_all(&stray).unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        for folder in [stray.clone(), store.reviews.join(&ending.token), store.reviews.join(&lasting.token)] {
+            std::fs::File::open(&folder).unwrap().set_modified(an_hour_ago).unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        store.sweep().unwrap();
+        let left: Vec<_> = std::fs::read_dir(&store.reviews).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        assert_eq!(left, [std::ffi::OsString::from(&lasting.token)]);
+        let rows = store.read(|transaction| {
+            Ok((
+                transaction.open_table(REVIEWS).map_err(database)?.len().map_err(database)?,
+                transaction.open_table(REVIEW_LISTENERS).map_err(database)?.len().map_err(database)?,
+                transaction.open_table(REVIEW_ANSWERS).map_err(database)?.len().map_err(database)?,
+            ))
+        });
+        assert_eq!(rows.unwrap(), (1, 0, 0), "the lasting review, without the ended one's answers");
     }
 }

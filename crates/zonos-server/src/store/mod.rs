@@ -1,13 +1,19 @@
 //! The proxy's state, kept where a restart, or another replica, finds it: uploaded references, the daily cap's
 //! count, the request ids the proxy issued with their webhook tokens, the final statuses pushed to browsers, the
-//! rate limits' counters, and who may use it (access codes, sessions, sign-ins under way, budgets, the spend log).
-//! One interface, two backends: an embedded one in a data directory (one instance, the default), and Redis (several
-//! replicas, which also carries a webhook received by one replica to the browser following that job on another).
+//! rate limits' counters, who may use it (access codes, sessions, sign-ins under way, budgets, the spend log), and
+//! reviews with their answers. One interface, two backends: an embedded one in a data directory (one instance, the
+//! default), and Redis (several replicas, which also carries a webhook received by one replica to the browser
+//! following that job on another).
 
 mod embedded;
 mod redis;
+mod reviews;
 mod spend;
 
+pub use reviews::{
+    is_review_file, is_review_token, Answered, GivenAnswer, KeptReview, NewReview, ReviewBounds, MOST_LISTENERS,
+    REVIEW_BOUNDS,
+};
 pub use spend::{Spend, SPEND_LOG_LIFETIME};
 
 use std::path::PathBuf;

@@ -11,9 +11,10 @@ use futures_util::StreamExt;
 use tokio::sync::broadcast;
 use zonos_api::{AudioFormat, JobStatusResponse};
 
+use super::reviews::{Answered, GivenAnswer, KeptReview, NewReview, ReviewBounds};
 use super::{
-    reference_cost, reference_format, Budget, BudgetCheck, NewSession, Spend, StoreError, Used, MAX_REFERENCES,
-    REFERENCE_BUDGET, SPEND_LOG_LIFETIME,
+    now_ms, now_secs, reference_cost, reference_format, Budget, BudgetCheck, NewSession, Spend, StoreError, Used,
+    MAX_REFERENCES, REFERENCE_BUDGET, SPEND_LOG_LIFETIME,
 };
 
 /// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
@@ -92,6 +93,77 @@ end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
+return 1";
+
+/// Keeps a review within the bounds. KEYS[1] the reviews by when made (a sorted set), KEYS[2] their bytes (a
+/// hash); ARGV[1] the keys' prefix, ARGV[2] its token, ARGV[3] its record, ARGV[4] the maker's key's hash,
+/// ARGV[5] when made (ms), ARGV[6] its expiry (s), ARGV[7] its bytes, ARGV[8] the most reviews, ARGV[9] the bytes
+/// in all, then its files' names and bytes in pairs. Forgets the expired first, then ends the oldest made until it
+/// fits; returns the tokens it ended.
+const PUT_REVIEW: &str = r"
+local prefix, token = ARGV[1], ARGV[2]
+local function forget(other)
+  local files = redis.call('HGET', prefix .. 'review:' .. other, 'files') or ''
+  for name in string.gmatch(files, '%S+') do redis.call('DEL', prefix .. 'review-file:' .. other .. ':' .. name) end
+  redis.call('DEL', prefix .. 'review:' .. other, prefix .. 'review-listeners:' .. other, prefix .. 'review-answers:' .. other)
+  redis.call('ZREM', KEYS[1], other)
+  redis.call('HDEL', KEYS[2], other)
+end
+for _, other in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if redis.call('EXISTS', prefix .. 'review:' .. other) == 0 then
+    redis.call('ZREM', KEYS[1], other)
+    redis.call('HDEL', KEYS[2], other)
+  end
+end
+if redis.call('ZSCORE', KEYS[1], token) then forget(token) end
+local bytes, ended = tonumber(ARGV[7]), {}
+local function total()
+  local sum = 0
+  for _, kept in ipairs(redis.call('HVALS', KEYS[2])) do sum = sum + tonumber(kept) end
+  return sum
+end
+while redis.call('ZCARD', KEYS[1]) > 0 and
+    (redis.call('ZCARD', KEYS[1]) + 1 > tonumber(ARGV[8]) or total() + bytes > tonumber(ARGV[9])) do
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  forget(oldest)
+  table.insert(ended, oldest)
+end
+local names = {}
+for i = 10, #ARGV, 2 do
+  local file = prefix .. 'review-file:' .. token .. ':' .. ARGV[i]
+  redis.call('SET', file, ARGV[i + 1])
+  redis.call('EXPIREAT', file, ARGV[6])
+  table.insert(names, ARGV[i])
+end
+local review = prefix .. 'review:' .. token
+redis.call('HSET', review, 'record', ARGV[3], 'owner', ARGV[4], 'closed', '0', 'files', table.concat(names, ' '))
+redis.call('EXPIREAT', review, ARGV[6])
+redis.call('ZADD', KEYS[1], ARGV[5], token)
+redis.call('HSET', KEYS[2], token, bytes)
+return ended";
+/// A listener's answer: KEYS[1] the review, KEYS[2] its listeners (a set), KEYS[3] its answers (a hash); ARGV[1]
+/// the listener, ARGV[2] the answer's field, ARGV[3] the answer, ARGV[4] the most listeners. 1 if kept, 0 if the
+/// review is closed or gone, 2 if it has its listeners and this is a new one.
+const ANSWER: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HGET', KEYS[1], 'closed') == '1' then return 0 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
+  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 2 end
+  redis.call('SADD', KEYS[2], ARGV[1])
+end
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+local expires = redis.call('EXPIRETIME', KEYS[1])
+redis.call('EXPIREAT', KEYS[2], expires)
+redis.call('EXPIREAT', KEYS[3], expires)
+return 1";
+/// Closes a review: KEYS[1] the review, KEYS[2] the reviews by when made, KEYS[3] their bytes; ARGV[1] the keys'
+/// prefix, ARGV[2] its token. Its files go; its record and answers stay until it expires.
+const CLOSE_REVIEW: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local files = redis.call('HGET', KEYS[1], 'files') or ''
+for name in string.gmatch(files, '%S+') do redis.call('DEL', ARGV[1] .. 'review-file:' .. ARGV[2] .. ':' .. name) end
+redis.call('HSET', KEYS[1], 'closed', '1', 'files', '')
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[2])
 return 1";
 
 /// How long a code's count of uses is kept: longer than any invite lasts.
@@ -421,6 +493,91 @@ impl Shared {
 
     pub async fn take_sign_in(&self, state: &str) -> Result<Option<String>, StoreError> {
         Ok(self.connection().get_del(key("sign-in", state)).await?)
+    }
+
+    pub async fn put_review(&self, review: &NewReview, bounds: ReviewBounds) -> Result<Vec<String>, StoreError> {
+        let expires = now_secs() + review.lifetime.as_secs();
+        let script = Script::new(PUT_REVIEW);
+        let mut invocation = script.key(key("reviews", "by-made"));
+        invocation
+            .key(key("reviews", "bytes"))
+            .key(key("reviews", "bytes"))
+            .arg(format!("{PREFIX}:"))
+            .arg(&review.token)
+            .arg(&review.record)
+            .arg(&review.owner_hash)
+            .arg(now_ms())
+            .arg(expires)
+            .arg(review.bytes())
+            .arg(bounds.most_reviews)
+            .arg(bounds.bytes_in_all);
+        for (name, bytes) in &review.files {
+            invocation.arg(name).arg(bytes.as_ref());
+        }
+        Ok(invocation.invoke_async(&mut self.connection()).await?)
+    }
+
+    pub async fn review(&self, token: &str) -> Result<Option<KeptReview>, StoreError> {
+        let fields: Vec<Option<String>> = ::redis::cmd("HMGET")
+            .arg(key("review", token))
+            .arg(&["record", "owner", "closed"])
+            .query_async(&mut self.connection())
+            .await?;
+        Ok(match fields.as_slice() {
+            [Some(record), Some(owner_hash), closed] => Some(KeptReview {
+                record: record.clone(),
+                owner_hash: owner_hash.clone(),
+                closed: closed.as_deref() == Some("1"),
+            }),
+            _ => None,
+        })
+    }
+
+    pub async fn review_file(&self, token: &str, name: &str) -> Result<Option<Bytes>, StoreError> {
+        let bytes: Option<Vec<u8>> = self.connection().get(key("review-file", format!("{token}:{name}"))).await?;
+        Ok(bytes.map(Bytes::from))
+    }
+
+    pub async fn answer(&self, given: &GivenAnswer<'_>) -> Result<Answered, StoreError> {
+        let GivenAnswer { token, listener, item, answer, most_listeners } = *given;
+        let outcome: i64 = Script::new(ANSWER)
+            .key(key("review", token))
+            .key(key("review-listeners", token))
+            .key(key("review-answers", token))
+            .arg(listener)
+            .arg(format!("{listener}:{item}"))
+            .arg(answer)
+            .arg(most_listeners)
+            .invoke_async(&mut self.connection())
+            .await?;
+        Ok(match outcome {
+            1 => Answered::Kept,
+            2 => Answered::Full,
+            _ => Answered::Ended,
+        })
+    }
+
+    pub async fn answers(&self, token: &str) -> Result<Vec<(String, u32, String)>, StoreError> {
+        let answers: Vec<(String, String)> = self.connection().hgetall(key("review-answers", token)).await?;
+        Ok(answers
+            .into_iter()
+            .filter_map(|(field, answer)| {
+                let (listener, item) = field.split_once(':')?;
+                Some((listener.to_owned(), item.parse().ok()?, answer))
+            })
+            .collect())
+    }
+
+    pub async fn close_review(&self, token: &str) -> Result<(), StoreError> {
+        let _: i64 = Script::new(CLOSE_REVIEW)
+            .key(key("review", token))
+            .key(key("reviews", "by-made"))
+            .key(key("reviews", "bytes"))
+            .arg(format!("{PREFIX}:"))
+            .arg(token)
+            .invoke_async(&mut self.connection())
+            .await?;
+        Ok(())
     }
 
     pub async fn final_status(&self, request_id: &str) -> Result<Option<String>, StoreError> {
