@@ -174,7 +174,7 @@ fn with_common_layers(router: Router) -> Router {
 /// The path as logs show it: no query string, no webhook token (it is what authenticates a callback), and no
 /// invite's code.
 fn logged_path(path: &str) -> &str {
-    const SECRET_AFTER: [&str; 2] = ["/api/webhooks/", zonos_api::JOIN_PATH_PREFIX];
+    const SECRET_AFTER: [&str; 3] = ["/api/webhooks/", zonos_api::JOIN_PATH_PREFIX, zonos_api::REVIEW_PAGE_PREFIX];
     SECRET_AFTER.into_iter().find(|prefix| path.starts_with(prefix)).unwrap_or(path)
 }
 
@@ -212,9 +212,10 @@ mod tests {
     use super::logged_path;
 
     #[test]
-    fn logs_show_no_webhook_token_and_no_invite_code() {
+    fn logs_show_no_webhook_token_no_invite_code_and_no_review_token() {
         assert_eq!(logged_path("/api/webhooks/0123456789abcdef"), "/api/webhooks/");
         assert_eq!(logged_path("/join/0123abcd-0123456789abcdef0123456789abcdef"), "/join/");
+        assert_eq!(logged_path("/r/0123456789abcdef0123456789abcdef/audio/0.wav"), "/r/");
         assert_eq!(logged_path("/api/generate"), "/api/generate");
     }
 }

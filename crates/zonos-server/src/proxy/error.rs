@@ -60,6 +60,12 @@ pub enum ProxyError {
     SlowBody,
     #[error("no stored reference {0}; references expire after a day")]
     UnknownReference(String),
+    #[error("{0} has no consent record of its speaker for its voice: it can't be shared")]
+    NoConsent(String),
+    #[error("the review's audio is larger than the {} MB a review may keep", .0 / 1024 / 1024)]
+    ReviewTooLarge(u64),
+    #[error("this review has ended, or never was")]
+    ReviewGone,
     #[error("{}", match .0 {
         crate::store::StoreError::Full => "the reference store is full: try again later",
         _ => "the proxy's store is unavailable: try again in a moment",
@@ -95,7 +101,9 @@ impl ProxyError {
             ProxyError::NotJsonContentType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"),
             ProxyError::MediaRefused { .. } | ProxyError::UnknownCallback => (StatusCode::FORBIDDEN, "Forbidden"),
-            ProxyError::UnknownReference(_) => (StatusCode::NOT_FOUND, "Not Found"),
+            ProxyError::UnknownReference(_) | ProxyError::ReviewGone => (StatusCode::NOT_FOUND, "Not Found"),
+            ProxyError::NoConsent(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable Content"),
+            ProxyError::ReviewTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
             ProxyError::NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
             ProxyError::SlowBody => (StatusCode::REQUEST_TIMEOUT, "Request Timeout"),

@@ -17,7 +17,7 @@ use zonos_api::{GenerateRequest, JobStatusResponse, SubmitAnswer, API_KEY_HEADER
 
 use super::error::ProxyError;
 use super::limits::{Call, Reservation};
-use super::{check_caller, check_request_id, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
+use super::{check_caller, check_json_type, check_request_id, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 use crate::access::sessions::Person;
 use crate::access::usage;
 use crate::store::now_secs;
@@ -67,11 +67,7 @@ pub async fn submit(
     body: Body,
 ) -> Result<Answer, ProxyError> {
     check_caller(&proxy.config, &headers)?;
-    // JSON only: a cross-site form or `text/plain` post could otherwise skip the browser's CORS preflight.
-    let json_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
-    if !json_type.is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json")) {
-        return Err(ProxyError::NotJsonContentType);
-    }
+    check_json_type(&headers)?;
     let body = read_body(body, JSON_LIMIT).await?;
     if let Some(field) = zonos_api::first_duplicate_key(&body) {
         return Err(ProxyError::DuplicateField(field));
@@ -97,18 +93,30 @@ pub async fn submit(
 
 /// What a take's Content Credentials say of its request: every setting but the text (which can be long, and is
 /// heard in the take) and the reference's URL (an uploaded voice's would let anyone holding the take fetch the
-/// speaker's own recording; a pasted one may carry a token). A sample voice is named instead.
+/// speaker's own recording; a pasted one may carry a token). A sample voice is named instead; any other is kept
+/// as its URL's hash ([`VOICE_HASH`], left out of the credentials), which a speaker's consent record must match
+/// for the take to be shared for review.
 fn settings_of(request: &GenerateRequest, samples: &[zonos_api::OfferedVoice]) -> String {
     let mut settings = serde_json::to_value(request).expect("a request serializes");
     if let Value::Object(fields) = &mut settings {
         fields.remove(zonos_api::Field::Text.key());
         fields.remove(zonos_api::Field::ReferenceAudioUrl.key());
-        let sample = samples.iter().find(|voice| voice.url == request.reference_audio_url);
-        if let Some(sample) = sample {
-            fields.insert("sample_voice".to_owned(), Value::String(sample.name.clone()));
-        }
+        match samples.iter().find(|voice| voice.url == request.reference_audio_url) {
+            Some(sample) => fields.insert(SAMPLE_VOICE.to_owned(), Value::String(sample.name.clone())),
+            None => fields.insert(VOICE_HASH.to_owned(), Value::String(voice_hash(&request.reference_audio_url))),
+        };
     }
     settings.to_string()
+}
+
+/// Where issued settings name a sample voice, and keep another voice's URL's hash.
+pub const SAMPLE_VOICE: &str = "sample_voice";
+pub const VOICE_HASH: &str = "voice_sha256";
+
+/// The hash a voice's URL is kept as (see [`settings_of`]).
+pub fn voice_hash(url: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(url.trim().as_bytes()))
 }
 
 /// A validated submission, on its way upstream.

@@ -88,15 +88,30 @@ pub async fn media(
     headers: HeaderMap,
 ) -> Result<Response, ProxyError> {
     proxy.limits.allow(Call::Media, &proxy.client(peer, &headers)).await?;
-    let url = allowed_url(&query.url, &proxy.config.media_hosts)?;
-    let request_id = request_id_in(&url)
+    let audio = marked_audio(&proxy, &query.url).await?;
+    Ok((StatusCode::OK, audio.headers, Body::from(audio.bytes)).into_response())
+}
+
+/// A result as this proxy serves it, and the request it is of.
+pub(super) struct MarkedAudio {
+    pub request_id: String,
+    /// The media host's `Content-Type`.
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+/// The result at `url` (an allowed host's, of a request this proxy issued), whole: a WAV marked as AI-generated
+/// speech and signed; another format as it came.
+pub(super) async fn marked_audio(proxy: &Arc<Proxy>, url: &str) -> Result<MarkedAudio, ProxyError> {
+    let parsed = allowed_url(url, &proxy.config.media_hosts)?;
+    let request_id = request_id_in(&parsed)
         .map(str::to_owned)
-        .ok_or_else(|| ProxyError::MediaRefused { url: query.url.clone(), allowed: "a request's audio".to_owned() })?;
+        .ok_or_else(|| ProxyError::MediaRefused { url: url.to_owned(), allowed: "a request's audio".to_owned() })?;
     let Some(settings) = proxy.store.issued_settings(&request_id).await? else {
         return Err(ProxyError::NotIssued(request_id));
     };
     let _turn = MARKING.acquire().await.map_err(|_| ProxyError::Unreachable("the proxy is stopping".to_owned()))?;
-    let request = proxy.client.get(url).timeout(MEDIA_TIMEOUT);
+    let request = proxy.client.get(parsed).timeout(MEDIA_TIMEOUT);
     let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
     let status = upstream.status();
     if !status.is_success() {
@@ -109,14 +124,20 @@ pub async fn media(
     let provenance = Provenance { request_ids: vec![request_id.clone()], date: now[..10].to_owned() };
     // Not a WAV (the docs' results are; another format passes as it came).
     let Some(marked) = provenance::mark(&body, &provenance) else {
-        return Ok((StatusCode::OK, headers, Body::from(body)).into_response());
+        return Ok(MarkedAudio { request_id, headers, bytes: body });
     };
     // The gateway's copy is let go before signing makes another: at most two copies of a result at once.
     drop(body);
-    let settings = serde_json::from_str(&settings).ok().filter(serde_json::Value::is_object);
-    let made = Made { request_id, settings, when: now };
+    let mut settings: Option<serde_json::Value> =
+        serde_json::from_str(&settings).ok().filter(serde_json::Value::is_object);
+    // The voice's hash is the proxy's own: a take's credentials say nothing of an uploaded or pasted voice.
+    if let Some(serde_json::Value::Object(fields)) = settings.as_mut() {
+        fields.remove(super::forward::VOICE_HASH);
+    }
+    let made = Made { request_id: request_id.clone(), settings, when: now };
     // Hashing a few megabytes: off the async runtime. A take whose credentials can't be signed is still served,
     // marked as AI-generated, and the failure is told to the operator.
+    let proxy = Arc::clone(proxy);
     let signing = tokio::task::spawn_blocking(move || match proxy.credentials.sign(&marked, &made) {
         Ok(signed) => signed,
         Err(error) => {
@@ -124,8 +145,8 @@ pub async fn media(
             marked
         }
     });
-    let body = signing.await.map_err(|error| ProxyError::Unreachable(format!("signing stopped: {error}")))?;
-    Ok((StatusCode::OK, headers, Body::from(body)).into_response())
+    let bytes = signing.await.map_err(|error| ProxyError::Unreachable(format!("signing stopped: {error}")))?;
+    Ok(MarkedAudio { request_id, headers, bytes })
 }
 
 #[cfg(test)]

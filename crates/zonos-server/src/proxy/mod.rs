@@ -11,6 +11,7 @@ mod limits;
 mod media;
 mod push;
 mod references;
+mod reviews;
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -181,7 +182,8 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
     let mut guarded = Router::new()
         .route(GENERATE_PATH, post(forward::submit))
         .route(&format!("{STATUS_PATH_PREFIX}{{request_id}}"), get(forward::status))
-        .route("/media", get(media::media));
+        .route("/media", get(media::media))
+        .route(zonos_api::REVIEWS_PATH, post(reviews::make));
     let mut open = Router::new().route("/config", get(app_config::config)).merge(crate::access::routes(access.clone()));
     if proxy.callback_base.is_some() {
         guarded = guarded
@@ -197,6 +199,8 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         // The app reads `config.json` beside its page, as on a static host: one request finds either.
         .route("/config.json", get(app_config::config))
         .route(&format!("{JOIN_PATH_PREFIX}{{code}}"), get(crate::access::join))
+        // A review's listeners never sign in: its token is the only key.
+        .route(&format!("{}{{token}}/audio/{{file}}", zonos_api::REVIEW_PAGE_PREFIX), get(reviews::audio))
         .with_state(proxy);
     Ok(match cors {
         Some(cors) => router.layer(cors),
@@ -230,6 +234,16 @@ fn check_caller(config: &ProxyConfig, headers: &HeaderMap) -> Result<(), ProxyEr
         Err(ProxyError::CrossSite)
     } else {
         Ok(())
+    }
+}
+
+/// JSON only: a cross-site form or `text/plain` post could otherwise skip the browser's CORS preflight.
+fn check_json_type(headers: &HeaderMap) -> Result<(), ProxyError> {
+    let json_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
+    if json_type.is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json")) {
+        Ok(())
+    } else {
+        Err(ProxyError::NotJsonContentType)
     }
 }
 

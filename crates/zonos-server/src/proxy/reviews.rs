@@ -1,0 +1,135 @@
+//! Review links (issue 26; docs/plans/reviews.md). `POST /api/reviews` makes one from takes this proxy issued: it
+//! fetches each take's audio as `/api/media` serves it (marked as AI-generated speech, with Content Credentials),
+//! refuses a take whose voice has no consent record of its speaker (a sample voice needs none), and keeps it all
+//! in the store under a new token, for its days. `GET /r/<token>/audio/<file>` serves a take's audio while the
+//! review is open. Still to come: the listener's page and answers, the tally, Close.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::Duration;
+use studio_core::consent::Consent;
+use zonos_api::{ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX};
+
+use super::error::ProxyError;
+use super::forward::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
+use super::limits::Call;
+use super::media::marked_audio;
+use super::{check_caller, check_json_type, read_body, Proxy, JSON_LIMIT};
+use crate::store::{now_secs, NewReview, REVIEW_BOUNDS};
+
+/// The longest a review's title, a take's label and its text may be, in characters.
+const LONGEST_TITLE: usize = 200;
+const LONGEST_LABEL: usize = 100;
+const LONGEST_TEXT: usize = 20_000;
+
+/// Makes a review of the takes asked for.
+pub async fn make(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ProxyError> {
+    check_caller(&proxy.config, &headers)?;
+    check_json_type(&headers)?;
+    // Each fetches and signs several takes: as dear as an upload.
+    proxy.limits.allow(Call::Upload, &proxy.client(peer, &headers)).await?;
+    let body = read_body(body, JSON_LIMIT).await?;
+    let request: ReviewRequest = serde_json::from_slice(&body).map_err(ProxyError::NotJson)?;
+    let days = checked(&request)?;
+    let mut files = Vec::new();
+    let mut items = Vec::new();
+    for (place, item) in request.items.iter().enumerate() {
+        let audio = marked_audio(&proxy, &item.media_url).await?;
+        let settings = proxy.store.issued_settings(&audio.request_id).await?.unwrap_or_default();
+        let consent = consented(item, &settings)?;
+        files.push((format!("{place}.wav"), audio.bytes.into()));
+        items.push(
+            json!({ "label": item.label, "text": item.text, "request_id": audio.request_id, "consent": consent }),
+        );
+        let bytes: usize = files.iter().map(|(_, bytes): &(String, axum::body::Bytes)| bytes.len()).sum();
+        if bytes as u64 > REVIEW_BOUNDS.bytes_a_review {
+            return Err(ProxyError::ReviewTooLarge(REVIEW_BOUNDS.bytes_a_review));
+        }
+    }
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let owner_key = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let lifetime = Duration::from_secs(u64::from(days) * crate::store::DAY_SECS);
+    let record = json!({ "title": request.title, "items": items, "made": now_secs() }).to_string();
+    let review = NewReview { token: token.clone(), owner_hash: owner_hash(&owner_key), record, files, lifetime };
+    let ended = proxy.store.put_review(&review, REVIEW_BOUNDS).await?;
+    if !ended.is_empty() {
+        tracing::info!(ended = ended.len(), "reviews: the oldest ended to make room");
+    }
+    let link = proxy.callback_base.as_ref().map(|base| format!("{base}{REVIEW_PAGE_PREFIX}{token}"));
+    let made = ReviewMade { token, owner_key, link, expires_at: now_secs() + lifetime.as_secs() };
+    Ok((StatusCode::CREATED, Json(made)).into_response())
+}
+
+/// The review's days, once its fields are within their bounds.
+fn checked(request: &ReviewRequest) -> Result<u32, ProxyError> {
+    let too_long = |text: &str, most: usize| text.chars().count() > most;
+    let problem = if request.items.is_empty() || request.items.len() > MOST_REVIEW_ITEMS {
+        Some(format!("a review holds 1 to {MOST_REVIEW_ITEMS} takes, not {}", request.items.len()))
+    } else if too_long(&request.title, LONGEST_TITLE) {
+        Some(format!("a review's title may be {LONGEST_TITLE} characters long"))
+    } else if request
+        .items
+        .iter()
+        .any(|item| too_long(&item.label, LONGEST_LABEL) || too_long(&item.text, LONGEST_TEXT))
+    {
+        Some(format!("a take's label may be {LONGEST_LABEL} characters long, its text {LONGEST_TEXT}"))
+    } else {
+        None
+    };
+    let days = request.days.unwrap_or(MOST_REVIEW_DAYS);
+    match problem {
+        Some(problem) => Err(ProxyError::Invalid(problem)),
+        None if !(1..=MOST_REVIEW_DAYS).contains(&days) => {
+            Err(ProxyError::Invalid(format!("a review lasts 1 to {MOST_REVIEW_DAYS} days, not {days}")))
+        }
+        None => Ok(days),
+    }
+}
+
+/// The consent record a take is shared with: none for a sample voice; for another, its speaker's, for the very
+/// voice the take was made with (its URL hashes to the one kept when the take was sent).
+fn consented(item: &ReviewItem, settings: &str) -> Result<Option<Consent>, ProxyError> {
+    let settings: Value = serde_json::from_str(settings).unwrap_or_default();
+    if settings.get(SAMPLE_VOICE).is_some() {
+        return Ok(None);
+    }
+    let refused = || ProxyError::NoConsent(item.label.clone());
+    let consent: Consent =
+        item.consent.clone().and_then(|consent| serde_json::from_value(consent).ok()).ok_or_else(refused)?;
+    let same_voice = settings.get(VOICE_HASH).and_then(Value::as_str) == Some(voice_hash(&consent.voice).as_str());
+    if same_voice && !consent.speaker.trim().is_empty() {
+        Ok(Some(consent))
+    } else {
+        Err(refused())
+    }
+}
+
+/// What the store keeps of a maker's key.
+fn owner_hash(owner_key: &str) -> String {
+    crate::access::sessions::token_hash(owner_key)
+}
+
+/// A take's audio in an open review.
+pub async fn audio(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((token, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ProxyError> {
+    proxy.limits.allow(Call::Media, &proxy.client(peer, &headers)).await?;
+    let bytes = proxy.store.review_file(&token, &file).await?.ok_or(ProxyError::ReviewGone)?;
+    let headers = [(header::CONTENT_TYPE, "audio/wav"), (header::CACHE_CONTROL, "private, max-age=300")];
+    Ok((headers, bytes).into_response())
+}
