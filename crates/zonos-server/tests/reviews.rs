@@ -1,7 +1,9 @@
 //! Review links (issue 26), over real sockets with `serve --sandbox`: a review made of takes the proxy issued keeps
 //! their audio as `/api/media` serves it (marked, signed), served under its token to listeners who never sign in;
 //! a take of a voice other than the samples needs its speaker's consent record, for that very voice; and a review
-//! out of its bounds is refused in words. Still to come (docs/plans/reviews.md): the page, answers, tally, Close.
+//! out of its bounds is refused in words; listeners answer once each, within their rate, and only the maker (with
+//! the key given at making) reads the tally and closes the review. Still to come (docs/plans/reviews.md): the
+//! listener page, the tally pushed over SSE, CSV, blind rounds.
 
 mod common;
 
@@ -154,4 +156,89 @@ async fn making_a_review_needs_a_session_where_access_is_on_and_listening_never_
     let listening = studio.call(get(&format!("/r/{}/audio/0.wav", "0".repeat(32)))).await;
     assert_eq!(listening.status, 404, "no sign-in asked: the token is the key");
     studio.assert_unreached();
+}
+
+/// A review of two sample-voice takes at `studio`.
+async fn two_take_review(studio: SocketAddr) -> ReviewMade {
+    let sample = sample_voice(studio, "ada.wav");
+    let (first, second) = (take(studio, &sample).await, take(studio, &sample).await);
+    let request = json!({ "title": "Two", "items": [item("Take 1", &first, None), item("Take 2", &second, None)] });
+    make_review(studio, &request).await.json().await.unwrap()
+}
+
+async fn give(studio: SocketAddr, token: &str, answer: &Value) -> reqwest::Response {
+    reqwest::Client::new().post(format!("http://{studio}/r/{token}/answers")).json(answer).send().await.unwrap()
+}
+
+fn listener(n: u32) -> String {
+    format!("{n:032x}")
+}
+
+async fn tally(studio: SocketAddr, token: &str, key: &str) -> reqwest::Response {
+    let url = format!("http://{studio}/api/reviews/{token}/tally");
+    reqwest::Client::new().get(url).header("x-review-key", key).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn listeners_answer_once_each_and_only_the_maker_reads_the_tally_and_closes_the_review() {
+    let studio = start_studio(|_| {}).await;
+    let made = two_take_review(studio).await;
+    for answer in [
+        json!({ "listener": listener(1), "item": 0, "stars": 2 }),
+        json!({ "listener": listener(1), "item": 0, "stars": 5, "comment": "  Warm. <b>Really</b>  " }),
+        json!({ "listener": listener(2), "item": 0, "stars": 4 }),
+        json!({ "listener": listener(3), "item": 0, "stars": 3 }),
+        json!({ "listener": listener(3), "item": 1, "comment": "Too fast." }),
+    ] {
+        assert_eq!(give(studio, &made.token, &answer).await.status(), 204, "{answer}");
+    }
+    for (answer, words) in [
+        (json!({ "listener": listener(4), "item": 2, "stars": 5 }), "one of the takes"),
+        (json!({ "listener": "me", "item": 0, "stars": 5 }), "32 hex digits"),
+        (json!({ "listener": listener(4), "item": 0, "stars": 6 }), "Give 1 to 5 stars, not 6."),
+        (json!({ "listener": listener(4), "item": 0, "comment": "x".repeat(501) }), "500 characters long"),
+    ] {
+        let refused = give(studio, &made.token, &answer).await;
+        assert_eq!(refused.status(), 400, "{words}");
+        let body: zonos_api::ErrorBody = refused.json().await.unwrap();
+        assert!(body.message.contains(words), "{}", body.message);
+    }
+
+    assert_eq!(tally(studio, &made.token, "").await.status(), 404, "no key");
+    assert_eq!(tally(studio, &made.token, &"0".repeat(64)).await.status(), 404, "another key");
+    let read: Value = tally(studio, &made.token, &made.owner_key).await.json().await.unwrap();
+    assert_eq!((&read["closed"], &read["tally"]["listeners"]), (&json!(false), &json!(3)));
+    let first = &read["tally"]["items"][0];
+    assert_eq!((&first["listeners"], &first["stars"]), (&json!(3), &json!([0, 0, 1, 1, 1])));
+    assert_eq!(first["comments"], json!(["Warm. <b>Really</b>"]), "kept as text, as given");
+    assert_eq!(read["tally"]["items"][1]["comments"], json!(["Too fast."]));
+
+    let client = reqwest::Client::new();
+    let close = |key: &str| {
+        client.post(format!("http://{studio}/api/reviews/{}/close", made.token)).header("x-review-key", key).send()
+    };
+    assert_eq!(close("not-the-key").await.unwrap().status(), 404);
+    assert_eq!(close(&made.owner_key).await.unwrap().status(), 204);
+    let audio = client.get(format!("http://{studio}/r/{}/audio/0.wav", made.token)).send().await.unwrap();
+    assert_eq!(audio.status(), 404, "its audio ended");
+    let late = give(studio, &made.token, &json!({ "listener": listener(5), "item": 0, "stars": 1 })).await;
+    assert_eq!(late.status(), 404);
+    let read: Value = tally(studio, &made.token, &made.owner_key).await.json().await.unwrap();
+    assert_eq!((&read["closed"], &read["tally"]["listeners"]), (&json!(true), &json!(3)), "the answers stay");
+}
+
+#[tokio::test]
+async fn a_client_flooding_a_review_with_answers_is_held_to_its_rate() {
+    let studio = start_studio(|_| {}).await;
+    let made = two_take_review(studio).await;
+    let mut statuses = std::collections::BTreeMap::<u16, u32>::new();
+    for n in 0..100 {
+        let answer = json!({ "listener": listener(n), "item": 0, "stars": 4 });
+        *statuses.entry(give(studio, &made.token, &answer).await.status().as_u16()).or_default() += 1;
+    }
+    // A minute's worth at once (sixty), then refused until the next turn: no answer is lost or let through silently.
+    assert_eq!(statuses, [(204, 60), (429, 40)].into(), "{statuses:?}");
+    let kept = 60;
+    let read: Value = tally(studio, &made.token, &made.owner_key).await.json().await.unwrap();
+    assert_eq!(read["tally"]["listeners"], json!(kept), "no more listeners than answers let through");
 }

@@ -66,6 +66,8 @@ pub enum ProxyError {
     ReviewTooLarge(u64),
     #[error("this review has ended, or never was")]
     ReviewGone,
+    #[error("this review has all the {0} listeners it counts")]
+    ReviewFull(u32),
     #[error("{}", match .0 {
         crate::store::StoreError::Full => "the reference store is full: try again later",
         _ => "the proxy's store is unavailable: try again in a moment",
@@ -103,6 +105,7 @@ impl ProxyError {
             ProxyError::MediaRefused { .. } | ProxyError::UnknownCallback => (StatusCode::FORBIDDEN, "Forbidden"),
             ProxyError::UnknownReference(_) | ProxyError::ReviewGone => (StatusCode::NOT_FOUND, "Not Found"),
             ProxyError::NoConsent(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable Content"),
+            ProxyError::ReviewFull(_) => (StatusCode::CONFLICT, "Conflict"),
             ProxyError::ReviewTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
             ProxyError::NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),
             ProxyError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),

@@ -86,6 +86,10 @@ pub enum Call {
     Media,
     Upload,
     Events,
+    /// A listener's answer to a review, counted per client…
+    Answer,
+    /// …and per review (its token is the key): a room answering at once passes, a flood does not.
+    AnswersToOneReview,
 }
 
 impl Call {
@@ -98,6 +102,10 @@ impl Call {
             // A person uploads a file, or records one, now and then.
             Call::Upload => 10,
             Call::Events => 60,
+            // A listener rates, comments (sent after a pause in typing) and changes their mind; phones behind
+            // one address share it.
+            Call::Answer => 60,
+            Call::AnswersToOneReview => 6000,
         }
     }
 
@@ -107,6 +115,8 @@ impl Call {
             Call::Media => "media",
             Call::Upload => "upload",
             Call::Events => "events",
+            Call::Answer => "answer",
+            Call::AnswersToOneReview => "review-answers",
         }
     }
 }

@@ -183,7 +183,9 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         .route(GENERATE_PATH, post(forward::submit))
         .route(&format!("{STATUS_PATH_PREFIX}{{request_id}}"), get(forward::status))
         .route("/media", get(media::media))
-        .route(zonos_api::REVIEWS_PATH, post(reviews::make));
+        .route(zonos_api::REVIEWS_PATH, post(reviews::make))
+        .route(&format!("{}/{{token}}/tally", zonos_api::REVIEWS_PATH), get(reviews::tally))
+        .route(&format!("{}/{{token}}/close", zonos_api::REVIEWS_PATH), post(reviews::close));
     let mut open = Router::new().route("/config", get(app_config::config)).merge(crate::access::routes(access.clone()));
     if proxy.callback_base.is_some() {
         guarded = guarded
@@ -201,6 +203,7 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         .route(&format!("{JOIN_PATH_PREFIX}{{code}}"), get(crate::access::join))
         // A review's listeners never sign in: its token is the only key.
         .route(&format!("{}{{token}}/audio/{{file}}", zonos_api::REVIEW_PAGE_PREFIX), get(reviews::audio))
+        .route(&format!("{}{{token}}/answers", zonos_api::REVIEW_PAGE_PREFIX), post(reviews::answer))
         .with_state(proxy);
     Ok(match cors {
         Some(cors) => router.layer(cors),

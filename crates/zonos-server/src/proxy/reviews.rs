@@ -1,8 +1,10 @@
 //! Review links (issue 26; docs/plans/reviews.md). `POST /api/reviews` makes one from takes this proxy issued: it
 //! fetches each take's audio as `/api/media` serves it (marked as AI-generated speech, with Content Credentials),
 //! refuses a take whose voice has no consent record of its speaker (a sample voice needs none), and keeps it all
-//! in the store under a new token, for its days. `GET /r/<token>/audio/<file>` serves a take's audio while the
-//! review is open. Still to come: the listener's page and answers, the tally, Close.
+//! in the store under a new token, for its days. Its listeners, who never sign in, get a take's audio at
+//! `GET /r/<token>/audio/<file>` and answer at `POST /r/<token>/answers` while it is open; its maker, with the key
+//! given at making, reads the tally (`GET /api/reviews/<token>/tally`) and closes it
+//! (`POST /api/reviews/<token>/close`). Still to come: the listener's page, the tally pushed over SSE, CSV.
 
 use std::sync::Arc;
 
@@ -14,7 +16,9 @@ use axum::Json;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::Duration;
+use studio_core::blind::Side;
 use studio_core::consent::Consent;
+use studio_core::review::{Answer, Given, Tally};
 use zonos_api::{ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX};
 
 use super::error::ProxyError;
@@ -22,7 +26,10 @@ use super::forward::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
 use super::limits::Call;
 use super::media::marked_audio;
 use super::{check_caller, check_json_type, read_body, Proxy, JSON_LIMIT};
-use crate::store::{now_secs, NewReview, REVIEW_BOUNDS};
+use crate::store::{now_secs, Answered, GivenAnswer, KeptReview, NewReview, MOST_LISTENERS, REVIEW_BOUNDS};
+
+/// The header a review's maker sends its key in (never the address: it would show in logs and histories).
+pub const OWNER_KEY_HEADER: &str = "x-review-key";
 
 /// The longest a review's title, a take's label and its text may be, in characters.
 const LONGEST_TITLE: usize = 200;
@@ -132,4 +139,102 @@ pub async fn audio(
     let bytes = proxy.store.review_file(&token, &file).await?.ok_or(ProxyError::ReviewGone)?;
     let headers = [(header::CONTENT_TYPE, "audio/wav"), (header::CACHE_CONTROL, "private, max-age=300")];
     Ok((headers, bytes).into_response())
+}
+
+/// A listener's answer of one take (by its place in the review).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    listener: String,
+    item: u32,
+    #[serde(default)]
+    stars: Option<u8>,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    guess: Option<Side>,
+}
+
+/// The takes a kept review holds.
+fn item_count(review: &KeptReview) -> usize {
+    let record: Value = serde_json::from_str(&review.record).unwrap_or_default();
+    record["items"].as_array().map_or(0, Vec::len)
+}
+
+/// Keeps a listener's answer of a take, in place of the one they gave before.
+pub async fn answer(
+    State(proxy): State<Arc<Proxy>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ProxyError> {
+    check_caller(&proxy.config, &headers)?;
+    check_json_type(&headers)?;
+    proxy.limits.allow(Call::Answer, &proxy.client(peer, &headers)).await?;
+    proxy.limits.allow(Call::AnswersToOneReview, &token).await?;
+    let body: AnswerBody = serde_json::from_slice(&read_body(body, JSON_LIMIT).await?).map_err(ProxyError::NotJson)?;
+    let review = proxy.store.review(&token).await?.filter(|review| !review.closed).ok_or(ProxyError::ReviewGone)?;
+    if !studio_core::review::is_listener_id(&body.listener) || body.item as usize >= item_count(&review) {
+        return Err(ProxyError::Invalid("an answer names its listener (32 hex digits) and one of the takes".into()));
+    }
+    let answer = Answer::checked(body.stars, body.comment.as_deref(), body.guess)
+        .map_err(|problem| ProxyError::Invalid(problem.to_string()))?;
+    let answer = serde_json::to_string(&answer).expect("an answer serializes");
+    let given = GivenAnswer {
+        token: &token,
+        listener: &body.listener,
+        item: body.item,
+        answer: &answer,
+        most_listeners: MOST_LISTENERS,
+    };
+    match proxy.store.answer(&given).await? {
+        Answered::Kept => Ok(StatusCode::NO_CONTENT),
+        Answered::Ended => Err(ProxyError::ReviewGone),
+        Answered::Full => Err(ProxyError::ReviewFull(MOST_LISTENERS)),
+    }
+}
+
+/// The review under `token`, for its maker only (with the key given at making): to anyone else, none.
+async fn owned(proxy: &Proxy, token: &str, headers: &HeaderMap) -> Result<KeptReview, ProxyError> {
+    let key = headers.get(OWNER_KEY_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let review = proxy.store.review(token).await?.ok_or(ProxyError::ReviewGone)?;
+    let given = owner_hash(key);
+    // Compared as hashes: a guess learns nothing from how long the comparison took.
+    if key.is_empty() || given != review.owner_hash {
+        return Err(ProxyError::ReviewGone);
+    }
+    Ok(review)
+}
+
+/// The tally so far, for the review's maker: listeners, stars, comments, and whether it is closed.
+pub async fn tally(
+    State(proxy): State<Arc<Proxy>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ProxyError> {
+    let review = owned(&proxy, &token, &headers).await?;
+    let given: Vec<Given> = proxy
+        .store
+        .answers(&token)
+        .await?
+        .into_iter()
+        .filter_map(|(listener, item, answer)| {
+            Some(Given { listener, item: item as usize, answer: serde_json::from_str(&answer).ok()? })
+        })
+        .collect();
+    let tally = Tally::of(&vec![None; item_count(&review)], &given);
+    Ok(Json(json!({ "closed": review.closed, "tally": tally })))
+}
+
+/// Closes the review on every replica, for its maker: its page and audio end; its answers stay until it expires.
+pub async fn close(
+    State(proxy): State<Arc<Proxy>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ProxyError> {
+    check_caller(&proxy.config, &headers)?;
+    owned(&proxy, &token, &headers).await?;
+    proxy.store.close_review(&token).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
