@@ -214,6 +214,23 @@ async fn listeners_answer_once_each_and_only_the_maker_reads_the_tally_and_close
     assert_eq!(read["tally"]["items"][1]["comments"], json!(["Too fast."]));
 
     let client = reqwest::Client::new();
+    let page = client.get(format!("http://{studio}/r/{}", made.token)).send().await.unwrap();
+    assert_eq!(
+        (page.status().as_u16(), &page.headers()["content-type"]),
+        (200, &"text/html; charset=utf-8".parse().unwrap())
+    );
+    let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.starts_with("default-src 'none'; script-src 'sha256-"), "{policy}");
+    let html = page.text().await.unwrap();
+    for shown in [
+        "<h1>Two</h1>",
+        "Take 1",
+        "Take 2",
+        "AI-generated speech, in a sample voice",
+        &format!("src=\"{}/audio/1.wav\"", made.token),
+    ] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
     let close = |key: &str| {
         client.post(format!("http://{studio}/api/reviews/{}/close", made.token)).header("x-review-key", key).send()
     };
@@ -223,6 +240,9 @@ async fn listeners_answer_once_each_and_only_the_maker_reads_the_tally_and_close
     assert_eq!(audio.status(), 404, "its audio ended");
     let late = give(studio, &made.token, &json!({ "listener": listener(5), "item": 0, "stars": 1 })).await;
     assert_eq!(late.status(), 404);
+    let page = client.get(format!("http://{studio}/r/{}", made.token)).send().await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.text().await.unwrap().contains("This review has ended"));
     let read: Value = tally(studio, &made.token, &made.owner_key).await.json().await.unwrap();
     assert_eq!((&read["closed"], &read["tally"]["listeners"]), (&json!(true), &json!(3)), "the answers stay");
 }

@@ -202,6 +202,7 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         .route("/config.json", get(app_config::config))
         .route(&format!("{JOIN_PATH_PREFIX}{{code}}"), get(crate::access::join))
         // A review's listeners never sign in: its token is the only key.
+        .route(&format!("{}{{token}}", zonos_api::REVIEW_PAGE_PREFIX), get(reviews::page))
         .route(&format!("{}{{token}}/audio/{{file}}", zonos_api::REVIEW_PAGE_PREFIX), get(reviews::audio))
         .route(&format!("{}{{token}}/answers", zonos_api::REVIEW_PAGE_PREFIX), post(reviews::answer))
         .with_state(proxy);

@@ -4,7 +4,8 @@
 //! in the store under a new token, for its days. Its listeners, who never sign in, get a take's audio at
 //! `GET /r/<token>/audio/<file>` and answer at `POST /r/<token>/answers` while it is open; its maker, with the key
 //! given at making, reads the tally (`GET /api/reviews/<token>/tally`) and closes it
-//! (`POST /api/reviews/<token>/close`). Still to come: the listener's page, the tally pushed over SSE, CSV.
+//! (`POST /api/reviews/<token>/close`). The listener's page is `page`. Still to come: the tally pushed over SSE,
+//! CSV, blind rounds, long scripts.
 
 use std::sync::Arc;
 
@@ -20,6 +21,10 @@ use studio_core::blind::Side;
 use studio_core::consent::Consent;
 use studio_core::review::{Answer, Given, Tally};
 use zonos_api::{ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX};
+
+mod page;
+
+pub use page::page;
 
 use super::error::ProxyError;
 use super::forward::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
@@ -56,10 +61,10 @@ pub async fn make(
         let audio = marked_audio(&proxy, &item.media_url).await?;
         let settings = proxy.store.issued_settings(&audio.request_id).await?.unwrap_or_default();
         let consent = consented(item, &settings)?;
+        let peaks = waveform(&audio.bytes);
         files.push((format!("{place}.wav"), audio.bytes.into()));
-        items.push(
-            json!({ "label": item.label, "text": item.text, "request_id": audio.request_id, "consent": consent }),
-        );
+        let request_id = audio.request_id;
+        items.push(json!({ "label": item.label, "text": item.text, "request_id": request_id, "consent": consent, "peaks": peaks }));
         let bytes: usize = files.iter().map(|(_, bytes): &(String, axum::body::Bytes)| bytes.len()).sum();
         if bytes as u64 > REVIEW_BOUNDS.bytes_a_review {
             return Err(ProxyError::ReviewTooLarge(REVIEW_BOUNDS.bytes_a_review));
@@ -121,6 +126,16 @@ fn consented(item: &ReviewItem, settings: &str) -> Result<Option<Consent>, Proxy
     } else {
         Err(refused())
     }
+}
+
+/// How many columns a take's waveform has on the listener's page.
+const WAVEFORM_COLUMNS: usize = 96;
+
+/// A take's waveform, drawn once when the review is made: each column's loudest sample, in hundredths.
+fn waveform(wav: &[u8]) -> Vec<u8> {
+    let Some((samples, _)) = studio_core::wav::read(wav) else { return Vec::new() };
+    let peaks = studio_core::peaks::peaks(&samples, WAVEFORM_COLUMNS);
+    peaks.iter().map(|peak| (peak.clamp(0.0, 1.0) * 100.0).round() as u8).collect()
 }
 
 /// What the store keeps of a maker's key.

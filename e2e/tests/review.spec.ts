@@ -1,0 +1,53 @@
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { studio } from '../servers';
+import { expectNoSeriousViolations } from './axe';
+
+// A review link's listener page (issue 26, begun: made through the API, as the studio's Share for review will):
+// a phone opens it with no sign-in, plays a take, gives stars and a comment, which reach the maker's tally; once
+// closed, the page says the review has ended.
+
+/** A take made through the studio with a sample voice, done: its media URL. */
+async function take(request: APIRequestContext, text: string): Promise<string> {
+  const voice = `${studio}/sandbox/__sandbox/voices/ada.wav`;
+  const accepted = await (await request.post('/api/zonos-2/v1/zonos-2-request', { data: { reference_audio_url: voice, text } })).json();
+  await expect.poll(async () => (await (await request.get(accepted.polling_url)).json()).status, { timeout: 20_000 }).toBe('COMPLETED');
+  return (await (await request.get(accepted.polling_url)).json()).output.media_url[0];
+}
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+test('a listener on a phone plays a take, rates and comments it, and the maker tallies it; closed, the page says so', async ({ page, request }) => {
+  const items = [];
+  for (const [label, text] of [['Variation 1', 'Good morning, everyone.'], ['Variation 2', 'Good morning, everyone!']]) {
+    items.push({ label, text, media_url: await take(request, text) });
+  }
+  const made = await (await request.post('/api/reviews', { data: { title: 'Which greeting?', items } })).json();
+  expect(made.link).toBe(`${studio}/r/${made.token}`);
+
+  await page.goto(made.link);
+  await expect(page.getByRole('heading', { name: 'Which greeting?', level: 1 })).toBeVisible();
+  const first = page.getByRole('region', { name: 'Variation 1' });
+  await expect(first.getByText('AI-generated speech, in a sample voice')).toBeVisible();
+  const audio = first.getByLabel('Variation 1', { exact: true });
+  await audio.evaluate((element: HTMLAudioElement) => element.play());
+  await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThan(0);
+  await first.getByRole('radio', { name: '4 stars' }).check();
+  await expect(first.getByRole('status')).toHaveText('Saved.');
+  await first.getByLabel('Your comment (at most 500 characters)').fill('<b>Warm</b>, a little fast.');
+  await expect(first.getByRole('status')).toHaveText('Saved.');
+  await expectNoSeriousViolations(page, 'the listener page, answered');
+
+  const tally = async () =>
+    (await (await request.get(`/api/reviews/${made.token}/tally`, { headers: { 'x-review-key': made.owner_key } })).json()).tally;
+  await expect.poll(async () => (await tally()).items[0].comments).toEqual(['<b>Warm</b>, a little fast.']);
+  expect((await tally()).items[0].stars).toEqual([0, 0, 0, 1, 0]);
+
+  expect((await request.post(`/api/reviews/${made.token}/close`, { headers: { 'x-review-key': made.owner_key } })).status()).toBe(204);
+  // Answered after the close: the page learns the review has ended, and says so in place of the takes.
+  await page.getByRole('region', { name: 'Variation 2' }).getByRole('radio', { name: '5 stars' }).click();
+  await expect(page.getByRole('alert')).toHaveText('This review has ended: thank you for listening.');
+  expect((await request.get(made.link)).status()).toBe(404);
+  await page.reload();
+  await expect(page.getByRole('alert')).toHaveText('This review has ended: thank you for listening.');
+  await expectNoSeriousViolations(page, 'the ended page');
+});
