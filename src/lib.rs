@@ -11,6 +11,7 @@ pub mod parts;
 pub mod platform;
 pub mod player;
 pub mod prerendered;
+pub mod review;
 pub mod settings;
 pub mod share;
 pub mod shortcuts;

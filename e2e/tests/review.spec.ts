@@ -1,10 +1,15 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { studio } from '../servers';
 import { expectNoSeriousViolations } from './axe';
+import { expectPlayableTake, generate, take as takeCard } from './takes';
 
-// A review link's listener page (issue 26, begun: made through the API, as the studio's Share for review will):
-// a phone opens it with no sign-in, plays a take, gives stars and a comment, which reach the maker's tally; once
-// closed, the page says the review has ended.
+// Review links (issue 26, begun). *Share for review* on a take's card shows the link and a QR code that decodes
+// to it (zbarimg, from Debian), and the tally as listeners answer. The listener page on a phone: no sign-in, a take
+// played, stars and a comment that reach the maker's tally; once closed, the page says the review has ended.
 
 /** A take made through the studio with a sample voice, done: its media URL. */
 async function take(request: APIRequestContext, text: string): Promise<string> {
@@ -50,4 +55,28 @@ test('a listener on a phone plays a take, rates and comments it, and the maker t
   await page.reload();
   await expect(page.getByRole('alert')).toHaveText('This review has ended: thank you for listening.');
   await expectNoSeriousViolations(page, 'the ended page');
+});
+
+test('Share for review on a take shows its link, a QR code that decodes to it, and the tally as a listener answers', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await generate(page, 'Shared with the room for its verdict.');
+  await expectPlayableTake(page, 1);
+  await takeCard(page, 1).getByRole('button', { name: 'Share for review' }).click();
+  const review = takeCard(page, 1).getByRole('region', { name: 'Review' });
+  const link = await review.getByRole('textbox', { name: 'Review link' }).inputValue();
+  expect(link).toMatch(new RegExp(`^${studio}/r/[0-9a-f]{32}$`));
+  const picture = join(mkdtempSync(join(tmpdir(), 'zonos-qr-')), 'qr.png');
+  writeFileSync(picture, await review.getByRole('img', { name: 'QR code of the review link' }).screenshot());
+  expect(execFileSync('zbarimg', ['--raw', '-q', picture], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()).toBe(link);
+
+  const listener = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await listener.goto(link);
+  await listener.getByRole('radio', { name: '4 stars' }).check();
+  await expect(listener.getByRole('status')).toHaveText('Saved.');
+  await expect(review.getByRole('status').filter({ hasText: '1 listener · 4.0 stars' })).toBeVisible({ timeout: 10_000 });
+  await review.getByRole('button', { name: 'Close review' }).click();
+  await expect(review.getByText('This review is closed: its link no longer plays.')).toBeVisible({ timeout: 10_000 });
+  await listener.reload();
+  await expect(listener.getByRole('alert')).toHaveText('This review has ended: thank you for listening.');
 });

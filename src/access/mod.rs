@@ -35,3 +35,15 @@ pub fn refusal(answer: &studio_core::Answer) -> String {
         .map(|body| body.summary().to_owned())
         .unwrap_or_else(|_| format!("The server refused it (HTTP {}).", answer.status))
 }
+
+/// What follows `prefix` in the fragment the page was opened with (an invite's code, why a sign-in failed), taken
+/// out of the address bar, so that a link copied from there doesn't pass it on.
+pub fn taken_from_address(prefix: &str) -> Option<String> {
+    let location = window().location();
+    let taken = location.hash().ok()?.strip_prefix(prefix)?.to_owned();
+    let page = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    let _ = window()
+        .history()
+        .and_then(|history| history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page)));
+    Some(taken)
+}

@@ -41,18 +41,6 @@ async fn sign_in(code: &str) -> Result<(), SignInProblem> {
     Err(SignInProblem::Refused(super::refusal(&answer)))
 }
 
-/// What follows `prefix` in the fragment the page was opened with (an invite's code, why a sign-in failed), taken
-/// out of the address bar, so that a link copied from there doesn't pass it on.
-pub fn taken_from_address(prefix: &str) -> Option<String> {
-    let location = window().location();
-    let taken = location.hash().ok()?.strip_prefix(prefix)?.to_owned();
-    let page = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
-    let _ = window()
-        .history()
-        .and_then(|history| history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page)));
-    Some(taken)
-}
-
 /// The OpenID provider this studio signs people in with, if it does (the first load reads only whether to sign in).
 async fn provider() -> Option<String> {
     let answer = http::send("GET", CONFIG_FILE, &[], None, 10).await.ok()?;
@@ -75,7 +63,7 @@ pub fn SignInPanel(held: RwSignal<bool>, draft: RwSignal<Draft>) -> impl IntoVie
 /// opened a session, the Generate in `held` (if pressed) is sent.
 #[component]
 fn CodeSignIn(held: RwSignal<bool>) -> impl IntoView {
-    let invited = taken_from_address(JOIN_FRAGMENT);
+    let invited = super::taken_from_address(JOIN_FRAGMENT);
     let code = RwSignal::new(invited.clone().unwrap_or_default());
     let problem = RwSignal::new(None::<SignInProblem>);
     let busy = RwSignal::new(false);

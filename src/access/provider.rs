@@ -18,8 +18,7 @@ const HELD_ITEM: &str = "zonos-studio-generate-while-signing-in";
 /// "Sign in with {provider}", and why the last attempt failed, if it did.
 #[component]
 pub fn ProviderSignIn(provider: String, draft: RwSignal<Draft>, held: RwSignal<bool>) -> impl IntoView {
-    let failure =
-        super::panel::taken_from_address(SIGN_IN_FAILED_FRAGMENT).and_then(|name| SignInFailure::from_name(&name));
+    let failure = super::taken_from_address(SIGN_IN_FAILED_FRAGMENT).and_then(|name| SignInFailure::from_name(&name));
     let keep_the_form = move |_| {
         let form = serde_json::to_string(&draft.with_untracked(Draft::to_json)).expect("JSON serializes");
         storage::set(Keep::Session, AWAY_ITEM, &form);

@@ -123,6 +123,10 @@ fn TakeButtons(take: RwSignal<Take>, blind: RwSignal<bool>) -> impl IntoView {
                         "Real or clone?"
                     </button>
                 </Show>
+                // Listeners need the proxy: it keeps the review.
+                <Show when=move || actions.cache_audio.get() && take.with(|take| take.output.is_some())>
+                    <crate::review::ShareForReview take />
+                </Show>
             </div>
     }
 }

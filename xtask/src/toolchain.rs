@@ -157,7 +157,7 @@ pub const GECKODRIVER_VERSION: &str = "0.37.1";
 /// driver in a virtual display (Xvfb), for the same flows in the other two engines. The services of a deployment,
 /// nginx and Redis, which the tests start and stop themselves (apt may start them as system services where it can;
 /// the tests use ports of their own). Also curl and Python's requests, which run the docs' own examples against the
-/// sandbox (node, for the JavaScript one, comes with npm).
+/// sandbox (node, for the JavaScript one, comes with npm), and zbar's `zbarimg`, which reads a review's QR code back.
 pub fn ensure_test_tools() -> Result<()> {
     apt_packages(&[
         "chromium",
@@ -169,6 +169,7 @@ pub fn ensure_test_tools() -> Result<()> {
         "redis-server",
         "curl",
         "python3-requests",
+        "zbar-tools",
     ])?
     .into_iter()
     .filter(|package| SERVICES.contains(package))

@@ -13,6 +13,7 @@ pub mod gateway_error;
 pub mod kept;
 pub mod peaks;
 pub mod provenance;
+pub mod qr;
 pub mod review;
 pub mod script;
 pub mod submit;

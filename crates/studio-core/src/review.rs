@@ -91,6 +91,18 @@ pub struct ItemTally {
 }
 
 impl ItemTally {
+    /// "2 listeners · 4.5 stars (1★ 0 · 2★ 0 · 3★ 0 · 4★ 1 · 5★ 1)", as the presenter reads it.
+    pub fn summary(&self) -> String {
+        let listeners =
+            if self.listeners == 1 { "1 listener".to_owned() } else { format!("{} listeners", self.listeners) };
+        let spread: Vec<String> =
+            self.stars.iter().zip(1..).map(|(count, stars)| format!("{stars}★ {count}")).collect();
+        match self.mean() {
+            Some(mean) => format!("{listeners} · {mean:.1} stars ({})", spread.join(" · ")),
+            None => format!("{listeners} · no stars yet"),
+        }
+    }
+
     /// The mean of the stars given, if any were.
     pub fn mean(&self) -> Option<f64> {
         let given: u32 = self.stars.iter().sum();
@@ -196,6 +208,13 @@ mod tests {
         assert_eq!((tally.items[1].listeners, tally.items[1].mean()), (1, Some(1.0)));
         assert_eq!(first.blind, None);
         assert_eq!(Tally::of(&[None], &[]).items[0].mean(), None, "no stars, no mean");
+    }
+
+    #[test]
+    fn a_takes_tally_is_said_in_a_line() {
+        let item = ItemTally { listeners: 2, stars: [0, 0, 0, 1, 1], ..ItemTally::default() };
+        assert_eq!(item.summary(), "2 listeners · 4.5 stars (1★ 0 · 2★ 0 · 3★ 0 · 4★ 1 · 5★ 1)");
+        assert_eq!(ItemTally { listeners: 1, ..ItemTally::default() }.summary(), "1 listener · no stars yet");
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub use raw::{RawRequest, RawValue};
 pub use request::{GenerateRequest, DEFAULT_TEXT};
 pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer, CALLBACK_WRAPPERS};
 pub use review::{
-    ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEWS_PATH, REVIEW_PAGE_PREFIX,
+    QrDrawing, ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEWS_PATH,
+    REVIEW_PAGE_PREFIX,
 };
 pub use status::JobStatus;
 pub use validation::{is_http_url, summarize, FieldError, Problem};

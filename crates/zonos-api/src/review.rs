@@ -37,13 +37,22 @@ pub struct ReviewItem {
 }
 
 /// A review made: its token (the only key to listen), the key its maker reads the answers and closes it with
-/// (given once), its page's address when the proxy knows its own, and when it expires (Unix seconds).
+/// (given once), its page's address, the QR code of that address, and when it expires (Unix seconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewMade {
     pub token: String,
     pub owner_key: String,
-    pub link: Option<String>,
+    pub link: String,
+    pub qr: QrDrawing,
     pub expires_at: u64,
+}
+
+/// A QR code to draw: the SVG path of its dark modules on a square of `size` modules (its quiet zone included).
+/// Made by the server, so that the encoder's tables don't weigh on the app's first load.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QrDrawing {
+    pub path: String,
+    pub size: usize,
 }
 
 #[cfg(test)]

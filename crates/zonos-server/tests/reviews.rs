@@ -49,7 +49,15 @@ async fn a_review_keeps_its_takes_marked_audio_and_serves_it_under_its_token_onl
     let made: ReviewMade = made.json().await.unwrap();
     assert!(zonos_server::store::is_review_token(&made.token), "{}", made.token);
     assert_eq!(made.owner_key.len(), 64);
-    assert_eq!(made.link.as_deref(), Some(format!("http://{studio}/r/{}", made.token).as_str()));
+    assert_eq!(made.link, format!("http://{studio}/r/{}", made.token));
+    assert_eq!(
+        made.qr,
+        {
+            let (path, size) = studio_core::qr::modules(&made.link).unwrap();
+            zonos_api::QrDrawing { path, size }
+        },
+        "the link's QR code, to draw"
+    );
     let week = 7 * 24 * 60 * 60;
     assert!(made.expires_at.abs_diff(zonos_server::store::now_secs() + week) < 60, "{}", made.expires_at);
 

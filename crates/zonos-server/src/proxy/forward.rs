@@ -17,6 +17,7 @@ use zonos_api::{GenerateRequest, JobStatusResponse, SubmitAnswer, API_KEY_HEADER
 
 use super::error::ProxyError;
 use super::limits::{Call, Reservation};
+use super::voice::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
 use super::{check_caller, check_json_type, check_request_id, passed_on, read_body, Proxy, API_PREFIX, JSON_LIMIT};
 use crate::access::sessions::Person;
 use crate::access::usage;
@@ -94,7 +95,7 @@ pub async fn submit(
 /// What a take's Content Credentials say of its request: every setting but the text (which can be long, and is
 /// heard in the take) and the reference's URL (an uploaded voice's would let anyone holding the take fetch the
 /// speaker's own recording; a pasted one may carry a token). A sample voice is named instead; any other is kept
-/// as its URL's hash ([`VOICE_HASH`], left out of the credentials), which a speaker's consent record must match
+/// as its URL's hash (see `voice`; left out of the credentials), which a speaker's consent record must match
 /// for the take to be shared for review.
 fn settings_of(request: &GenerateRequest, samples: &[zonos_api::OfferedVoice]) -> String {
     let mut settings = serde_json::to_value(request).expect("a request serializes");
@@ -107,16 +108,6 @@ fn settings_of(request: &GenerateRequest, samples: &[zonos_api::OfferedVoice]) -
         };
     }
     settings.to_string()
-}
-
-/// Where issued settings name a sample voice, and keep another voice's URL's hash.
-pub const SAMPLE_VOICE: &str = "sample_voice";
-pub const VOICE_HASH: &str = "voice_sha256";
-
-/// The hash a voice's URL is kept as (see [`settings_of`]).
-pub fn voice_hash(url: &str) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(url.trim().as_bytes()))
 }
 
 /// A validated submission, on its way upstream.

@@ -132,7 +132,7 @@ pub(super) async fn marked_audio(proxy: &Arc<Proxy>, url: &str) -> Result<Marked
         serde_json::from_str(&settings).ok().filter(serde_json::Value::is_object);
     // The voice's hash is the proxy's own: a take's credentials say nothing of an uploaded or pasted voice.
     if let Some(serde_json::Value::Object(fields)) = settings.as_mut() {
-        fields.remove(super::forward::VOICE_HASH);
+        fields.remove(super::voice::VOICE_HASH);
     }
     let made = Made { request_id: request_id.clone(), settings, when: now };
     // Hashing a few megabytes: off the async runtime. A take whose credentials can't be signed is still served,

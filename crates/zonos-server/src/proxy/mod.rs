@@ -12,6 +12,7 @@ mod media;
 mod push;
 mod references;
 mod reviews;
+mod voice;
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;

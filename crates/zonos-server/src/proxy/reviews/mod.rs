@@ -20,16 +20,18 @@ use std::time::Duration;
 use studio_core::blind::Side;
 use studio_core::consent::Consent;
 use studio_core::review::{Answer, Given, Tally};
-use zonos_api::{ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX};
+use zonos_api::{
+    QrDrawing, ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX,
+};
 
 mod page;
 
 pub use page::page;
 
 use super::error::ProxyError;
-use super::forward::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
 use super::limits::Call;
 use super::media::marked_audio;
+use super::voice::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
 use super::{check_caller, check_json_type, read_body, Proxy, JSON_LIMIT};
 use crate::store::{now_secs, Answered, GivenAnswer, KeptReview, NewReview, MOST_LISTENERS, REVIEW_BOUNDS};
 
@@ -79,8 +81,10 @@ pub async fn make(
     if !ended.is_empty() {
         tracing::info!(ended = ended.len(), "reviews: the oldest ended to make room");
     }
-    let link = proxy.callback_base.as_ref().map(|base| format!("{base}{REVIEW_PAGE_PREFIX}{token}"));
-    let made = ReviewMade { token, owner_key, link, expires_at: now_secs() + lifetime.as_secs() };
+    let link = format!("{}{REVIEW_PAGE_PREFIX}{token}", proxy.own_base(&headers));
+    let (path, size) = studio_core::qr::modules(&link).unwrap_or_default();
+    let qr = QrDrawing { path, size };
+    let made = ReviewMade { token, owner_key, link, qr, expires_at: now_secs() + lifetime.as_secs() };
     Ok((StatusCode::CREATED, Json(made)).into_response())
 }
 
