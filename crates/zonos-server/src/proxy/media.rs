@@ -95,6 +95,8 @@ pub async fn media(
 /// A result as this proxy serves it, and the request it is of.
 pub(super) struct MarkedAudio {
     pub request_id: String,
+    /// The settings (JSON) its request was issued with.
+    pub settings: String,
     /// The media host's `Content-Type`.
     pub headers: HeaderMap,
     pub bytes: Vec<u8>,
@@ -124,12 +126,13 @@ pub(super) async fn marked_audio(proxy: &Arc<Proxy>, url: &str) -> Result<Marked
     let provenance = Provenance { request_ids: vec![request_id.clone()], date: now[..10].to_owned() };
     // Not a WAV (the docs' results are; another format passes as it came).
     let Some(marked) = provenance::mark(&body, &provenance) else {
-        return Ok(MarkedAudio { request_id, headers, bytes: body });
+        return Ok(MarkedAudio { request_id, settings, headers, bytes: body });
     };
     // The gateway's copy is let go before signing makes another: at most two copies of a result at once.
     drop(body);
+    let issued = settings;
     let mut settings: Option<serde_json::Value> =
-        serde_json::from_str(&settings).ok().filter(serde_json::Value::is_object);
+        serde_json::from_str(&issued).ok().filter(serde_json::Value::is_object);
     // The voice's hash is the proxy's own: a take's credentials say nothing of an uploaded or pasted voice.
     if let Some(serde_json::Value::Object(fields)) = settings.as_mut() {
         fields.remove(super::voice::VOICE_HASH);
@@ -146,7 +149,7 @@ pub(super) async fn marked_audio(proxy: &Arc<Proxy>, url: &str) -> Result<Marked
         }
     });
     let bytes = signing.await.map_err(|error| ProxyError::Unreachable(format!("signing stopped: {error}")))?;
-    Ok(MarkedAudio { request_id, headers, bytes })
+    Ok(MarkedAudio { request_id, settings: issued, headers, bytes })
 }
 
 #[cfg(test)]

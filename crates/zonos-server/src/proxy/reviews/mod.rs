@@ -59,18 +59,18 @@ pub async fn make(
     let days = checked(&request)?;
     let mut files = Vec::new();
     let mut items = Vec::new();
+    let mut kept = 0;
     for (place, item) in request.items.iter().enumerate() {
         let audio = marked_audio(&proxy, &item.media_url).await?;
-        let settings = proxy.store.issued_settings(&audio.request_id).await?.unwrap_or_default();
-        let consent = consented(item, &settings)?;
+        let consent = consented(item, &audio.settings)?;
+        kept += audio.bytes.len() as u64;
+        if kept > REVIEW_BOUNDS.bytes_a_review {
+            return Err(ProxyError::ReviewTooLarge(REVIEW_BOUNDS.bytes_a_review));
+        }
         let peaks = waveform(&audio.bytes);
         files.push((format!("{place}.wav"), audio.bytes.into()));
         let request_id = audio.request_id;
         items.push(json!({ "label": item.label, "text": item.text, "request_id": request_id, "consent": consent, "peaks": peaks }));
-        let bytes: usize = files.iter().map(|(_, bytes): &(String, axum::body::Bytes)| bytes.len()).sum();
-        if bytes as u64 > REVIEW_BOUNDS.bytes_a_review {
-            return Err(ProxyError::ReviewTooLarge(REVIEW_BOUNDS.bytes_a_review));
-        }
     }
     let token = uuid::Uuid::new_v4().simple().to_string();
     let owner_key = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
