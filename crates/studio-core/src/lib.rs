@@ -15,6 +15,7 @@ pub mod peaks;
 pub mod provenance;
 pub mod qr;
 pub mod review;
+pub mod review_request;
 pub mod script;
 pub mod submit;
 pub mod take;

@@ -123,10 +123,7 @@ impl Tally {
     /// The tally of `given` over a review whose takes have, in a blind round, their real side in `real` (one entry
     /// a take; `None` for a take heard alone). An answer given twice for one take counts once: the last.
     pub fn of(real: &[Option<Side>], given: &[Given]) -> Tally {
-        let mut last: BTreeMap<(usize, &str), &Answer> = BTreeMap::new();
-        for answer in given.iter().filter(|given| given.item < real.len()) {
-            last.insert((answer.item, answer.listener.as_str()), &answer.answer);
-        }
+        let last = last_answers(real.len(), given);
         let mut items: Vec<ItemTally> = real
             .iter()
             .map(|real| ItemTally { blind: real.map(|_| Score::default()), ..ItemTally::default() })
@@ -147,6 +144,49 @@ impl Tally {
         }
         Tally { listeners: listeners.len() as u32, items }
     }
+}
+
+/// The tally as its maker's page reads it, and whether the review is closed (its link no longer plays).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TallyState {
+    pub closed: bool,
+    pub tally: Tally,
+}
+
+/// Each listener's last answer of each of a review's `items` takes, by take and listener.
+fn last_answers(items: usize, given: &[Given]) -> BTreeMap<(usize, &str), &Answer> {
+    let mut last = BTreeMap::new();
+    for answer in given.iter().filter(|given| given.item < items) {
+        last.insert((answer.item, answer.listener.as_str()), &answer.answer);
+    }
+    last
+}
+
+/// The columns of a review's answers as a spreadsheet.
+pub const ANSWER_COLUMNS: [&str; 6] = ["take", "listener", "stars", "comment", "guess", "right"];
+
+/// A review's answers as a spreadsheet's rows ([`ANSWER_COLUMNS`]), take by take, each listener's last answer:
+/// the take's label (`labels`, one a take), the listener's id, the stars, the comment, and in a blind round the
+/// side guessed real and whether it was. Every cell is [`spreadsheet_safe`].
+pub fn answer_rows(labels: &[String], real: &[Option<Side>], given: &[Given]) -> Vec<[String; 6]> {
+    let row = |((item, listener), answer): ((usize, &str), &Answer)| {
+        let guess = answer.guess.map(Side::letter).unwrap_or_default();
+        let right = match (real.get(item).copied().flatten(), answer.guess) {
+            (Some(real), Some(guess)) => {
+                if real == guess {
+                    "yes"
+                } else {
+                    "no"
+                }
+            }
+            _ => "",
+        };
+        let stars = answer.stars.map(|stars| stars.to_string()).unwrap_or_default();
+        let comment = answer.comment.clone().unwrap_or_default();
+        [labels[item].clone(), listener.to_owned(), stars, comment, guess.to_owned(), right.to_owned()]
+            .map(|cell| spreadsheet_safe(&cell))
+    };
+    last_answers(labels.len(), given).into_iter().filter(|(_, answer)| answer.says_something()).map(row).collect()
 }
 
 /// `text` as a spreadsheet cell that shows it and never runs it: a cell starting like a formula gets a `'` first.
@@ -229,6 +269,28 @@ mod tests {
         assert_eq!(tally.items[0].blind.map(|score| score.words()), Some("2 of 3 guessed right".into()));
         assert_eq!(tally.items[1].blind.map(|score| score.words()), Some("0 of 0 guessed right".into()));
         assert_eq!(tally.items[1].listeners, 1, "a comment without a guess counts a listener");
+    }
+
+    #[test]
+    fn the_answers_go_out_as_rows_each_listeners_last_with_formulas_neutralized() {
+        let answers = [
+            given("aa", 0, Some(2), None, None),
+            given("aa", 0, Some(5), Some("=1+1"), None),
+            given("bb", 1, None, None, Some(Side::A)),
+            given("cc", 1, Some(3), Some("Close call."), Some(Side::B)),
+            given("dd", 0, None, None, None),
+        ];
+        let labels = ["Seed 11".to_owned(), "Real or clone?".to_owned()];
+        let rows = answer_rows(&labels, &[None, Some(Side::B)], &answers);
+        let row = |cells: [&str; 6]| cells.map(str::to_owned);
+        assert_eq!(
+            rows,
+            [
+                row(["Seed 11", "aa", "5", "'=1+1", "", ""]),
+                row(["Real or clone?", "bb", "", "", "A", "no"]),
+                row(["Real or clone?", "cc", "3", "Close call.", "B", "yes"]),
+            ]
+        );
     }
 
     #[test]

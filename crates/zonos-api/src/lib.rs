@@ -39,7 +39,7 @@ pub use request::{GenerateRequest, DEFAULT_TEXT};
 pub use response::{JobStatusResponse, MalformedBody, Output, SubmitAccepted, SubmitAnswer, CALLBACK_WRAPPERS};
 pub use review::{
     QrDrawing, ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEWS_PATH,
-    REVIEW_PAGE_PREFIX,
+    REVIEW_ENDED_EVENT, REVIEW_PAGE_PREFIX, TALLY_EVENT,
 };
 pub use status::JobStatus;
 pub use validation::{is_http_url, summarize, FieldError, Problem};

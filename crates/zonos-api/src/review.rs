@@ -8,6 +8,10 @@ pub const REVIEWS_PATH: &str = "/reviews";
 /// A review's page is the studio's address, then this, then the review's token; its takes' audio is under it,
 /// at `audio/<file>`.
 pub const REVIEW_PAGE_PREFIX: &str = "/r/";
+/// The events of a review's tally stream (`<REVIEWS_PATH>/<token>/events?key=<owner key>`): the tally, at once
+/// and as listeners answer; and the review's end (expired, or ended to make room).
+pub const TALLY_EVENT: &str = "tally";
+pub const REVIEW_ENDED_EVENT: &str = "ended";
 /// The most takes a review holds.
 pub const MOST_REVIEW_ITEMS: usize = 16;
 /// The longest a review lasts, in days (and the default).

@@ -171,10 +171,11 @@ fn with_common_layers(router: Router) -> Router {
         }))
 }
 
-/// The path as logs show it: no query string, no webhook token (it is what authenticates a callback), and no
-/// invite's code.
+/// The path as logs show it: no query string, no webhook token (it is what authenticates a callback), no invite's
+/// code, and no review's token (the only key to listen).
 fn logged_path(path: &str) -> &str {
-    const SECRET_AFTER: [&str; 3] = ["/api/webhooks/", zonos_api::JOIN_PATH_PREFIX, zonos_api::REVIEW_PAGE_PREFIX];
+    const SECRET_AFTER: [&str; 4] =
+        ["/api/webhooks/", zonos_api::JOIN_PATH_PREFIX, zonos_api::REVIEW_PAGE_PREFIX, "/api/reviews/"];
     SECRET_AFTER.into_iter().find(|prefix| path.starts_with(prefix)).unwrap_or(path)
 }
 

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::redis::RedisServer;
-use common::{accepted, local_sandbox, request_body, serve, voice_url, KEY};
-use serde_json::Value;
-use zonos_api::{JobStatus, JobStatusResponse, GENERATE_PATH};
+use common::{accepted, local_sandbox, request_body, serve, voice_url, EventStream, KEY};
+use serde_json::{json, Value};
+use zonos_api::{JobStatus, JobStatusResponse, ReviewMade, GENERATE_PATH};
 use zonos_server::sandbox::Timings;
 
 /// The sandbox gateway, its jobs taking `process_ms` to process.
@@ -215,6 +215,44 @@ async fn two_replicas_sharing_redis_act_as_one_proxy() {
     let statuses: Vec<u16> = futures_util::future::join_all(racing).await.iter().map(|r| r.status().as_u16()).collect();
     assert_eq!(statuses.iter().filter(|status| **status == 202).count(), cap as usize - 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|status| **status == 429).count(), 11 - cap as usize, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_review_made_at_one_replica_is_answered_followed_and_closed_at_either() {
+    let gateway = gateway(50).await;
+    let redis = Kept::Redis(RedisServer::start());
+    let (a, b) =
+        tokio::join!(Proxy::start(free_port(), gateway, &redis, 10), Proxy::start(free_port(), gateway, &redis, 10));
+    let job = accepted(a.submit(gateway).await).await;
+    let media_url = a.pushed_final(&job.request_id).await.output.unwrap().media_url[0].clone();
+    let consent = json!({ "voice": voice_url(gateway, "basil.wav"), "how": "Attested", "speaker": "Basil",
+                          "date": "2026-12-07", "statement": "I have the speaker's permission to clone this voice." });
+    let request = json!({ "title": "Basil", "items": [
+        { "label": "Take 1", "text": "Hello.", "media_url": media_url, "consent": consent }
+    ] });
+    let client = reqwest::Client::new();
+    let made = client.post(format!("http://{}/api/reviews", a.addr)).json(&request).send().await.unwrap();
+    assert_eq!(made.status(), 201);
+    let made: ReviewMade = made.json().await.unwrap();
+
+    let mut at_a =
+        EventStream::open(&format!("http://{}/api/reviews/{}/events?key={}", a.addr, made.token, made.owner_key)).await;
+    assert_eq!(at_a.next().await.unwrap().1["tally"]["listeners"], json!(0));
+    let answer = json!({ "listener": format!("{:032x}", 7), "item": 0, "stars": 4 });
+    let given = client.post(format!("http://{}/r/{}/answers", b.addr, made.token)).json(&answer).send().await.unwrap();
+    assert_eq!(given.status(), 204, "answered at B");
+    let (name, pushed) = at_a.next().await.unwrap();
+    assert_eq!(
+        (name.as_str(), &pushed["tally"]["items"][0]["stars"]),
+        ("tally", &json!([0, 0, 0, 1, 0])),
+        "heard at A"
+    );
+
+    let close = client.post(format!("http://{}/api/reviews/{}/close", b.addr, made.token));
+    assert_eq!(close.header("x-review-key", &made.owner_key).send().await.unwrap().status(), 204, "closed at B");
+    assert_eq!(at_a.next().await.unwrap().1["closed"], json!(true), "A's stream says it is closed");
+    let page = reqwest::get(format!("http://{}/r/{}", a.addr, made.token)).await.unwrap();
+    assert_eq!(page.status(), 404, "A serves it no more");
 }
 
 /// A gateway that accepts every submission and never calls back; it answers the first at once, and holds the

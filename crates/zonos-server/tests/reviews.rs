@@ -2,8 +2,8 @@
 //! their audio as `/api/media` serves it (marked, signed), served under its token to listeners who never sign in;
 //! a take of a voice other than the samples needs its speaker's consent record, for that very voice; and a review
 //! out of its bounds is refused in words; listeners answer once each, within their rate, and only the maker (with
-//! the key given at making) reads the tally and closes the review. Still to come (docs/plans/reviews.md): the
-//! listener page, the tally pushed over SSE, CSV, blind rounds.
+//! the key given at making) reads the tally (once, or pushed over SSE as answers come), downloads the answers as
+//! CSV and closes the review. Still to come (docs/plans/reviews.md): blind rounds.
 
 mod common;
 
@@ -269,4 +269,57 @@ async fn a_client_flooding_a_review_with_answers_is_held_to_its_rate() {
     let kept = 60;
     let read: Value = tally(studio, &made.token, &made.owner_key).await.json().await.unwrap();
     assert_eq!(read["tally"]["listeners"], json!(kept), "no more listeners than answers let through");
+}
+
+async fn tally_stream(studio: SocketAddr, made: &ReviewMade) -> EventStream {
+    EventStream::open(&format!("http://{studio}/api/reviews/{}/events?key={}", made.token, made.owner_key)).await
+}
+
+#[tokio::test]
+async fn the_makers_tally_is_pushed_as_listeners_answer_and_its_last_says_closed() {
+    let studio = start_studio(|_| {}).await;
+    let made = two_take_review(studio).await;
+    let refused = reqwest::get(format!("http://{studio}/api/reviews/{}/events?key=wrong", made.token)).await.unwrap();
+    assert_eq!(refused.status(), 404, "only its maker follows it");
+    let mut stream = tally_stream(studio, &made).await;
+    let (name, first) = stream.next().await.unwrap();
+    assert_eq!((name.as_str(), &first["tally"]["listeners"]), ("tally", &json!(0)), "the tally at once");
+    for (n, stars) in [(1, 5), (2, 3)] {
+        let answer = json!({ "listener": listener(n), "item": 1, "stars": stars });
+        assert_eq!(give(studio, &made.token, &answer).await.status(), 204);
+        let (name, pushed) = stream.next().await.unwrap();
+        assert_eq!((name.as_str(), &pushed["tally"]["items"][1]["listeners"]), ("tally", &json!(n)), "{pushed}");
+    }
+    let close = reqwest::Client::new().post(format!("http://{studio}/api/reviews/{}/close", made.token));
+    assert_eq!(close.header("x-review-key", &made.owner_key).send().await.unwrap().status(), 204);
+    let (_, last) = stream.next().await.unwrap();
+    assert_eq!((&last["closed"], &last["tally"]["items"][1]["stars"]), (&json!(true), &json!([0, 0, 1, 0, 1])));
+    assert_eq!(stream.next().await, None, "a closed review's stream ends");
+}
+
+#[tokio::test]
+async fn the_answers_download_as_csv_for_the_maker_with_formulas_shown_as_text() {
+    let studio = start_studio(|_| {}).await;
+    let made = two_take_review(studio).await;
+    for answer in [
+        json!({ "listener": listener(1), "item": 0, "stars": 4, "comment": "=HYPERLINK(\"http://x\"), said \"warm\"" }),
+        json!({ "listener": listener(2), "item": 1, "comment": "Line one\nline two" }),
+    ] {
+        assert_eq!(give(studio, &made.token, &answer).await.status(), 204);
+    }
+    let url = |key: &str| format!("http://{studio}/api/reviews/{}/answers.csv?key={key}", made.token);
+    assert_eq!(reqwest::get(url("")).await.unwrap().status(), 404);
+    let csv = reqwest::get(url(&made.owner_key)).await.unwrap();
+    assert_eq!(csv.headers()["content-disposition"], "attachment; filename=\"review-answers.csv\"");
+    let text = csv.text().await.unwrap();
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap(), vec!["take", "listener", "stars", "comment", "guess", "right"]);
+    let rows: Vec<Vec<String>> = reader.records().map(|row| row.unwrap().iter().map(str::to_owned).collect()).collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["Take 1", listener(1).as_str(), "4", "'=HYPERLINK(\"http://x\"), said \"warm\"", "", ""],
+            vec!["Take 2", listener(2).as_str(), "", "Line one\nline two", "", ""],
+        ]
+    );
 }

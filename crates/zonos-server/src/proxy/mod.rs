@@ -186,6 +186,8 @@ pub async fn router(config: ProxyConfig, shutdown: Shutdown) -> Result<Router, S
         .route("/media", get(media::media))
         .route(zonos_api::REVIEWS_PATH, post(reviews::make))
         .route(&format!("{}/{{token}}/tally", zonos_api::REVIEWS_PATH), get(reviews::tally))
+        .route(&format!("{}/{{token}}/events", zonos_api::REVIEWS_PATH), get(reviews::events))
+        .route(&format!("{}/{{token}}/answers.csv", zonos_api::REVIEWS_PATH), get(reviews::answers_csv))
         .route(&format!("{}/{{token}}/close", zonos_api::REVIEWS_PATH), post(reviews::close));
     let mut open = Router::new().route("/config", get(app_config::config)).merge(crate::access::routes(access.clone()));
     if proxy.callback_base.is_some() {

@@ -39,13 +39,13 @@ const STREAMS_PER_CLIENT: usize = 16;
 pub struct OpenStreams(Mutex<HashMap<String, usize>>);
 
 /// One open stream; closes with it.
-struct StreamSlot {
+pub(super) struct StreamSlot {
     streams: Arc<Proxy>,
     client: String,
 }
 
 impl OpenStreams {
-    fn open(proxy: &Arc<Proxy>, client: String) -> Result<StreamSlot, ProxyError> {
+    pub(super) fn open(proxy: &Arc<Proxy>, client: String) -> Result<StreamSlot, ProxyError> {
         let mut open = proxy.streams.0.lock().expect("streams lock");
         let in_all: usize = open.values().sum();
         let mine = open.entry(client.clone()).or_default();

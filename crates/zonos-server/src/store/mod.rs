@@ -160,16 +160,24 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
-    /// Final statuses as they arrive, at this replica or (through Redis) at any: each browser's event stream picks
-    /// its own job's.
+    channels: Channels,
+}
+
+/// What happens at this replica or (through Redis) at any, told to this replica's event streams.
+#[derive(Clone)]
+pub struct Channels {
+    /// Final statuses as they arrive: each browser's event stream picks its own job's.
     finals: broadcast::Sender<Arc<JobStatusResponse>>,
+    /// The tokens of reviews as they change (an answer, a close, an end to make room): each tally's stream picks
+    /// its own review's and reads it again.
+    reviews: broadcast::Sender<Arc<str>>,
 }
 
 /// A handle on the store that doesn't keep the embedded one open (see [`Store::downgrade`]).
 #[derive(Clone)]
 pub struct WeakStore {
     backend: WeakBackend,
-    finals: broadcast::Sender<Arc<JobStatusResponse>>,
+    channels: Channels,
 }
 
 #[derive(Clone)]
@@ -185,7 +193,7 @@ impl WeakStore {
             WeakBackend::Embedded(store) => Backend::Embedded(store.upgrade()?),
             WeakBackend::Redis(store) => Backend::Redis(store.clone()),
         };
-        Some(Store { backend, finals: self.finals.clone() })
+        Some(Store { backend, channels: self.channels.clone() })
     }
 }
 
@@ -197,22 +205,22 @@ impl Store {
             Backend::Embedded(store) => WeakBackend::Embedded(Arc::downgrade(store)),
             Backend::Redis(store) => WeakBackend::Redis(store.clone()),
         };
-        WeakStore { backend, finals: self.finals.clone() }
+        WeakStore { backend, channels: self.channels.clone() }
     }
 
     /// Opens the store (creating the data directory, or connecting to Redis) and starts its upkeep: expired
     /// entries removed, and with Redis the final statuses of other replicas listened to.
     pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
-        let (finals, _) = broadcast::channel(256);
+        let channels = Channels { finals: broadcast::channel(256).0, reviews: broadcast::channel(1024).0 };
         let backend = match config {
             StoreConfig::Embedded { data_dir } => {
                 let store = Arc::new(embedded::Embedded::open(data_dir.clone()).await?);
                 tokio::spawn(embedded::sweep_every_minute(Arc::downgrade(&store)));
                 Backend::Embedded(store)
             }
-            StoreConfig::Redis { url } => Backend::Redis(redis::Shared::connect(url, finals.clone()).await?),
+            StoreConfig::Redis { url } => Backend::Redis(redis::Shared::connect(url, channels.clone()).await?),
         };
-        Ok(Store { backend, finals })
+        Ok(Store { backend, channels })
     }
 
     /// Keeps a reference's `bytes` under `name` (its hash and its format's extension) for [`REFERENCE_LIFETIME`];
@@ -462,7 +470,7 @@ impl Store {
                 let first =
                     store.put_final(&status.request_id, &json, now_secs() + CALLBACK_LIFETIME.as_secs()).await?;
                 if first {
-                    let _ = self.finals.send(Arc::new(status.clone()));
+                    let _ = self.channels.finals.send(Arc::new(status.clone()));
                 }
                 Ok(first)
             }
@@ -482,7 +490,7 @@ impl Store {
 
     /// Final statuses from now on, as they arrive anywhere.
     pub fn finals(&self) -> broadcast::Receiver<Arc<JobStatusResponse>> {
-        self.finals.subscribe()
+        self.channels.finals.subscribe()
     }
 
     /// Counts a call of `key`, allowed `limit` times per `window` (in bursts of up to `limit`, then evenly, as

@@ -8,19 +8,19 @@ use ::redis::aio::ConnectionManager;
 use ::redis::{AsyncCommands, Client, ExistenceCheck, Script, SetExpiry, SetOptions};
 use axum::body::Bytes;
 use futures_util::StreamExt;
-use tokio::sync::broadcast;
 use zonos_api::{AudioFormat, JobStatusResponse};
 
 use super::reviews::{Answered, GivenAnswer, KeptReview, NewReview, ReviewBounds};
 use super::{
-    now_ms, now_secs, reference_cost, reference_format, Budget, BudgetCheck, NewSession, Spend, StoreError, Used,
-    MAX_REFERENCES, REFERENCE_BUDGET, SPEND_LOG_LIFETIME,
+    now_ms, now_secs, reference_cost, reference_format, Budget, BudgetCheck, Channels, NewSession, Spend, StoreError,
+    Used, MAX_REFERENCES, REFERENCE_BUDGET, SPEND_LOG_LIFETIME,
 };
 
 /// Every key of the store starts with this, so that a Redis shared with other programs stays tidy.
 const PREFIX: &str = "zonos-studio";
 /// Where final statuses are published.
 const FINALS_CHANNEL: &str = "zonos-studio:finals";
+const REVIEWS_CHANNEL: &str = "zonos-studio:reviews";
 
 /// Counts one more if fewer than the cap were counted: KEYS[1] the day's count, ARGV[1] the cap, ARGV[2] its life.
 const RESERVE: &str = r"
@@ -179,13 +179,14 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Connects, and listens to the final statuses every replica publishes, passing them to `finals`.
-    pub async fn connect(url: &str, finals: broadcast::Sender<Arc<JobStatusResponse>>) -> Result<Shared, StoreError> {
+    /// Connects, and listens to the final statuses and review changes every replica publishes, passing them to
+    /// `channels`.
+    pub async fn connect(url: &str, channels: Channels) -> Result<Shared, StoreError> {
         let client = Client::open(url)?;
         let connection = client.get_connection_manager().await?;
         // Subscribed before the first request is served: no final status published from now on is missed.
         let subscription = subscribe(&client).await?;
-        tokio::spawn(listen(client, subscription, finals));
+        tokio::spawn(listen(client, subscription, channels));
         Ok(Shared { connection })
     }
 
@@ -580,6 +581,12 @@ impl Shared {
         Ok(())
     }
 
+    /// Tells every replica's tally streams that the review under `token` changed.
+    pub async fn publish_review_change(&self, token: &str) -> Result<(), StoreError> {
+        let _: i64 = self.connection().publish(REVIEWS_CHANNEL, token).await?;
+        Ok(())
+    }
+
     pub async fn final_status(&self, request_id: &str) -> Result<Option<String>, StoreError> {
         Ok(self.connection().get(key("final", request_id)).await?)
     }
@@ -597,25 +604,26 @@ impl Shared {
 
 async fn subscribe(client: &Client) -> Result<::redis::aio::PubSub, StoreError> {
     let mut subscription = client.get_async_pubsub().await?;
-    subscription.subscribe(FINALS_CHANNEL).await?;
+    subscription.subscribe(&[FINALS_CHANNEL, REVIEWS_CHANNEL]).await?;
     Ok(subscription)
 }
 
-/// Passes every published final status on to this replica's event streams; subscribes again if Redis goes away
-/// (a status published meanwhile is still kept, and the streams look it up).
-async fn listen(
-    client: Client,
-    mut subscription: ::redis::aio::PubSub,
-    finals: broadcast::Sender<Arc<JobStatusResponse>>,
-) {
+/// Passes every published final status and review change on to this replica's event streams; subscribes again if
+/// Redis goes away (a status published meanwhile is still kept, and the streams look it up; a tally's stream reads
+/// its review again every few seconds anyway).
+async fn listen(client: Client, mut subscription: ::redis::aio::PubSub, channels: Channels) {
     loop {
         {
             let mut messages = subscription.on_message();
             while let Some(message) = messages.next().await {
-                let Ok(json) = message.get_payload::<String>() else { continue };
-                match serde_json::from_str::<JobStatusResponse>(&json) {
+                let Ok(payload) = message.get_payload::<String>() else { continue };
+                if message.get_channel_name() == REVIEWS_CHANNEL {
+                    channels.review_changed(&payload);
+                    continue;
+                }
+                match serde_json::from_str::<JobStatusResponse>(&payload) {
                     Ok(status) => {
-                        let _ = finals.send(Arc::new(status));
+                        let _ = channels.finals.send(Arc::new(status));
                     }
                     Err(error) => tracing::warn!(%error, "an unreadable final status was published"),
                 }

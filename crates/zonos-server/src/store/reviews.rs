@@ -3,11 +3,13 @@
 //! (oldest made first out to make room); and its listeners' answers, one per listener and take, kept until it
 //! expires, after a close too (the presenter may still export them).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
+use tokio::sync::broadcast;
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, Channels, Store, StoreError};
 
 /// How much reviews may keep of audio: a review, and all of them; and how many there may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +86,31 @@ pub fn is_review_token(token: &str) -> bool {
     studio_core::review::is_listener_id(token)
 }
 
+impl Channels {
+    /// Tells this replica's tally streams that the review under `token` changed.
+    pub(super) fn review_changed(&self, token: &str) {
+        let _ = self.reviews.send(Arc::from(token));
+    }
+}
+
 impl Store {
+    /// The tokens of reviews as they change from now on, anywhere: an answer kept, a close, an end to make room.
+    pub fn review_changes(&self) -> broadcast::Receiver<Arc<str>> {
+        self.channels.reviews.subscribe()
+    }
+
+    /// Tells every replica's tally streams that the review under `token` changed.
+    async fn review_changed(&self, token: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Embedded(_) => {
+                self.channels.review_changed(token);
+                Ok(())
+            }
+            // Every replica hears it from Redis, this one too.
+            Backend::Redis(store) => store.publish_review_change(token).await,
+        }
+    }
+
     /// Keeps `review` within `bounds`: past them, the oldest reviews made are ended to make room (their tokens are
     /// returned). A review larger than a review's bound, or with a file of another name, is refused (`Full`).
     pub async fn put_review(&self, review: &NewReview, bounds: ReviewBounds) -> Result<Vec<String>, StoreError> {
@@ -92,10 +118,14 @@ impl Store {
         if !named || review.bytes() > bounds.bytes_a_review.min(bounds.bytes_in_all) {
             return Err(StoreError::Full);
         }
-        match &self.backend {
-            Backend::Embedded(store) => store.put_review(review, bounds).await,
-            Backend::Redis(store) => store.put_review(review, bounds).await,
+        let ended = match &self.backend {
+            Backend::Embedded(store) => store.put_review(review, bounds).await?,
+            Backend::Redis(store) => store.put_review(review, bounds).await?,
+        };
+        for token in &ended {
+            self.review_changed(token).await?;
         }
+        Ok(ended)
     }
 
     /// The review under `token`, unless it expired (or never was).
@@ -126,10 +156,14 @@ impl Store {
         if !is_review_token(given.token) || !studio_core::review::is_listener_id(given.listener) {
             return Ok(Answered::Ended);
         }
-        match &self.backend {
-            Backend::Embedded(store) => store.answer(given).await,
-            Backend::Redis(store) => store.answer(given).await,
+        let answered = match &self.backend {
+            Backend::Embedded(store) => store.answer(given).await?,
+            Backend::Redis(store) => store.answer(given).await?,
+        };
+        if answered == Answered::Kept {
+            self.review_changed(given.token).await?;
         }
+        Ok(answered)
     }
 
     /// Every answer of the review under `token`: (listener, item, answer), in no order.
@@ -149,9 +183,10 @@ impl Store {
             return Ok(());
         }
         match &self.backend {
-            Backend::Embedded(store) => store.close_review(token).await,
-            Backend::Redis(store) => store.close_review(token).await,
+            Backend::Embedded(store) => store.close_review(token).await?,
+            Backend::Redis(store) => store.close_review(token).await?,
         }
+        self.review_changed(token).await
     }
 }
 

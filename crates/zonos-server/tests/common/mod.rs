@@ -368,3 +368,35 @@ pub async fn routes(mounted: bool, adjust: impl FnOnce(&mut zonos_server::proxy:
     let config = serve_config(addr, fake_dist().keep(), mounted.then_some(sandbox), Some(proxy));
     Studio { router: zonos_server::router(&config).await.unwrap(), addr, listener }
 }
+
+/// An SSE response, read event by event.
+pub struct EventStream {
+    response: reqwest::Response,
+    pending: String,
+}
+
+impl EventStream {
+    pub async fn open(url: &str) -> EventStream {
+        let response = reqwest::get(url).await.unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        EventStream { response, pending: String::new() }
+    }
+
+    /// The next event's name and data (JSON if it reads as JSON; keep-alive comments skipped), or none once the
+    /// stream has ended. Panics if none comes within 10 s.
+    pub async fn next(&mut self) -> Option<(String, Value)> {
+        loop {
+            if let Some(end) = self.pending.find("\n\n") {
+                let event: String = self.pending.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    event.lines().find_map(|line| line.strip_prefix(name)).map(|value| value.trim().to_owned())
+                };
+                let (Some(name), Some(data)) = (field("event:"), field("data:")) else { continue };
+                return Some((name, serde_json::from_str(&data).unwrap_or(Value::String(data))));
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.response.chunk()).await;
+            self.pending.push_str(&String::from_utf8_lossy(&chunk.expect("an event within 10 s").unwrap()?));
+        }
+    }
+}

@@ -19,14 +19,16 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use studio_core::blind::Side;
 use studio_core::consent::Consent;
-use studio_core::review::{Answer, Given, Tally};
+use studio_core::review::Answer;
 use zonos_api::{
     QrDrawing, ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX,
 };
 
 mod page;
+mod tally;
 
 pub use page::page;
+pub use tally::{answers_csv, close, events, tally};
 
 use super::error::ProxyError;
 use super::limits::Call;
@@ -174,10 +176,21 @@ pub struct AnswerBody {
     guess: Option<Side>,
 }
 
-/// The takes a kept review holds.
-fn item_count(review: &KeptReview) -> usize {
-    let record: Value = serde_json::from_str(&review.record).unwrap_or_default();
-    record["items"].as_array().map_or(0, Vec::len)
+/// What the tally and the answers read of a kept review's record: its takes' labels.
+#[derive(serde::Deserialize)]
+struct Labels {
+    items: Vec<Labelled>,
+}
+
+#[derive(serde::Deserialize)]
+struct Labelled {
+    label: String,
+}
+
+/// The labels of the takes a kept review holds, in their order.
+fn labels(review: &KeptReview) -> Vec<String> {
+    let record: Option<Labels> = serde_json::from_str(&review.record).ok();
+    record.map(|record| record.items.into_iter().map(|item| item.label).collect()).unwrap_or_default()
 }
 
 /// Keeps a listener's answer of a take, in place of the one they gave before.
@@ -194,7 +207,7 @@ pub async fn answer(
     proxy.limits.allow(Call::AnswersToOneReview, &token).await?;
     let body: AnswerBody = serde_json::from_slice(&read_body(body, JSON_LIMIT).await?).map_err(ProxyError::NotJson)?;
     let review = proxy.store.review(&token).await?.filter(|review| !review.closed).ok_or(ProxyError::ReviewGone)?;
-    if !studio_core::review::is_listener_id(&body.listener) || body.item as usize >= item_count(&review) {
+    if !studio_core::review::is_listener_id(&body.listener) || body.item as usize >= labels(&review).len() {
         return Err(ProxyError::Invalid("an answer names its listener (32 hex digits) and one of the takes".into()));
     }
     let answer = Answer::checked(body.stars, body.comment.as_deref(), body.guess)
@@ -212,48 +225,4 @@ pub async fn answer(
         Answered::Ended => Err(ProxyError::ReviewGone),
         Answered::Full => Err(ProxyError::ReviewFull(MOST_LISTENERS)),
     }
-}
-
-/// The review under `token`, for its maker only (with the key given at making): to anyone else, none.
-async fn owned(proxy: &Proxy, token: &str, headers: &HeaderMap) -> Result<KeptReview, ProxyError> {
-    let key = headers.get(OWNER_KEY_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
-    let review = proxy.store.review(token).await?.ok_or(ProxyError::ReviewGone)?;
-    let given = owner_hash(key);
-    // Compared as hashes: a guess learns nothing from how long the comparison took.
-    if key.is_empty() || given != review.owner_hash {
-        return Err(ProxyError::ReviewGone);
-    }
-    Ok(review)
-}
-
-/// The tally so far, for the review's maker: listeners, stars, comments, and whether it is closed.
-pub async fn tally(
-    State(proxy): State<Arc<Proxy>>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ProxyError> {
-    let review = owned(&proxy, &token, &headers).await?;
-    let given: Vec<Given> = proxy
-        .store
-        .answers(&token)
-        .await?
-        .into_iter()
-        .filter_map(|(listener, item, answer)| {
-            Some(Given { listener, item: item as usize, answer: serde_json::from_str(&answer).ok()? })
-        })
-        .collect();
-    let tally = Tally::of(&vec![None; item_count(&review)], &given);
-    Ok(Json(json!({ "closed": review.closed, "tally": tally })))
-}
-
-/// Closes the review on every replica, for its maker: its page and audio end; its answers stay until it expires.
-pub async fn close(
-    State(proxy): State<Arc<Proxy>>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-) -> Result<StatusCode, ProxyError> {
-    check_caller(&proxy.config, &headers)?;
-    owned(&proxy, &token, &headers).await?;
-    proxy.store.close_review(&token).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
