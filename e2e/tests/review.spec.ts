@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { studio } from '../servers';
@@ -8,7 +8,8 @@ import { expectNoSeriousViolations } from './axe';
 import { expectPlayableTake, generate, take as takeCard } from './takes';
 
 // Review links (issue 26, begun). *Share for review* on a take's card shows the link and a QR code that decodes
-// to it (zbarimg, from Debian), and the tally as listeners answer. The listener page on a phone: no sign-in, a take
+// to it (zbarimg, from Debian), and the tally as listeners answer, pushed without a reload; on a set of variations
+// it shares the set, and Export downloads the answers as CSV. The listener page on a phone: no sign-in, a take
 // played, stars and a comment that reach the maker's tally; once closed, the page says the review has ended.
 
 /** A take made through the studio with a sample voice, done: its media URL. */
@@ -74,9 +75,51 @@ test('Share for review on a take shows its link, a QR code that decodes to it, a
   await listener.goto(link);
   await listener.getByRole('radio', { name: '4 stars' }).check();
   await expect(listener.getByRole('status')).toHaveText('Saved.');
-  await expect(review.getByRole('status').filter({ hasText: '1 listener · 4.0 stars' })).toBeVisible({ timeout: 10_000 });
+  await expect(review.getByRole('status')).toHaveText('1 listener so far');
+  await expect(review.getByText('1 listener · 4.0 stars')).toBeVisible();
   await review.getByRole('button', { name: 'Close review' }).click();
   await expect(review.getByText('This review is closed: its link no longer plays.')).toBeVisible({ timeout: 10_000 });
   await listener.reload();
   await expect(listener.getByRole('alert')).toHaveText('This review has ended: thank you for listening.');
+});
+
+test('Share for review on a set of four variations: listeners rate them, the means come without a reload, Export gives the CSV', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await page.getByLabel('Text', { exact: true }).fill('One sentence, four seeds, for the room to judge.');
+  await page.getByRole('button', { name: 'Try variations' }).click();
+  await page.getByRole('region', { name: 'Variations to send' }).getByRole('button', { name: 'Send 4 requests' }).click();
+  const set = page.getByRole('article', { name: 'Variations 1' });
+  await expect(set.getByRole('status', { name: 'Progress of variations 1' })).toHaveText('4 of 4 done', { timeout: 30_000 });
+  const labels = await set.getByRole('heading', { level: 4 }).allTextContents();
+  await set.getByRole('button', { name: 'Share for review' }).click();
+  const review = set.getByRole('region', { name: 'Review' });
+  const link = await review.getByRole('textbox', { name: 'Review link' }).inputValue();
+  await expect(review.getByRole('status')).toHaveText('0 listeners so far');
+
+  for (const [stars, comment] of [[5, 'The clearest of the four.'], [3, '<i>Flat</i> at the end.']] as const) {
+    const listener = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await listener.goto(link);
+    const first = listener.getByRole('region', { name: labels[0] });
+    await first.getByRole('radio', { name: `${stars} stars` }).check();
+    await expect(first.getByRole('status')).toHaveText('Saved.');
+    await first.getByLabel('Your comment (at most 500 characters)').fill(comment);
+    await expect(first.getByRole('status')).toHaveText('Saved.');
+    await listener.context().close();
+  }
+  await expect(review.getByRole('status')).toHaveText('2 listeners so far');
+  const first = review.getByRole('listitem').filter({ has: page.getByRole('heading', { name: labels[0] }) });
+  await expect(first.getByText('2 listeners · 4.0 stars')).toBeVisible();
+  await expect(first.getByLabel('5 stars: 1')).toBeVisible();
+  await expect(first.getByText('<i>Flat</i> at the end.')).toBeVisible();
+  for (const label of labels.slice(1)) {
+    await expect(review.getByRole('heading', { name: label, level: 5 })).toBeVisible();
+  }
+
+  const download = page.waitForEvent('download');
+  await review.getByRole('link', { name: 'Export answers (CSV)' }).click();
+  const csv = readFileSync(await (await download).path(), 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('take,listener,stars,comment,guess,right');
+  expect(csv.slice(1).map((row) => row.split(',')[2]).sort()).toEqual(['3', '5']);
+  expect(csv.slice(1).every((row) => row.startsWith(`${labels[0]},`))).toBe(true);
 });

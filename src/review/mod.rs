@@ -1,7 +1,7 @@
-//! Sharing takes for review (issue 26, begun): *Share for review* on a finished take's card makes a review on the
-//! proxy (`POST /api/reviews`), then shows its link, its QR code for the room (drawn from the modules the server
-//! worked out: the encoder's tables would weigh on the first load), and the tally as listeners answer (asked every
-//! few seconds), with *Close review*. In the takes' part.
+//! Sharing takes for review (issue 26, begun): *Share for review* on a finished take's card, or on a set of
+//! variations, makes a review on the proxy (`POST /api/reviews`), then shows its link, its QR code for the room
+//! (drawn from the modules the server worked out: the encoder's tables would weigh on the first load), and the
+//! tally as listeners answer, with Export and *Close review*. In the takes' part.
 
 mod qr;
 mod tally;
@@ -9,22 +9,13 @@ mod tally;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
+use studio_core::review_request::review_request;
 use studio_core::take::Take;
-use zonos_api::{ReviewItem, ReviewMade, ReviewRequest, REVIEWS_PATH};
+use zonos_api::{ReviewMade, ReviewRequest, REVIEWS_PATH};
 
 use crate::platform::http;
 use qr::QrCodeOf;
 use tally::ReviewTally;
-
-/// What a review of `take` asks for.
-fn request_of(take: &Take) -> Option<ReviewRequest> {
-    let media_url = take.output.as_ref()?.media_url.first()?.clone();
-    let label = take.name.clone().unwrap_or_else(|| format!("Take {}", take.number));
-    let consent = take.consent.as_ref().and_then(|consent| serde_json::to_value(consent).ok());
-    let item =
-        ReviewItem { label: label.clone(), text: take.request.text.clone().unwrap_or_default(), media_url, consent };
-    Some(ReviewRequest { title: label, items: vec![item], days: None })
-}
 
 async fn make(request: &ReviewRequest) -> Result<ReviewMade, String> {
     let body = serde_json::to_string(request).expect("a request serializes");
@@ -38,19 +29,25 @@ async fn make(request: &ReviewRequest) -> Result<ReviewMade, String> {
     }
 }
 
-/// *Share for review* on a finished take, and the review once made.
+/// *Share for review* of the finished ones of `takes` (one take's, or a set's), called `title`, and the review once
+/// made.
 #[component]
-pub fn ShareForReview(take: RwSignal<Take>) -> impl IntoView {
-    let made = RwSignal::new(None::<ReviewMade>);
+pub fn ShareForReview(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] takes: Signal<Vec<RwSignal<Take>>>,
+) -> impl IntoView {
+    let made = RwSignal::new(None::<(ReviewMade, Vec<String>)>);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let share = move |_| {
-        let Some(request) = take.with_untracked(request_of) else { return };
+        let shared: Vec<Take> = takes.with_untracked(|takes| takes.iter().map(|take| take.get_untracked()).collect());
+        let Some(request) = review_request(&title.get_untracked(), &shared) else { return };
         busy.set(true);
         spawn_local(async move {
             match make(&request).await {
                 Ok(review) => {
-                    made.try_set(Some(review));
+                    let labels = request.items.into_iter().map(|item| item.label).collect();
+                    made.try_set(Some((review, labels)));
                 }
                 Err(said) => {
                     problem.try_set(Some(said));
@@ -64,13 +61,13 @@ pub fn ShareForReview(take: RwSignal<Take>) -> impl IntoView {
             <button type="button" disabled=move || busy.get() on:click=share>"Share for review"</button>
         </Show>
         {move || problem.get().map(|said| view! { <p class="problem" role="alert">{said}</p> })}
-        {move || made.get().map(|review| view! { <ReviewShared review /> })}
+        {move || made.get().map(|(review, labels)| view! { <ReviewShared review labels /> })}
     }
 }
 
-/// A review made: its link (to copy), its QR code, and its tally.
+/// A review made: its link (to copy), its QR code, and the tally of its takes (`labels`).
 #[component]
-fn ReviewShared(review: ReviewMade) -> impl IntoView {
+fn ReviewShared(review: ReviewMade, labels: Vec<String>) -> impl IntoView {
     let link = review.link.clone();
     let copy = {
         let link = link.clone();
@@ -85,7 +82,7 @@ fn ReviewShared(review: ReviewMade) -> impl IntoView {
             <input id=format!("review-link-{}", review.token) type="text" readonly prop:value=link.clone() />
             <button type="button" on:click=copy>"Copy link"</button>
             <QrCodeOf qr=review.qr />
-            <ReviewTally token=review.token owner_key=review.owner_key />
+            <ReviewTally token=review.token owner_key=review.owner_key labels />
         </section>
     }
 }

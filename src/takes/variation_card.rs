@@ -18,11 +18,16 @@ fn draft_of(take: &Take) -> Option<Draft> {
 /// A set of variations' card: a tile per take of the set (`takes`), side by side.
 #[component]
 pub fn VariationCard(set: u32, takes: Signal<Vec<RwSignal<Take>>>) -> impl IntoView {
-    let TakesContext { media_url, draft, .. } = use_takes();
+    let TakesContext { media_url, draft, actions, .. } = use_takes();
     let done = move || {
         takes.with(|takes| {
             takes.iter().filter(|take| take.with(|take| take.phase == Phase::Ended(JobStatus::Completed))).count()
         })
+    };
+    // Listeners need the proxy: it keeps the review. Shared once every take has ended: the finished ones.
+    let shareable = move || {
+        let settled = !takes.with(|takes| takes.iter().any(|take| take.with(Take::is_active)));
+        actions.cache_audio.get() && settled && done() > 0
     };
     // Whose settings were last put in the form, said once it is done.
     let used = RwSignal::new(None::<String>);
@@ -76,6 +81,9 @@ pub fn VariationCard(set: u32, takes: Signal<Vec<RwSignal<Take>>>) -> impl IntoV
             <ul class="variation-grid">
                 <For each=move || takes.get() key=|take| *take children=tile />
             </ul>
+            <Show when=shareable>
+                <crate::review::ShareForReview title=format!("Variations {set}") takes />
+            </Show>
             {move || used.get().map(|label| view! {
                 <p class="notice" role="status">{format!("The settings of {label} are in the form.")}</p>
             })}

@@ -72,6 +72,8 @@
     comment.addEventListener('input', () => {
       answer.comment = comment.value;
       remember();
+      // Sent once the typing pauses: until then, it is not saved.
+      said.textContent = 'Saving…';
       clearTimeout(pause);
       pause = setTimeout(() => {
         pause = null;
