@@ -157,6 +157,33 @@ pub fn match_pair(reference: &[f32], take: &[f32], rate: u32) -> Option<(Vec<f32
     Some((reference, take))
 }
 
+/// `samples` at `from` Hz, brought to `to` Hz, so that a reference and a take play at one rate and neither file's
+/// header tells them apart. Each new sample is the mean of the old ones its span covers (a box filter against
+/// aliasing when the rate falls), read between samples linearly when it rises.
+pub fn resampled(samples: &[f32], from: u32, to: u32) -> Vec<f32> {
+    if from == to || samples.is_empty() {
+        return samples.to_vec();
+    }
+    let step = f64::from(from) / f64::from(to);
+    let length = (samples.len() as f64 / step).floor() as usize;
+    let at = |position: f64| {
+        let index = (position.floor() as usize).min(samples.len() - 1);
+        let next = (index + 1).min(samples.len() - 1);
+        let within = (position - index as f64) as f32;
+        samples[index] * (1.0 - within) + samples[next] * within
+    };
+    (0..length)
+        .map(|new| {
+            let start = new as f64 * step;
+            if step <= 1.0 {
+                return at(start);
+            }
+            let span = &samples[start as usize..((start + step) as usize).clamp(start as usize + 1, samples.len())];
+            span.iter().sum::<f32>() / span.len() as f32
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +196,21 @@ mod tests {
 
     fn decibels(level: f32) -> f32 {
         20.0 * level.log10()
+    }
+
+    #[test]
+    fn a_clip_resampled_lasts_as_long_and_keeps_its_tone_and_level() {
+        let reference = tone(1.0, 0.5, 44_100);
+        let at_take_rate = resampled(&reference, 44_100, 24_000);
+        assert_eq!(at_take_rate.len(), 24_000, "the same second");
+        let expected = tone(1.0, 0.5, 24_000);
+        let differs = at_take_rate.iter().zip(&expected).map(|(a, b)| (a - b).abs()).fold(0.0_f32, f32::max);
+        assert!(differs < 0.03, "a 440 Hz tone stays one: {differs}");
+        assert!((decibels(rms(&at_take_rate)) - decibels(rms(&reference))).abs() < 0.1);
+        let up = resampled(&tone(1.0, 0.5, 16_000), 16_000, 24_000);
+        assert_eq!(up.len(), 24_000);
+        assert!((decibels(rms(&up)) - decibels(rms(&expected))).abs() < 0.1);
+        assert_eq!(resampled(&[0.1, 0.2], 24_000, 24_000), [0.1, 0.2]);
     }
 
     #[test]

@@ -49,11 +49,28 @@ fn chunk(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
     chunk
 }
 
-/// The `LIST/INFO` chunk for `provenance`.
-pub fn info_chunk(provenance: &Provenance) -> Vec<u8> {
+/// What a blind round's two clips say of themselves, the same for both: neither gives the real voice away.
+pub const BLIND_TITLE: &str = "One of A and B is AI-generated speech";
+
+fn blind_fields() -> [(&'static [u8; 4], String); 3] {
+    [
+        (b"INAM", BLIND_TITLE.to_owned()),
+        (b"ISFT", SOFTWARE.to_owned()),
+        (
+            b"ICMT",
+            format!(
+                "A blind round: one of A and B is AI-generated speech made by Zyphra's Zonos 2 (model {MODEL_ID}), \
+                 the other a recording of the voice it clones."
+            ),
+        ),
+    ]
+}
+
+/// A `LIST/INFO` chunk of `fields`.
+fn info_chunk(fields: &[(&'static [u8; 4], String)]) -> Vec<u8> {
     let mut body = b"INFO".to_vec();
-    for (id, text) in provenance.fields() {
-        let mut value = text.into_bytes();
+    for (id, text) in fields {
+        let mut value = text.clone().into_bytes();
         value.push(0);
         body.extend(chunk(id, &value));
     }
@@ -68,11 +85,20 @@ fn is_info(id: &[u8], body: &[u8]) -> bool {
 /// `wav` with `provenance`'s INFO chunk at its end, in place of any it had; every other chunk, the audio first
 /// of all, byte for byte as it was. `None` if `wav` is not a RIFF/WAVE file.
 pub fn mark(wav: &[u8], provenance: &Provenance) -> Option<Vec<u8>> {
+    marked_with(wav, &provenance.fields())
+}
+
+/// A blind round's clip `wav`, marked as [`mark`] does with the words both clips carry ([`BLIND_TITLE`]).
+pub fn mark_blind(wav: &[u8]) -> Option<Vec<u8>> {
+    marked_with(wav, &blind_fields())
+}
+
+fn marked_with(wav: &[u8], fields: &[(&'static [u8; 4], String)]) -> Option<Vec<u8>> {
     let mut body = b"WAVE".to_vec();
     for (id, content) in crate::wav::chunks(wav)?.into_iter().filter(|(id, content)| !is_info(id, content)) {
         body.extend(chunk(id.try_into().ok()?, content));
     }
-    body.extend(info_chunk(provenance));
+    body.extend(info_chunk(fields));
     let mut marked = b"RIFF".to_vec();
     marked.extend_from_slice(&(body.len() as u32).to_le_bytes());
     marked.extend(body);
@@ -129,6 +155,16 @@ mod tests {
         // The RIFF size is the file's, less its first eight bytes.
         assert_eq!(u32::from_le_bytes(marked[4..8].try_into().unwrap()) as usize, marked.len() - 8);
         assert!(read_info(&original).is_empty());
+    }
+
+    #[test]
+    fn both_clips_of_a_blind_round_say_the_same_and_keep_their_audio() {
+        let (real, clone) = (wav::encode(&[0.5, -0.25], 24_000), wav::encode(&[0.25, 0.5], 24_000));
+        let (real, clone) = (mark_blind(&real).unwrap(), mark_blind(&clone).unwrap());
+        assert_eq!(read_info(&real), read_info(&clone));
+        assert_eq!(read_info(&real)[0], ("INAM".to_owned(), BLIND_TITLE.to_owned()));
+        assert!(!read_info(&real).iter().any(|(id, _)| id == "ICRD"), "no date, no request id");
+        assert_eq!(audio_bytes(&real), audio_bytes(&wav::encode(&[0.5, -0.25], 24_000)));
     }
 
     #[test]

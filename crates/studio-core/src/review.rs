@@ -20,6 +20,9 @@ pub struct Answer {
     pub comment: Option<String>,
     /// In a blind round: the side the listener takes for the real voice.
     pub guess: Option<Side>,
+    /// In a blind round: the real side was shown to this listener, so their guess stands.
+    #[serde(default)]
+    pub revealed: bool,
 }
 
 /// Why an answer is refused, in the words the listener's page shows.
@@ -27,6 +30,12 @@ pub struct Answer {
 pub enum AnswerProblem {
     Stars(u8),
     CommentTooLong(usize),
+    /// A guess or a reveal of a take heard alone.
+    NotBlind,
+    /// A reveal asked before any guess.
+    RevealBeforeGuess,
+    /// Another guess after the reveal.
+    GuessStands,
 }
 
 impl std::fmt::Display for AnswerProblem {
@@ -36,6 +45,9 @@ impl std::fmt::Display for AnswerProblem {
             AnswerProblem::CommentTooLong(chars) => {
                 write!(f, "A comment may be {MOST_COMMENT_CHARS} characters long; this one has {chars}.")
             }
+            AnswerProblem::NotBlind => write!(f, "Only a blind round takes a guess."),
+            AnswerProblem::RevealBeforeGuess => write!(f, "Guess which side is real before the reveal."),
+            AnswerProblem::GuessStands => write!(f, "Your guess stands: the real side was revealed to you."),
         }
     }
 }
@@ -56,7 +68,25 @@ impl Answer {
                 return Err(AnswerProblem::CommentTooLong(chars));
             }
         }
-        Ok(Answer { stars, comment, guess })
+        Ok(Answer { stars, comment, guess, revealed: false })
+    }
+
+    /// This answer, given after `before` (the listener's last of the same take, if any) of a take heard `blind`
+    /// or alone, asking for the reveal or not: only a blind round takes a guess; a reveal needs a guess; once
+    /// revealed, the guess stands and the reveal stays.
+    pub fn after(mut self, before: Option<&Answer>, blind: bool, reveal: bool) -> Result<Answer, AnswerProblem> {
+        if !blind && (self.guess.is_some() || reveal) {
+            return Err(AnswerProblem::NotBlind);
+        }
+        if reveal && self.guess.is_none() {
+            return Err(AnswerProblem::RevealBeforeGuess);
+        }
+        let revealed = before.is_some_and(|before| before.revealed);
+        if revealed && before.and_then(|before| before.guess) != self.guess {
+            return Err(AnswerProblem::GuessStands);
+        }
+        self.revealed = revealed || reveal;
+        Ok(self)
     }
 
     /// Whether it says anything: a listener who said nothing of a take is not counted for it.
@@ -216,6 +246,21 @@ mod tests {
         assert!(Answer::checked(None, Some(&longest), None).is_ok(), "500 characters of two bytes each");
         let refused = Answer::checked(None, Some(&format!("{longest}é")), None).unwrap_err();
         assert_eq!(refused.to_string(), "A comment may be 500 characters long; this one has 501.");
+    }
+
+    #[test]
+    fn only_a_blind_round_takes_a_guess_which_stands_once_revealed() {
+        let guess = |side| Answer::checked(None, None, Some(side)).unwrap();
+        assert_eq!(guess(Side::A).after(None, false, false), Err(AnswerProblem::NotBlind));
+        assert_eq!(Answer::default().after(None, true, true), Err(AnswerProblem::RevealBeforeGuess));
+        let changed = guess(Side::B).after(Some(&guess(Side::A)), true, false).unwrap();
+        assert_eq!((changed.guess, changed.revealed), (Some(Side::B), false), "changed before the reveal");
+        let revealed = guess(Side::B).after(Some(&changed), true, true).unwrap();
+        assert!(revealed.revealed);
+        assert_eq!(guess(Side::A).after(Some(&revealed), true, false), Err(AnswerProblem::GuessStands));
+        let commented = Answer::checked(None, Some("Uncanny."), Some(Side::B)).unwrap();
+        assert!(commented.after(Some(&revealed), true, false).unwrap().revealed, "a comment after keeps the reveal");
+        assert_eq!(AnswerProblem::GuessStands.to_string(), "Your guess stands: the real side was revealed to you.");
     }
 
     #[test]

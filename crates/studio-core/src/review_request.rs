@@ -1,6 +1,7 @@
 //! What *Share for review* asks the proxy for: the finished takes among those shared (one take, a set of
 //! variations, a long script's parts), each named as the page names it, with its text, its audio's link and its
-//! voice's consent record. A take still running or failed has no audio to share and is left out.
+//! voice's consent record, and for a blind round ("Real or clone?") its voice's reference. A take still running
+//! or failed has no audio to share and is left out.
 
 use zonos_api::{JobStatus, ReviewItem, ReviewRequest};
 
@@ -21,8 +22,16 @@ pub fn label_of(take: &Take) -> String {
     }
 }
 
-/// The review of the finished ones of `takes`, called `title`; none if no take is finished.
-pub fn review_request(title: &str, takes: &[Take]) -> Option<ReviewRequest> {
+/// How the takes of a review are heard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heard {
+    Alone,
+    /// Against their voice's reference, not knowing which is which.
+    Blind,
+}
+
+/// The review of the finished ones of `takes`, called `title`, heard as `heard`; none if no take is finished.
+pub fn review_request(title: &str, takes: &[Take], heard: Heard) -> Option<ReviewRequest> {
     let items: Vec<ReviewItem> = takes
         .iter()
         .filter(|take| take.phase == Phase::Ended(JobStatus::Completed))
@@ -33,6 +42,7 @@ pub fn review_request(title: &str, takes: &[Take]) -> Option<ReviewRequest> {
                 text: take.request.text.clone().unwrap_or_default(),
                 media_url,
                 consent: take.consent.as_ref().and_then(|consent| serde_json::to_value(consent).ok()),
+                reference_audio_url: (heard == Heard::Blind).then(|| take.request.reference_audio_url.clone()),
             })
         })
         .collect();
@@ -62,11 +72,20 @@ mod tests {
         }
         takes[2].phase = Phase::Ended(JobStatus::Failed);
         takes[3].name = Some("The warm one".into());
-        let request = review_request("Variations 1", &takes).unwrap();
+        let request = review_request("Variations 1", &takes, Heard::Alone).unwrap();
         let labels: Vec<&str> = request.items.iter().map(|item| item.label.as_str()).collect();
         assert_eq!(labels, ["Seed 11", "Seed 22", "The warm one"]);
         assert_eq!(request.items[1].media_url, "http://h/v1/2/output.wav");
         assert_eq!((request.title.as_str(), request.items[0].text.as_str()), ("Variations 1", "Hello there."));
+        assert_eq!(request.items[0].reference_audio_url, None);
+    }
+
+    #[test]
+    fn a_blind_round_sends_the_takes_reference_with_it() {
+        let mut take = finished(3, "Is it me?");
+        take.request.reference_audio_url = "http://studio/api/references/ab12.wav".into();
+        let request = review_request("Real or clone?", &[take], Heard::Blind).unwrap();
+        assert_eq!(request.items[0].reference_audio_url.as_deref(), Some("http://studio/api/references/ab12.wav"));
     }
 
     #[test]
@@ -81,7 +100,7 @@ mod tests {
     fn nothing_finished_is_nothing_to_share() {
         let mut take = finished(1, "x");
         take.phase = Phase::Ended(JobStatus::Error);
-        assert_eq!(review_request("Take 1", &[take]), None);
-        assert_eq!(review_request("Nothing", &[]), None);
+        assert_eq!(review_request("Take 1", &[take], Heard::Alone), None);
+        assert_eq!(review_request("Nothing", &[], Heard::Blind), None);
     }
 }

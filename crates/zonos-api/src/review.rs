@@ -29,7 +29,8 @@ pub struct ReviewRequest {
 }
 
 /// One take of a review: what it is called and says, its audio (the media URL it holds, of a request this proxy
-/// issued), and its voice's consent record (none for a sample voice).
+/// issued), and its voice's consent record (none for a sample voice). With its voice's `reference_audio_url`, it
+/// is heard blind ("Real or clone?"): the reference and the take as A and B, in an order drawn by the proxy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewItem {
@@ -38,6 +39,8 @@ pub struct ReviewItem {
     pub media_url: String,
     #[serde(default)]
     pub consent: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_audio_url: Option<String>,
 }
 
 /// A review made: its token (the only key to listen), the key its maker reads the answers and closes it with

@@ -3,7 +3,8 @@
 //! a take of a voice other than the samples needs its speaker's consent record, for that very voice; and a review
 //! out of its bounds is refused in words; listeners answer once each, within their rate, and only the maker (with
 //! the key given at making) reads the tally (once, or pushed over SSE as answers come), downloads the answers as
-//! CSV and closes the review. Still to come (docs/plans/reviews.md): blind rounds.
+//! CSV and closes the review. A blind round serves its take and its voice's reference as A and B, alike in their
+//! files, and tells each listener the real side only after their guess, which then stands.
 
 mod common;
 
@@ -322,4 +323,98 @@ async fn the_answers_download_as_csv_for_the_maker_with_formulas_shown_as_text()
             vec!["Take 2", listener(2).as_str(), "", "Line one\nline two", "", ""],
         ]
     );
+}
+
+/// How alike two clips are, from -1 to 1 (their normalized correlation).
+fn correlation(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(a, b)| a * b).sum();
+    let energy = |x: &[f32]| x.iter().map(|x| x * x).sum::<f32>();
+    dot / (energy(a) * energy(b)).sqrt()
+}
+
+#[tokio::test]
+async fn a_blind_round_plays_the_take_and_its_voice_as_a_and_b_and_tells_the_real_side_after_the_guess() {
+    let studio = start_studio(|_| {}).await;
+    let voice = sample_voice(studio, "ada.wav");
+    let media_url = take(studio, &voice).await;
+    let mut round = item("Take 1", &media_url, None);
+    round["reference_audio_url"] = json!(voice);
+    let made = make_review(studio, &json!({ "title": "Real or clone?", "items": [round] })).await;
+    assert_eq!(made.status(), 201);
+    let made: ReviewMade = made.json().await.unwrap();
+
+    let clip = |side: &str| reqwest::get(format!("http://{studio}/r/{}/audio/0-{side}.wav", made.token));
+    let (a, b) = (clip("a").await.unwrap().bytes().await.unwrap(), clip("b").await.unwrap().bytes().await.unwrap());
+    assert_eq!(provenance::read_info(&a), provenance::read_info(&b), "both files say the same of themselves");
+    assert_eq!(provenance::read_info(&a)[0].1, provenance::BLIND_TITLE);
+    let (a, a_rate) = studio_core::wav::read(&a).unwrap();
+    let (b, b_rate) = studio_core::wav::read(&b).unwrap();
+    assert_eq!((a.len(), a_rate), (b.len(), b_rate), "the same seconds at the same rate");
+    let alone = reqwest::get(format!("http://{studio}/r/{}/audio/0.wav", made.token)).await.unwrap();
+    assert_eq!(alone.status(), 404, "the take alone would tell the clone");
+
+    let token = made.token.clone();
+    let answer = move |body: Value| {
+        let token = token.clone();
+        async move { give(studio, &token, &body).await }
+    };
+    let early = answer(json!({ "listener": listener(1), "item": 0, "reveal": true })).await;
+    assert_eq!(early.status(), 400, "no reveal before a guess");
+    assert_eq!(answer(json!({ "listener": listener(1), "item": 0, "guess": "A" })).await.status(), 204);
+    let told = answer(json!({ "listener": listener(1), "item": 0, "guess": "A", "reveal": true })).await;
+    assert_eq!(told.status(), 200);
+    let real: Value = told.json().await.unwrap();
+    let real = real["real"].as_str().unwrap().to_owned();
+    let changed = answer(json!({ "listener": listener(1), "item": 0, "guess": "B" })).await;
+    assert_eq!(changed.status(), 409, "the guess stands once the real side is known");
+    let other = if real == "A" { "B" } else { "A" };
+    assert_eq!(answer(json!({ "listener": listener(2), "item": 0, "guess": real })).await.status(), 204);
+    assert_eq!(answer(json!({ "listener": listener(3), "item": 0, "guess": other })).await.status(), 204);
+    let read: Value = tally(studio, &made.token, &made.owner_key).await.json().await.unwrap();
+    let right = u64::from(real == "A") + 1;
+    assert_eq!(read["tally"]["items"][0]["blind"], json!({ "right": right, "rounds": 3 }), "{read}");
+
+    // The side said to be the clone is the take itself (cut and levelled), and the other is not.
+    let (taken, _) =
+        studio_core::wav::read(&download(&format!("http://{studio}/api/media?url={media_url}")).await).unwrap();
+    let loudest = taken.iter().fold(0.0_f32, |loudest, sample| loudest.max(sample.abs()));
+    let start = taken.iter().position(|sample| sample.abs() > loudest * 0.02).unwrap();
+    let heard = &taken[start..start + a.len()];
+    let (clone, recording) = if real == "A" { (&b, &a) } else { (&a, &b) };
+    assert!(correlation(clone, heard) > 0.99, "{}", correlation(clone, heard));
+    assert!(correlation(recording, heard).abs() < 0.5, "{}", correlation(recording, heard));
+}
+
+#[tokio::test]
+async fn a_blind_round_takes_no_reference_from_elsewhere_and_no_guess_on_a_take_heard_alone() {
+    let studio = start_studio(|_| {}).await;
+    let pasted = format!("{}?copy=1", sample_voice(studio, "basil.wav"));
+    let media_url = take(studio, &pasted).await;
+    let consent = json!({ "voice": pasted, "how": "Attested", "speaker": "Basil", "date": "2026-12-07",
+                          "statement": "I have the speaker's permission to clone this voice." });
+    let mut round = item("Basil's take", &media_url, Some(consent));
+    round["reference_audio_url"] = json!(pasted);
+    let refused = make_review(studio, &json!({ "title": "Real or clone?", "items": [round] })).await;
+    assert_eq!(refused.status(), 422);
+    let body: zonos_api::ErrorBody = refused.json().await.unwrap();
+    assert!(body.message.starts_with("Basil's take can't be heard blind"), "{}", body.message);
+
+    // The same voice uploaded here (an MP3): its reference is the proxy's own, decoded for the round.
+    let mp3 = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/references/basil.mp3")).unwrap();
+    let uploaded =
+        reqwest::Client::new().post(format!("http://{studio}/api/references")).body(mp3).send().await.unwrap();
+    let uploaded = uploaded.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_owned();
+    let media_url = take(studio, &uploaded).await;
+    let consent = json!({ "voice": uploaded, "how": "Attested", "speaker": "Basil", "date": "2026-12-07",
+                          "statement": "I have the speaker's permission to clone this voice." });
+    let mut round = item("Basil's take", &media_url, Some(consent));
+    round["reference_audio_url"] = json!(uploaded);
+    let made = make_review(studio, &json!({ "title": "Real or clone?", "items": [round] })).await;
+    assert_eq!(made.status(), 201, "an uploaded voice plays blind");
+
+    let made = two_take_review(studio).await;
+    let guessed = give(studio, &made.token, &json!({ "listener": listener(1), "item": 0, "guess": "A" })).await;
+    assert_eq!(guessed.status(), 400);
+    let body: zonos_api::ErrorBody = guessed.json().await.unwrap();
+    assert!(body.message.contains("Only a blind round takes a guess."), "{}", body.message);
 }

@@ -478,6 +478,9 @@ async fn a_listener_is_counted_once_and_no_more_listeners_than_the_most_however_
             (LISTENER.to_owned(), 1, r#"{"comment":"Clear."}"#.to_owned()),
         ];
         assert_eq!(answers, expected, "the last answer stands: {}", backend.name());
+        let last = second.answer_of(&made.token, LISTENER, 0).await.unwrap();
+        assert_eq!(last.as_deref(), Some(r#"{"stars":5}"#), "one answer read alone: {}", backend.name());
+        assert_eq!(second.answer_of(&made.token, &listener(3), 0).await.unwrap(), None, "{}", backend.name());
 
         let racing = (0..12).map(|n| {
             let store = if n % 2 == 0 { first.clone() } else { second.clone() };

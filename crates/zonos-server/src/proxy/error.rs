@@ -62,6 +62,12 @@ pub enum ProxyError {
     UnknownReference(String),
     #[error("{0} has no consent record of its speaker for its voice: it can't be shared")]
     NoConsent(String),
+    #[error(
+        "{0} can't be heard blind: its voice's reference is not one this studio keeps or offers, or it holds no sound"
+    )]
+    NoReference(String),
+    #[error("your guess stands: the real side was revealed to you")]
+    GuessStands,
     #[error("the review's audio is larger than the {} MB a review may keep", .0 / 1024 / 1024)]
     ReviewTooLarge(u64),
     #[error("this review has ended, or never was")]
@@ -104,7 +110,10 @@ impl ProxyError {
             ProxyError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout"),
             ProxyError::MediaRefused { .. } | ProxyError::UnknownCallback => (StatusCode::FORBIDDEN, "Forbidden"),
             ProxyError::UnknownReference(_) | ProxyError::ReviewGone => (StatusCode::NOT_FOUND, "Not Found"),
-            ProxyError::NoConsent(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable Content"),
+            ProxyError::NoConsent(_) | ProxyError::NoReference(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "Unprocessable Content")
+            }
+            ProxyError::GuessStands => (StatusCode::CONFLICT, "Conflict"),
             ProxyError::ReviewFull(_) => (StatusCode::CONFLICT, "Conflict"),
             ProxyError::ReviewTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large"),
             ProxyError::NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type"),

@@ -102,6 +102,21 @@ pub(super) struct MarkedAudio {
     pub bytes: Vec<u8>,
 }
 
+/// The media host's answer for `url` (an allowed host's), if it is a success.
+async fn fetched(proxy: &Proxy, url: Url) -> Result<reqwest::Response, ProxyError> {
+    let request = proxy.client.get(url).timeout(MEDIA_TIMEOUT);
+    let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
+    match upstream.status() {
+        status if status.is_success() => Ok(upstream),
+        status => Err(ProxyError::MediaStatus(status)),
+    }
+}
+
+/// The audio at `url` (an allowed host's), whole, as it came.
+pub(super) async fn whole_audio(proxy: &Proxy, url: Url) -> Result<Vec<u8>, ProxyError> {
+    whole(fetched(proxy, url).await?).await
+}
+
 /// The result at `url` (an allowed host's, of a request this proxy issued), whole: a WAV marked as AI-generated
 /// speech and signed; another format as it came.
 pub(super) async fn marked_audio(proxy: &Arc<Proxy>, url: &str) -> Result<MarkedAudio, ProxyError> {
@@ -113,12 +128,7 @@ pub(super) async fn marked_audio(proxy: &Arc<Proxy>, url: &str) -> Result<Marked
         return Err(ProxyError::NotIssued(request_id));
     };
     let _turn = MARKING.acquire().await.map_err(|_| ProxyError::Unreachable("the proxy is stopping".to_owned()))?;
-    let request = proxy.client.get(parsed).timeout(MEDIA_TIMEOUT);
-    let upstream = request.send().await.map_err(|error| ProxyError::Unreachable(error.without_url().to_string()))?;
-    let status = upstream.status();
-    if !status.is_success() {
-        return Err(ProxyError::MediaStatus(status));
-    }
+    let upstream = fetched(proxy, parsed).await?;
     let headers = passed_on(&upstream, &[header::CONTENT_TYPE]);
     let body = whole(upstream).await?;
     crate::access::usage::settle_audio(&proxy.store, &request_id, &body).await;

@@ -899,6 +899,23 @@ impl Embedded {
         .await
     }
 
+    pub async fn answer_of(
+        self: &Arc<Self>,
+        token: &str,
+        listener: &str,
+        item: u32,
+    ) -> Result<Option<String>, StoreError> {
+        let (store, token, listener) = (Arc::clone(self), token.to_owned(), listener.to_owned());
+        blocking(move || {
+            store.read(|transaction| {
+                let answers = transaction.open_table(REVIEW_ANSWERS).map_err(database)?;
+                let answer = answers.get((token.as_str(), listener.as_str(), item)).map_err(database)?;
+                Ok(answer.map(|answer| answer.value().to_owned()))
+            })
+        })
+        .await
+    }
+
     pub async fn close_review(self: &Arc<Self>, token: &str) -> Result<(), StoreError> {
         let (store, token) = (Arc::clone(self), token.to_owned());
         blocking(move || {

@@ -569,6 +569,10 @@ impl Shared {
             .collect())
     }
 
+    pub async fn answer_of(&self, token: &str, listener: &str, item: u32) -> Result<Option<String>, StoreError> {
+        Ok(self.connection().hget(key("review-answers", token), format!("{listener}:{item}")).await?)
+    }
+
     pub async fn close_review(&self, token: &str) -> Result<(), StoreError> {
         let _: i64 = Script::new(CLOSE_REVIEW)
             .key(key("review", token))

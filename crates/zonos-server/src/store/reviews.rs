@@ -177,6 +177,17 @@ impl Store {
         }
     }
 
+    /// The answer `listener` last gave of the take `item` of the review under `token`, if any.
+    pub async fn answer_of(&self, token: &str, listener: &str, item: u32) -> Result<Option<String>, StoreError> {
+        if !is_review_token(token) || !studio_core::review::is_listener_id(listener) {
+            return Ok(None);
+        }
+        match &self.backend {
+            Backend::Embedded(store) => store.answer_of(token, listener, item).await,
+            Backend::Redis(store) => store.answer_of(token, listener, item).await,
+        }
+    }
+
     /// Closes the review under `token` on every replica: its audio goes, its answers stay until it expires.
     pub async fn close_review(&self, token: &str) -> Result<(), StoreError> {
         if !is_review_token(token) {

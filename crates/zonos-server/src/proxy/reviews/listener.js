@@ -1,5 +1,7 @@
 // The listener's page (page.rs): answers are sent as they are given, and kept on this phone so that a reload shows
-// them again. A listener is a random id drawn once and kept here; the review counts each once a take.
+// them again. A listener is a random id drawn once and kept here; the review counts each once a take. In a blind
+// round, the listener guesses which of A and B is real, then asks for the reveal: the server says, and the guess
+// stands from then on.
 (() => {
   const main = document.querySelector('main');
   const token = main.dataset.token;
@@ -34,26 +36,45 @@
     const said = take.querySelector('.saved');
     const comment = take.querySelector('textarea');
     const answer = answers[item] ?? {};
-    if (answer.stars) take.querySelector(`input[value="${answer.stars}"]`).checked = true;
+    if (answer.stars) take.querySelector(`input[name="stars-${item}"][value="${answer.stars}"]`).checked = true;
     comment.value = answer.comment ?? '';
+    const guesses = take.querySelectorAll(`input[name="guess-${item}"]`);
+    const reveal = take.querySelector('.reveal');
+    const told = take.querySelector('.answer');
+    const revealed = (real) => {
+      told.textContent = `${real} was the real voice: you guessed ${answer.guess === real ? 'right' : 'wrong'}.`;
+      told.hidden = false;
+      reveal.hidden = true;
+      for (const guess of guesses) guess.disabled = true;
+    };
+    for (const guess of guesses) guess.checked = guess.value === answer.guess;
+    if (reveal) reveal.disabled = !answer.guess;
+    if (answer.real) revealed(answer.real);
     const remember = () => {
       answers[item] = answer;
       keep(`zonos-review:${token}`, answers);
     };
     // `keepalive`: an answer sent as the page goes away (closed, reloaded) still arrives.
-    const send = async (keepalive = false) => {
+    const send = async (keepalive = false, asked = false) => {
       remember();
       said.textContent = 'Sending…';
       try {
+        const { stars = null, comment: words = '', guess = null } = answer;
         const response = await fetch(`${location.pathname}/answers`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ listener, item, stars: answer.stars ?? null, comment: answer.comment || null }),
+          body: JSON.stringify({ listener, item, stars, comment: words || null, guess, reveal: asked }),
           keepalive,
         });
         if (response.status === 404) return ended();
         if (response.ok) {
           said.textContent = 'Saved.';
+          const { real } = response.status === 200 ? await response.json() : {};
+          if (real) {
+            answer.real = real;
+            remember();
+            revealed(real);
+          }
           return;
         }
         const body = await response.json().catch(() => ({}));
@@ -62,7 +83,15 @@
         said.textContent = 'Not saved: the network is down. It is sent with your next answer.';
       }
     };
-    for (const star of take.querySelectorAll('input[type="radio"]')) {
+    for (const guess of guesses) {
+      guess.addEventListener('change', () => {
+        answer.guess = guess.value;
+        reveal.disabled = false;
+        send();
+      });
+    }
+    reveal?.addEventListener('click', () => send(false, true));
+    for (const star of take.querySelectorAll(`input[name="stars-${item}"]`)) {
       star.addEventListener('change', () => {
         answer.stars = Number(star.value);
         send();

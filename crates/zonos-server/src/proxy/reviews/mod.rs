@@ -19,11 +19,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use studio_core::blind::Side;
 use studio_core::consent::Consent;
-use studio_core::review::Answer;
+use studio_core::review::{Answer, AnswerProblem};
 use zonos_api::{
     QrDrawing, ReviewItem, ReviewMade, ReviewRequest, MOST_REVIEW_DAYS, MOST_REVIEW_ITEMS, REVIEW_PAGE_PREFIX,
 };
 
+mod blind;
 mod page;
 mod tally;
 
@@ -36,6 +37,7 @@ use super::media::marked_audio;
 use super::voice::{voice_hash, SAMPLE_VOICE, VOICE_HASH};
 use super::{check_caller, check_json_type, read_body, Proxy, JSON_LIMIT};
 use crate::store::{now_secs, Answered, GivenAnswer, KeptReview, NewReview, MOST_LISTENERS, REVIEW_BOUNDS};
+use blind::blind_round;
 
 /// The header a review's maker sends its key in (never the address: it would show in logs and histories).
 pub const OWNER_KEY_HEADER: &str = "x-review-key";
@@ -64,15 +66,28 @@ pub async fn make(
     let mut kept = 0;
     for (place, item) in request.items.iter().enumerate() {
         let audio = marked_audio(&proxy, &item.media_url).await?;
-        let consent = consented(item, &audio.settings)?;
-        kept += audio.bytes.len() as u64;
+        let settings: Value = serde_json::from_str(&audio.settings).unwrap_or_default();
+        let consent = consented(item, &settings)?;
+        let mut kept_item =
+            json!({ "label": item.label, "text": item.text, "request_id": audio.request_id, "consent": consent });
+        let item_files = match &item.reference_audio_url {
+            Some(reference) => {
+                let round = blind_round(&proxy, item, reference, &settings, &audio.bytes).await?;
+                kept_item["real"] = json!(round.real);
+                let [a, b] = round.clips;
+                vec![(format!("{place}-a.wav"), a), (format!("{place}-b.wav"), b)]
+            }
+            None => {
+                kept_item["peaks"] = json!(waveform(&audio.bytes));
+                vec![(format!("{place}.wav"), audio.bytes)]
+            }
+        };
+        kept += item_files.iter().map(|(_, bytes)| bytes.len() as u64).sum::<u64>();
         if kept > REVIEW_BOUNDS.bytes_a_review {
             return Err(ProxyError::ReviewTooLarge(REVIEW_BOUNDS.bytes_a_review));
         }
-        let peaks = waveform(&audio.bytes);
-        files.push((format!("{place}.wav"), audio.bytes.into()));
-        let request_id = audio.request_id;
-        items.push(json!({ "label": item.label, "text": item.text, "request_id": request_id, "consent": consent, "peaks": peaks }));
+        files.extend(item_files.into_iter().map(|(name, bytes)| (name, bytes.into())));
+        items.push(kept_item);
     }
     let token = uuid::Uuid::new_v4().simple().to_string();
     let owner_key = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
@@ -118,8 +133,7 @@ fn checked(request: &ReviewRequest) -> Result<u32, ProxyError> {
 
 /// The consent record a take is shared with: none for a sample voice; for another, its speaker's, for the very
 /// voice the take was made with (its URL hashes to the one kept when the take was sent).
-fn consented(item: &ReviewItem, settings: &str) -> Result<Option<Consent>, ProxyError> {
-    let settings: Value = serde_json::from_str(settings).unwrap_or_default();
+fn consented(item: &ReviewItem, settings: &Value) -> Result<Option<Consent>, ProxyError> {
     if settings.get(SAMPLE_VOICE).is_some() {
         return Ok(None);
     }
@@ -174,23 +188,28 @@ pub struct AnswerBody {
     comment: Option<String>,
     #[serde(default)]
     guess: Option<Side>,
+    /// In a blind round: show me the real side (my guess then stands).
+    #[serde(default)]
+    reveal: bool,
 }
 
-/// What the tally and the answers read of a kept review's record: its takes' labels.
+/// What the tally and the answers read of a kept review's record.
 #[derive(serde::Deserialize)]
-struct Labels {
-    items: Vec<Labelled>,
+struct Record {
+    items: Vec<KeptItem>,
 }
 
+/// A kept review's take: its label, and in a blind round the side its real voice plays on.
 #[derive(serde::Deserialize)]
-struct Labelled {
+struct KeptItem {
     label: String,
+    #[serde(default)]
+    real: Option<Side>,
 }
 
-/// The labels of the takes a kept review holds, in their order.
-fn labels(review: &KeptReview) -> Vec<String> {
-    let record: Option<Labels> = serde_json::from_str(&review.record).ok();
-    record.map(|record| record.items.into_iter().map(|item| item.label).collect()).unwrap_or_default()
+/// The takes a kept review holds, in their order.
+fn kept_items(review: &KeptReview) -> Vec<KeptItem> {
+    serde_json::from_str::<Record>(&review.record).map(|record| record.items).unwrap_or_default()
 }
 
 /// Keeps a listener's answer of a take, in place of the one they gave before.
@@ -200,28 +219,43 @@ pub async fn answer(
     Path(token): Path<String>,
     headers: HeaderMap,
     body: Body,
-) -> Result<StatusCode, ProxyError> {
+) -> Result<Response, ProxyError> {
     check_caller(&proxy.config, &headers)?;
     check_json_type(&headers)?;
     proxy.limits.allow(Call::Answer, &proxy.client(peer, &headers)).await?;
     proxy.limits.allow(Call::AnswersToOneReview, &token).await?;
     let body: AnswerBody = serde_json::from_slice(&read_body(body, JSON_LIMIT).await?).map_err(ProxyError::NotJson)?;
     let review = proxy.store.review(&token).await?.filter(|review| !review.closed).ok_or(ProxyError::ReviewGone)?;
-    if !studio_core::review::is_listener_id(&body.listener) || body.item as usize >= labels(&review).len() {
+    let items = kept_items(&review);
+    let item = items.get(body.item as usize).filter(|_| studio_core::review::is_listener_id(&body.listener));
+    let Some(item) = item else {
         return Err(ProxyError::Invalid("an answer names its listener (32 hex digits) and one of the takes".into()));
-    }
+    };
+    // A blind round's guess stands once its listener has seen the real side.
+    let before = match item.real {
+        Some(_) => proxy.store.answer_of(&token, &body.listener, body.item).await?,
+        None => None,
+    };
+    let before: Option<Answer> = before.and_then(|before| serde_json::from_str(&before).ok());
     let answer = Answer::checked(body.stars, body.comment.as_deref(), body.guess)
-        .map_err(|problem| ProxyError::Invalid(problem.to_string()))?;
-    let answer = serde_json::to_string(&answer).expect("an answer serializes");
+        .and_then(|answer| answer.after(before.as_ref(), item.real.is_some(), body.reveal))
+        .map_err(|problem| match problem {
+            AnswerProblem::GuessStands => ProxyError::GuessStands,
+            problem => ProxyError::Invalid(problem.to_string()),
+        })?;
+    let kept = serde_json::to_string(&answer).expect("an answer serializes");
     let given = GivenAnswer {
         token: &token,
         listener: &body.listener,
         item: body.item,
-        answer: &answer,
+        answer: &kept,
         most_listeners: MOST_LISTENERS,
     };
     match proxy.store.answer(&given).await? {
-        Answered::Kept => Ok(StatusCode::NO_CONTENT),
+        Answered::Kept => Ok(match item.real.filter(|_| answer.revealed) {
+            Some(real) => Json(json!({ "real": real })).into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        }),
         Answered::Ended => Err(ProxyError::ReviewGone),
         Answered::Full => Err(ProxyError::ReviewFull(MOST_LISTENERS)),
     }

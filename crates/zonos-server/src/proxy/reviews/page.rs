@@ -1,7 +1,8 @@
 //! The listener's page, `GET /r/<token>`: one small HTML document rendered here, with its style and script inline
 //! (allowed by their hashes alone), so that a phone on a slow network plays a take after one request. No sign-in,
 //! no key, no form to send: each take with its waveform, the "AI-generated speech" mark, its text, 1–5 stars and a
-//! comment, which the script sends as the listener gives them (listener.js). Every text shown was escaped here.
+//! comment, which the script sends as the listener gives them (listener.js); a blind round's take as A and B, a
+//! guess and a reveal. Every text shown was escaped here.
 
 use std::fmt::Write;
 use std::sync::{Arc, LazyLock};
@@ -80,20 +81,26 @@ fn render(token: &str, record: &Value) -> String {
                 )
             })
             .collect();
+        // A blind round's real side stays in the record: the page only ever shows A and B.
+        let heard = if item.get("real").is_some() {
+            blind(token, place, &label)
+        } else {
+            format!(
+                "<p class=\"mark\">AI-generated speech, in {voice}</p>{wave}\
+                 <audio controls preload=\"none\" src=\"{token}/audio/{place}.wav\" aria-label=\"{label}\"></audio>\
+                 <p class=\"text\">{text}</p>\
+                 <fieldset><legend>Your stars for {label}</legend><div class=\"stars\">{stars}</div></fieldset>",
+                wave = waveform(item["peaks"].as_array().map(Vec::as_slice).unwrap_or_default()),
+            )
+        };
         let _ = write!(
             items,
             "<section class=\"take\" data-item=\"{place}\" aria-labelledby=\"take-{place}\">\
-             <h2 id=\"take-{place}\">{label}</h2>\
-             <p class=\"mark\">AI-generated speech, in {voice}</p>\
-             {wave}\
-             <audio controls preload=\"none\" src=\"{token}/audio/{place}.wav\" aria-label=\"{label}\"></audio>\
-             <p class=\"text\">{text}</p>\
-             <fieldset><legend>Your stars for {label}</legend><div class=\"stars\">{stars}</div></fieldset>\
+             <h2 id=\"take-{place}\">{label}</h2>{heard}\
              <label for=\"comment-{place}\">Your comment (at most 500 characters)</label>\
              <textarea id=\"comment-{place}\" maxlength=\"500\" rows=\"3\"></textarea>\
              <p class=\"saved\" role=\"status\"></p>\
              </section>",
-            wave = waveform(item["peaks"].as_array().map(Vec::as_slice).unwrap_or_default()),
         );
     }
     let main = format!(
@@ -103,6 +110,29 @@ fn render(token: &str, record: &Value) -> String {
          {items}<p class=\"ended\" role=\"alert\" hidden>{ENDED}</p></main><script>{SCRIPT}</script>"
     );
     document(&format!("{title} · Review"), &main)
+}
+
+/// A blind round's part of its take's section: A and B to play, the guess, and the reveal, where the answer shows.
+fn blind(token: &str, place: usize, label: &str) -> String {
+    let side = |letter: &str, file: &str| {
+        format!(
+            "<div class=\"side\"><p class=\"letter\" aria-hidden=\"true\">{letter}</p>\
+             <audio controls preload=\"none\" src=\"{token}/audio/{place}-{file}.wav\" aria-label=\"{label}: {letter}\"></audio></div>"
+        )
+    };
+    let guess = |letter: &str| {
+        format!("<label><input type=\"radio\" name=\"guess-{place}\" value=\"{letter}\"><span>{letter} is real</span></label>")
+    };
+    format!(
+        "<p class=\"mark\">One of A and B is AI-generated speech; the other is a recording of the voice it clones.</p>\
+         <div class=\"sides\">{a}{b}</div>\
+         <fieldset><legend>Which is the real voice?</legend><div class=\"stars\">{guess_a}{guess_b}</div></fieldset>\
+         <button type=\"button\" class=\"reveal\" disabled>Reveal</button><p class=\"answer\" hidden></p>",
+        a = side("A", "a"),
+        b = side("B", "b"),
+        guess_a = guess("A"),
+        guess_b = guess("B"),
+    )
 }
 
 const ENDED: &str = "This review has ended: thank you for listening.";
@@ -153,6 +183,20 @@ mod tests {
         assert!(page.contains("aria-label=\"A &quot;take&quot;\""));
         assert!(page.contains("in O&#39;Neil's voice, with their consent"), "{page}");
         assert_eq!(page.matches("<script>").count(), 1, "its own script only");
+    }
+
+    #[test]
+    fn a_blind_round_shows_a_and_b_and_never_its_real_side() {
+        let record = serde_json::json!({ "title": "Real or clone?", "items": [{ "label": "Take 3", "text": "Is it me?", "real": "B" }] });
+        let page = render(&"b".repeat(32), &record);
+        for shown in
+            ["audio/0-a.wav", "audio/0-b.wav", "aria-label=\"Take 3: A\"", "A is real", "B is real", ">Reveal<"]
+        {
+            assert!(page.contains(shown), "{shown}: {page}");
+        }
+        // Its text would tell the clone (the recording says other words), and so would its side.
+        assert!(!page.contains("real\"") && !page.contains("Is it me?"), "{page}");
+        assert!(!page.contains("audio/0.wav"), "the take alone is not served: it would tell the clone");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 use zonos_api::{RECONNECT_EVENT, REVIEW_ENDED_EVENT, TALLY_EVENT};
 
-use super::{labels, owner_hash, OWNER_KEY_HEADER};
+use super::{kept_items, owner_hash, OWNER_KEY_HEADER};
 use crate::proxy::error::ProxyError;
 use crate::proxy::limits::Call;
 use crate::proxy::push::OpenStreams;
@@ -64,7 +64,8 @@ async fn given(proxy: &Proxy, token: &str) -> Result<Vec<Given>, ProxyError> {
 }
 
 async fn state_of(proxy: &Proxy, token: &str, review: &KeptReview) -> Result<TallyState, ProxyError> {
-    let tally = Tally::of(&vec![None; labels(review).len()], &given(proxy, token).await?);
+    let real: Vec<_> = kept_items(review).into_iter().map(|item| item.real).collect();
+    let tally = Tally::of(&real, &given(proxy, token).await?);
     Ok(TallyState { closed: review.closed, tally })
 }
 
@@ -176,8 +177,8 @@ pub async fn answers_csv(
     Query(query): Query<KeyQuery>,
 ) -> Result<Response, ProxyError> {
     let review = owned(&proxy, &token, &query.key).await?;
-    let labels = labels(&review);
-    let rows = answer_rows(&labels, &vec![None; labels.len()], &given(&proxy, &token).await?);
+    let (labels, real): (Vec<_>, Vec<_>) = kept_items(&review).into_iter().map(|item| (item.label, item.real)).unzip();
+    let rows = answer_rows(&labels, &real, &given(&proxy, &token).await?);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(ANSWER_COLUMNS).expect("a row is written to memory");
     for row in rows {
