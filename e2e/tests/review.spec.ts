@@ -123,3 +123,36 @@ test('Share for review on a set of four variations: listeners rate them, the mea
   expect(csv.slice(1).map((row) => row.split(',')[2]).sort()).toEqual(['3', '5']);
   expect(csv.slice(1).every((row) => row.startsWith(`${labels[0]},`))).toBe(true);
 });
+
+test('Share as Real or clone? on a take: a listener guesses A or B, the reveal says whether it was right, and the tally counts it', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await generate(page, 'Which of us is the recording?');
+  await expectPlayableTake(page, 1);
+  await takeCard(page, 1).getByRole('button', { name: 'Share as Real or clone?' }).click();
+  const review = takeCard(page, 1).getByRole('region', { name: 'Blind review' });
+  const link = await review.getByRole('textbox', { name: 'Review link' }).inputValue();
+
+  const listener = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await listener.goto(link);
+  const round = listener.getByRole('region', { name: 'Take 1' });
+  await expect(round.getByText('One of A and B is AI-generated speech; the other is a recording of the voice it clones.')).toBeVisible();
+  for (const side of ['A', 'B']) {
+    const clip = round.getByLabel(`Take 1: ${side}`);
+    await clip.evaluate((element: HTMLAudioElement) => element.play());
+    await expect.poll(() => clip.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThan(0);
+  }
+  await expect(round.getByRole('button', { name: 'Reveal' })).toBeDisabled();
+  await round.getByRole('radio', { name: 'A is real' }).check();
+  await expect(round.getByRole('status')).toHaveText('Saved.');
+  await round.getByRole('button', { name: 'Reveal' }).click();
+  const told = round.getByText(/^[AB] was the real voice: you guessed (right|wrong)\.$/);
+  await expect(told).toBeVisible();
+  const right = (await told.textContent())!.endsWith('right.');
+  await expect(round.getByRole('radio', { name: 'B is real' })).toBeDisabled();
+  await expectNoSeriousViolations(listener, 'a blind round, revealed');
+  await listener.reload();
+  await expect(told).toBeVisible();
+
+  await expect(review.getByText(`1 listener · ${right ? 1 : 0} of 1 guessed right`)).toBeVisible();
+});

@@ -9,7 +9,7 @@ mod tally;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
-use studio_core::review_request::review_request;
+use studio_core::review_request::{label_of, review_request, Heard};
 use studio_core::take::Take;
 use zonos_api::{ReviewMade, ReviewRequest, REVIEWS_PATH};
 
@@ -29,19 +29,20 @@ async fn make(request: &ReviewRequest) -> Result<ReviewMade, String> {
     }
 }
 
-/// *Share for review* of the finished ones of `takes` (one take's, or a set's), called `title`, and the review once
-/// made.
+/// *Share for review* of the finished ones of `takes` (one take's, or a set's), called `title`, heard alone or
+/// blind (*Share as Real or clone?*), and the review once made.
 #[component]
 pub fn ShareForReview(
     #[prop(into)] title: Signal<String>,
     #[prop(into)] takes: Signal<Vec<RwSignal<Take>>>,
+    #[prop(default = Heard::Alone)] heard: Heard,
 ) -> impl IntoView {
     let made = RwSignal::new(None::<(ReviewMade, Vec<String>)>);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let share = move |_| {
         let shared: Vec<Take> = takes.with_untracked(|takes| takes.iter().map(|take| take.get_untracked()).collect());
-        let Some(request) = review_request(&title.get_untracked(), &shared) else { return };
+        let Some(request) = review_request(&title.get_untracked(), &shared, heard) else { return };
         busy.set(true);
         spawn_local(async move {
             match make(&request).await {
@@ -58,16 +59,32 @@ pub fn ShareForReview(
     };
     view! {
         <Show when=move || made.with(Option::is_none)>
-            <button type="button" disabled=move || busy.get() on:click=share>"Share for review"</button>
+            <button type="button" disabled=move || busy.get() on:click=share>
+                {match heard {
+                    Heard::Alone => "Share for review",
+                    Heard::Blind => "Share as Real or clone?",
+                }}
+            </button>
         </Show>
         {move || problem.get().map(|said| view! { <p class="problem" role="alert">{said}</p> })}
-        {move || made.get().map(|(review, labels)| view! { <ReviewShared review labels /> })}
+        {move || made.get().map(|(review, labels)| view! { <ReviewShared review labels heard /> })}
+    }
+}
+
+/// A finished take's ways to be shared: for review, and as "Real or clone?" against its voice.
+#[component]
+pub fn ShareTake(take: RwSignal<Take>) -> impl IntoView {
+    let title = Signal::derive(move || take.with(label_of));
+    let takes = Signal::derive(move || vec![take]);
+    view! {
+        <ShareForReview title takes />
+        <ShareForReview title=Signal::derive(move || format!("Real or clone? {}", title.get())) takes heard=Heard::Blind />
     }
 }
 
 /// A review made: its link (to copy), its QR code, and the tally of its takes (`labels`).
 #[component]
-fn ReviewShared(review: ReviewMade, labels: Vec<String>) -> impl IntoView {
+fn ReviewShared(review: ReviewMade, labels: Vec<String>, heard: Heard) -> impl IntoView {
     let link = review.link.clone();
     let copy = {
         let link = link.clone();
@@ -76,7 +93,7 @@ fn ReviewShared(review: ReviewMade, labels: Vec<String>) -> impl IntoView {
         }
     };
     view! {
-        <section class="review" aria-label="Review">
+        <section class="review" aria-label=if heard == Heard::Blind { "Blind review" } else { "Review" }>
             <crate::parts::RoomStyle />
             <label for=format!("review-link-{}", review.token)>"Review link"</label>
             <input id=format!("review-link-{}", review.token) type="text" readonly prop:value=link.clone() />

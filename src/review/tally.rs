@@ -8,7 +8,7 @@ use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
-use studio_core::review::{ItemTally, TallyState};
+use studio_core::review::{listeners, ItemTally, TallyState};
 use zonos_api::{REVIEWS_PATH, REVIEW_ENDED_EVENT, TALLY_EVENT};
 
 use crate::platform::http;
@@ -75,10 +75,7 @@ pub fn ReviewTally(token: String, owner_key: String, labels: Vec<String>) -> imp
         Some(Followed::Ended) => view! { <p class="notice" role="status">"This review has ended."</p> }.into_any(),
         Some(Followed::Tally(state)) => {
             let closed = state.closed;
-            let listeners = match state.tally.listeners {
-                1 => "1 listener so far".to_owned(),
-                count => format!("{count} listeners so far"),
-            };
+            let listeners = format!("{} so far", listeners(state.tally.listeners));
             let items = state.tally.items.into_iter().zip(labels.clone());
             view! {
                 <p role="status">{listeners}</p>
@@ -95,28 +92,37 @@ pub fn ReviewTally(token: String, owner_key: String, labels: Vec<String>) -> imp
     }
 }
 
-/// One take's tally: its listeners and mean, the spread of its stars, and the comments (shown as text).
+/// One take's tally: its listeners and mean, the spread of its stars, or in a blind round the guesses right; and
+/// the comments (shown as text).
 #[component]
 fn TakeTally(label: String, item: ItemTally) -> impl IntoView {
-    let given = item.stars.iter().sum::<u32>().max(1);
-    let bars = (1..=5_u32).rev().map(|stars| {
-        let count = item.stars[stars as usize - 1];
-        let width = format!("width: {}%", count * 100 / given);
+    let comments = item.comments.iter().map(|comment| view! { <li>{comment.clone()}</li> }).collect_view();
+    let summary = item.summary();
+    let spread = item.blind.is_none().then(|| view! { <StarSpread stars=item.stars /> });
+    view! {
+        <li class="take-tally">
+            <h5>{label}</h5>
+            <p>{summary}</p>
+            {spread}
+            <ul class="comments">{comments}</ul>
+        </li>
+    }
+}
+
+/// A bar for each count of stars given.
+#[component]
+fn StarSpread(stars: [u32; 5]) -> impl IntoView {
+    let total = stars.iter().sum::<u32>().max(1);
+    let bars = (1..=5_u32).rev().map(|star| {
+        let count = stars[star as usize - 1];
+        let width = format!("width: {}%", count * 100 / total);
         view! {
-            <li aria-label=format!("{stars} stars: {count}")>
-                <span aria-hidden="true">{format!("{stars}★")}</span>
+            <li aria-label=format!("{star} stars: {count}")>
+                <span aria-hidden="true">{format!("{star}★")}</span>
                 <span class="bar" style=width></span>
                 <span aria-hidden="true">{count}</span>
             </li>
         }
     });
-    view! {
-        <li class="take-tally">
-            <h5>{label}</h5>
-            <p>{item.summary()}</p>
-            {item.blind.map(|score| view! { <p>{score.words()}</p> })}
-            <ul class="star-spread">{bars.collect_view()}</ul>
-            <ul class="comments">{item.comments.into_iter().map(|comment| view! { <li>{comment}</li> }).collect_view()}</ul>
-        </li>
-    }
+    view! { <ul class="star-spread">{bars.collect_view()}</ul> }
 }

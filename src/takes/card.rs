@@ -125,10 +125,7 @@ fn TakeButtons(take: RwSignal<Take>, blind: RwSignal<bool>) -> impl IntoView {
                 </Show>
                 // Listeners need the proxy: it keeps the review.
                 <Show when=move || actions.cache_audio.get() && take.with(|take| take.output.is_some())>
-                    <crate::review::ShareForReview
-                        title=Signal::derive(move || take.with(studio_core::review_request::label_of))
-                        takes=Signal::derive(move || vec![take])
-                    />
+                    <crate::review::ShareTake take />
                 </Show>
             </div>
     }

@@ -122,9 +122,12 @@ pub struct ItemTally {
 
 impl ItemTally {
     /// "2 listeners · 4.5 stars (1★ 0 · 2★ 0 · 3★ 0 · 4★ 1 · 5★ 1)", as the presenter reads it.
+    /// In a blind round: "3 listeners · 2 of 3 guessed right".
     pub fn summary(&self) -> String {
-        let listeners =
-            if self.listeners == 1 { "1 listener".to_owned() } else { format!("{} listeners", self.listeners) };
+        let listeners = listeners(self.listeners);
+        if let Some(score) = self.blind {
+            return format!("{listeners} · {}", score.words());
+        }
         let spread: Vec<String> =
             self.stars.iter().zip(1..).map(|(count, stars)| format!("{stars}★ {count}")).collect();
         match self.mean() {
@@ -138,6 +141,15 @@ impl ItemTally {
         let given: u32 = self.stars.iter().sum();
         let total: u32 = self.stars.iter().zip(1..).map(|(count, stars)| count * stars).sum();
         (given > 0).then(|| f64::from(total) / f64::from(given))
+    }
+}
+
+/// "1 listener", "3 listeners".
+pub fn listeners(count: u32) -> String {
+    if count == 1 {
+        "1 listener".to_owned()
+    } else {
+        format!("{count} listeners")
     }
 }
 
@@ -312,6 +324,7 @@ mod tests {
         ];
         let tally = Tally::of(&[Some(Side::B), Some(Side::A)], &answers);
         assert_eq!(tally.items[0].blind.map(|score| score.words()), Some("2 of 3 guessed right".into()));
+        assert_eq!(tally.items[0].summary(), "3 listeners · 2 of 3 guessed right");
         assert_eq!(tally.items[1].blind.map(|score| score.words()), Some("0 of 0 guessed right".into()));
         assert_eq!(tally.items[1].listeners, 1, "a comment without a guess counts a listener");
     }
