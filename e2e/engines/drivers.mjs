@@ -22,14 +22,19 @@ export const engines = {
   },
   webkit: {
     command: ['xvfb-run', '-a', 'WebKitWebDriver'],
-    // Its processes keep errno across signal handlers (see errno-shim.c): else the web process dies at random.
-    environment: () => ({ LD_PRELOAD: errnoShim() }),
+    // Its processes keep errno across signal handlers (see errno-shim.c): else the web process dies at random. A
+    // narrow session's GTK style lets its window be as narrow as a phone (narrow/gtk-3.0/gtk.css).
+    environment: ({ narrow }) => ({
+      LD_PRELOAD: errnoShim(),
+      ...(narrow && { XDG_CONFIG_HOME: new URL('narrow', import.meta.url).pathname }),
+    }),
     port: 4445,
     capabilities: {
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': {
         binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-        args: ['--automation'],
+        // Audio may start without a click, as after a person's press (as Firefox's prefs allow).
+        args: ['--automation', '--autoplay-policy=allow'],
       },
     },
   },
@@ -55,13 +60,14 @@ async function listening(port, deadline) {
   throw new Error(`the WebDriver server on port ${port} did not start within 30 s`);
 }
 
-/** Starts the engine's driver and a browser session; `quit` ends both. */
-export async function startBrowser(name) {
+/** Starts the engine's driver and a browser session; `quit` ends both. `narrow`: its window may be made as narrow
+ * as a phone's (WebKit only; Firefox's can be anyway). */
+export async function startBrowser(name, { narrow = false } = {}) {
   const engine = engines[name];
   const [program, ...args] = engine.command;
   // A process group of its own, so that xvfb-run's display and the driver stop together.
   const driver = spawn(program, [...args, `--port=${engine.port}`], {
-    env: { ...process.env, ...engine.environment?.() },
+    env: { ...process.env, ...engine.environment?.({ narrow }) },
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore'],
   });

@@ -1,10 +1,14 @@
 // The core flows in Firefox ESR and WebKitGTK (the engine of Safari), as the Playwright suite runs them in Chromium:
 // generate and hear, a take kept across a reload, an injected fault shown in words, direct mode from a static
-// host, and signing in: with an access code, an invite link, and at an OpenID provider on another site. Run by
-// `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
+// host, and signing in: with an access code, an invite link, and at an OpenID provider on another site. Then a
+// review heard in three engines at once: a presenter in Chromium shares a set of variations and a blind round, and
+// listeners in WebKit (at a phone's width), Firefox and Chromium answer; the tally comes to the presenter without
+// a reload. Run by `cargo xtask test` with node's test runner: `node --test e2e/engines/`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { launchChromium } from '../chromium.mjs';
 import { startBrowser } from './drivers.mjs';
+import { PlaywrightListener, WebDriverListener } from './listeners.mjs';
 import { Page } from './page.mjs';
 import {
   accessCode, accessStudio, adminCode, armFault, budgetCodes, gateway, inviteLinks, oidcProvider, oidcStudio, sandboxStats,
@@ -176,3 +180,81 @@ for (const engine of ['firefox', 'webkit']) {
     });
   });
 }
+
+describe('a review, heard in three engines', { timeout: 300_000 }, () => {
+  let chromium;
+  const sessions = [];
+  let presenter;
+  let listeners;
+  before(async () => {
+    chromium = await launchChromium();
+    presenter = await (await chromium.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const phone = await chromium.newContext({ viewport: { width: 390, height: 844 } });
+    const [webkit, firefox] = await Promise.all([startBrowser('webkit', { narrow: true }), startBrowser('firefox')]);
+    sessions.push(webkit, firefox);
+    await webkit.browser.manage().window().setRect({ width: 390, height: 844 });
+    listeners = [
+      new WebDriverListener(new Page(webkit.browser), 'webkit'),
+      new WebDriverListener(new Page(firefox.browser), 'firefox'),
+      new PlaywrightListener(await phone.newPage(), 'chromium'),
+    ];
+  });
+  after(async () => {
+    await Promise.all(sessions.map((session) => session.quit()));
+    await chromium?.close();
+  });
+
+  // The first variation's label: the name of its take's review item too.
+  let first;
+
+  /** Waits for `text` in the presenter's review `region`. */
+  const presenterSees = (region, text) => region.getByText(text, { exact: true }).waitFor({ timeout: 15_000 });
+
+  it('three listeners rate a set of four variations, and the presenter sees their mean without a reload', async () => {
+    await presenter.goto(`${studio}/`);
+    await presenter.getByLabel('Text', { exact: true }).fill('Four seeds, for three engines to judge.');
+    await presenter.getByRole('button', { name: 'Try variations' }).click();
+    await presenter.getByRole('region', { name: 'Variations to send' }).getByRole('button', { name: 'Send 4 requests' }).click();
+    const set = presenter.getByRole('article', { name: 'Variations 1' });
+    await set.getByRole('status', { name: 'Progress of variations 1' }).filter({ hasText: '4 of 4 done' }).waitFor({ timeout: 60_000 });
+    [first] = await set.getByRole('heading', { level: 4 }).allTextContents();
+    await set.getByRole('button', { name: 'Share for review' }).click();
+    const review = set.getByRole('region', { name: 'Review' });
+    const link = await review.getByRole('textbox', { name: 'Review link' }).inputValue();
+
+    const [webkit] = listeners;
+    await webkit.open(link);
+    assert.ok((await webkit.page.run('() => innerWidth')) <= 390, 'WebKit at a phone\'s width');
+    for (const [listener, stars] of listeners.map((listener, index) => [listener, 5 - index])) {
+      if (listener !== webkit) await listener.open(link);
+      await listener.play(first);
+      await listener.rate(first, stars, `${stars} from ${listener.name}.`);
+    }
+    await presenterSees(review, '3 listeners so far');
+    await presenterSees(review, '3 listeners · 4.0 stars (1★ 0 · 2★ 0 · 3★ 1 · 4★ 1 · 5★ 1)');
+    for (const listener of listeners) await presenterSees(review, `${5 - listeners.indexOf(listener)} from ${listener.name}.`);
+  });
+
+  it('a blind round scores the guesses the listeners see revealed', async () => {
+    const card = presenter.getByRole('article', { name: 'Take 1' });
+    await card.getByRole('button', { name: 'Share as Real or clone?' }).click();
+    const review = card.getByRole('region', { name: 'Blind review' });
+    const link = await review.getByRole('textbox', { name: 'Review link' }).inputValue();
+    let right = 0;
+    for (const listener of listeners) {
+      await listener.open(link);
+      right += Number(await listener.guess(first, 'A'));
+    }
+    await presenterSees(review, `3 listeners · ${right} of 3 guessed right`);
+  });
+
+  it('Close review ends it for every listener, and its link answers 404', async () => {
+    const review = presenter.getByRole('article', { name: 'Variations 1' }).getByRole('region', { name: 'Review' });
+    const link = await review.getByRole('textbox', { name: 'Review link' }).inputValue();
+    for (const listener of listeners) await listener.open(link);
+    await review.getByRole('button', { name: 'Close review' }).click();
+    await presenterSees(review, 'This review is closed: its link no longer plays.');
+    for (const listener of listeners) await listener.seesTheEnd(2);
+    assert.equal((await fetch(link)).status, 404);
+  });
+});
