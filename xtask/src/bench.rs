@@ -108,6 +108,10 @@ pub fn run() -> Result<()> {
             flooded.0.id().to_string(),
         ]),
     )?;
+    report.measure(
+        "Review links: a listener's page before the first play, and an answer's way to the presenter's tally",
+        Command::new("node").arg("e2e/bench/review.mjs").arg(&server).arg(&site),
+    )?;
     report.write()?;
     first_load
 }

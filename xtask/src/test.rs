@@ -64,6 +64,8 @@ pub fn run() -> Result<()> {
     announce("The first load's budget: what a first visit transfers until the app is ready (brotli, and requests)");
     let (_host, host) = serving::start(&server, &["serve"], &app_build::dist())?;
     execute(Command::new("node").args(["e2e/bench/first-load.mjs", &format!("http://{host}"), "--bytes-only"]))?;
+    announce("A review listener's page: what a phone transfers before the first take plays (brotli)");
+    execute(Command::new("node").arg("e2e/bench/review.mjs").arg(&server).arg(app_build::dist()).arg("--bytes-only"))?;
     announce("End-to-end tests in Firefox ESR and WebKitGTK: the core flows, over WebDriver");
     execute(
         Command::new("node")
