@@ -156,3 +156,30 @@ test('Share as Real or clone? on a take: a listener guesses A or B, the reveal s
 
   await expect(review.getByText(`1 listener · ${right ? 1 : 0} of 1 guessed right`)).toBeVisible();
 });
+
+test('a review made here shows again after a reload, and the presenter view shows its QR code large for the room', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await generate(page, 'Kept on this device with its key.');
+  await expectPlayableTake(page, 1);
+  await takeCard(page, 1).getByRole('button', { name: 'Share for review' }).click();
+  const link = await takeCard(page, 1).getByRole('region', { name: 'Review' }).getByRole('textbox', { name: 'Review link' }).inputValue();
+  await page.reload();
+  const review = takeCard(page, 1).getByRole('region', { name: 'Review' });
+  await expect(review.getByRole('textbox', { name: 'Review link' })).toHaveValue(link);
+  await expect(review.getByRole('status')).toHaveText('0 listeners so far');
+  await expect(takeCard(page, 1).getByRole('button', { name: 'Share for review' })).toHaveCount(0);
+
+  await takeCard(page, 1).getByRole('button', { name: 'Present this take' }).click();
+  const presenter = page.getByRole('dialog', { name: 'Presenter' });
+  await presenter.getByRole('button', { name: 'Share with the room' }).click();
+  const shared = presenter.getByRole('region', { name: 'Review' });
+  await expect(shared.getByRole('textbox', { name: 'Review link' })).toHaveValue(link);
+  const qr = shared.getByRole('img', { name: 'QR code of the review link' });
+  const box = (await qr.boundingBox())!;
+  expect(box.width).toBeGreaterThan(0.6 * 800);
+  const picture = join(mkdtempSync(join(tmpdir(), 'zonos-qr-')), 'qr.png');
+  writeFileSync(picture, await qr.screenshot());
+  expect(execFileSync('zbarimg', ['--raw', '-q', picture], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()).toBe(link);
+  await expectNoSeriousViolations(page, 'the presenter view, shared with the room');
+});

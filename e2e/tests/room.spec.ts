@@ -83,7 +83,7 @@ test('the presenter view opens with Present and with P; each key does what it sa
   // P opens it too, and a blind round runs in it.
   await page.keyboard.press('p');
   await expect(presenter).toBeVisible();
-  await presenter.getByRole('button', { name: 'Real or clone?' }).click();
+  await presenter.getByRole('button', { name: 'Real or clone?', exact: true }).click();
   const round = presenter.getByRole('region', { name: 'Real or clone?' });
   await expect(round.getByRole('button', { name: 'A is real' })).toBeVisible();
   await loaded(round.getByLabel('A', { exact: true }));
@@ -138,7 +138,7 @@ test('real or clone: a round reveals the real voice, both orders occur over many
   await generate(page, 'Which of the two of us is the real one?');
   const cardAudio = await expectPlayableTake(page, 1);
   await cardAudio.evaluate((element: HTMLAudioElement) => element.pause());
-  await take(page, 1).getByRole('button', { name: 'Real or clone?' }).click();
+  await take(page, 1).getByRole('button', { name: 'Real or clone?', exact: true }).click();
   const round = take(page, 1).getByRole('region', { name: 'Real or clone?' });
   const [a, b] = [round.getByLabel('A', { exact: true }), round.getByLabel('B', { exact: true })];
   await loaded(a);

@@ -1,14 +1,17 @@
 //! Sharing takes for review (issue 26, begun): *Share for review* on a finished take's card, or on a set of
 //! variations, makes a review on the proxy (`POST /api/reviews`), then shows its link, its QR code for the room
 //! (drawn from the modules the server worked out: the encoder's tables would weigh on the first load), and the
-//! tally as listeners answer, with Export and *Close review*. In the takes' part.
+//! tally as listeners answer, with Export and *Close review*; kept on this device, the review and its maker's key
+//! show again after a reload. In the takes' part.
 
+mod kept;
 mod qr;
 mod tally;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use studio_core::gateway::PROXY_BASE;
+use studio_core::kept_reviews::KeptReview;
 use studio_core::review_request::{label_of, review_request, Heard};
 use studio_core::take::Take;
 use zonos_api::{ReviewMade, ReviewRequest, REVIEWS_PATH};
@@ -37,7 +40,13 @@ pub fn ShareForReview(
     #[prop(into)] takes: Signal<Vec<RwSignal<Take>>>,
     #[prop(default = Heard::Alone)] heard: Heard,
 ) -> impl IntoView {
-    let made = RwSignal::new(None::<(ReviewMade, Vec<String>)>);
+    let ids = move || {
+        takes.with_untracked(|takes| {
+            takes.iter().map(|take| take.with_untracked(|take| take.id.clone())).collect::<Vec<_>>()
+        })
+    };
+    // Made here before (a reload since): its tally again.
+    let made = RwSignal::new(kept::find(&ids(), heard).map(|kept| (kept.made, kept.labels)));
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let share = move |_| {
@@ -47,7 +56,8 @@ pub fn ShareForReview(
         spawn_local(async move {
             match make(&request).await {
                 Ok(review) => {
-                    let labels = request.items.into_iter().map(|item| item.label).collect();
+                    let labels: Vec<String> = request.items.into_iter().map(|item| item.label).collect();
+                    kept::keep(KeptReview { made: review.clone(), labels: labels.clone(), heard, takes: ids() });
                     made.try_set(Some((review, labels)));
                 }
                 Err(said) => {
@@ -79,6 +89,13 @@ pub fn ShareTake(take: RwSignal<Take>) -> impl IntoView {
     view! {
         <ShareForReview title takes />
         <ShareForReview title=Signal::derive(move || format!("Real or clone? {}", title.get())) takes heard=Heard::Blind />
+    }
+}
+
+crate::parts::later! { part takes:
+    /// The presenter view's sharing of `take` (in the takes' part, with the rest of reviews): its QR code large.
+    pub fn presenter_share(take: RwSignal<Take>) -> AnyView {
+        untrack(|| view! { <div class="presenter-share"><ShareTake take /></div> }.into_any())
     }
 }
 

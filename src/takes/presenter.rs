@@ -242,6 +242,8 @@ struct Deck {
     voices: Voices,
     /// A blind round is open: the voices are not to be heard by name.
     blind: RwSignal<bool>,
+    /// The shown take's sharing for review is open, its QR code large.
+    sharing: RwSignal<bool>,
 }
 
 impl Deck {
@@ -304,7 +306,7 @@ fn Presenter(opening: Opening) -> impl IntoView {
     let TakesContext { takes, presenting, .. } = use_takes();
     let showing = Showing::new(takes, opening);
     let sources = sources_of(showing.shown);
-    let deck = Deck { showing, voices: Voices::new(), blind: RwSignal::new(false) };
+    let deck = Deck { showing, voices: Voices::new(), blind: RwSignal::new(false), sharing: RwSignal::new(false) };
     let Deck { voices, blind, .. } = deck;
     let playing = RwSignal::new(false);
     let on_key = move |event: leptos::ev::KeyboardEvent| {
@@ -348,6 +350,7 @@ fn Presenter(opening: Opening) -> impl IntoView {
                 <PresenterVoice label="Take" source=voice(|sources| sources.take.clone()) audio=voices.take playing />
             </div>
             <PresenterRound shown blind />
+            <PresenterShare shown sharing=deck.sharing />
             <PresenterControls deck playing />
         </dialog>
     }
@@ -388,10 +391,23 @@ fn PresenterRound(shown: RwSignal<Option<RwSignal<Take>>>, blind: RwSignal<bool>
     }
 }
 
+/// The shown take shared for review, its QR code large for the room to scan, while `sharing`. Listeners need the
+/// proxy: it keeps the review.
+#[component]
+fn PresenterShare(shown: RwSignal<Option<RwSignal<Take>>>, sharing: RwSignal<bool>) -> impl IntoView {
+    let attempt = RwSignal::new(0_u32);
+    let through_proxy = use_takes().actions.cache_audio;
+    view! {
+        <Show when=move || sharing.get() && through_proxy.get()>
+            {move || shown.get().map(|take| part_view(attempt, move || crate::review::presenter_share(take)))}
+        </Show>
+    }
+}
+
 /// The view's buttons, each naming its key; `playing`: whether either voice plays.
 #[component]
 fn PresenterControls(deck: Deck, playing: RwSignal<bool>) -> impl IntoView {
-    let Deck { voices, blind, .. } = deck;
+    let Deck { voices, blind, sharing, .. } = deck;
     view! {
         <div class="presenter-controls" role="group" aria-label="Presenter controls">
             <button type="button" aria-keyshortcuts="ArrowLeft" on:click=move |_| deck.step(-1)>"← Previous take"</button>
@@ -403,6 +419,9 @@ fn PresenterControls(deck: Deck, playing: RwSignal<bool>) -> impl IntoView {
             <button type="button" aria-keyshortcuts="ArrowRight" on:click=move |_| deck.step(1)>"Next take →"</button>
             <button type="button" aria-pressed=move || blind.get().to_string() on:click=move |_| deck.toggle_blind()>
                 "Real or clone?"
+            </button>
+            <button type="button" aria-pressed=move || sharing.get().to_string() on:click=move |_| sharing.update(|open| *open = !*open)>
+                "Share with the room"
             </button>
         </div>
     }

@@ -11,6 +11,7 @@ pub mod follower;
 pub mod gateway;
 pub mod gateway_error;
 pub mod kept;
+pub mod kept_reviews;
 pub mod peaks;
 pub mod provenance;
 pub mod qr;

@@ -23,7 +23,7 @@ pub fn label_of(take: &Take) -> String {
 }
 
 /// How the takes of a review are heard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Heard {
     Alone,
     /// Against their voice's reference, not knowing which is which.
