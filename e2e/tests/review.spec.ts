@@ -183,3 +183,22 @@ test('a review made here shows again after a reload, and the presenter view show
   expect(execFileSync('zbarimg', ['--raw', '-q', picture], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()).toBe(link);
   await expectNoSeriousViolations(page, 'the presenter view, shared with the room');
 });
+
+test('Share for review on a long script shares its parts, each with its own words', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  const paragraphs = ['The first paragraph opens the pitch.', 'The second paragraph makes the case.', 'The third paragraph closes it.'];
+  // Few frames per request, so that each paragraph needs a part of its own.
+  await page.getByLabel('Max tokens').fill('300');
+  await generate(page, paragraphs.join('\n\n'));
+  const script = page.getByRole('article', { name: 'Script 1' });
+  await expect(script.getByRole('status', { name: 'Progress of script 1' })).toHaveText('3 of 3 parts done', { timeout: 30_000 });
+  await script.getByRole('button', { name: 'Share for review' }).click();
+  const link = await script.getByRole('region', { name: 'Review' }).getByRole('textbox', { name: 'Review link' }).inputValue();
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'Script 1', level: 1 })).toBeVisible();
+  for (const [index, words] of paragraphs.entries()) {
+    await expect(page.getByRole('region', { name: `Part ${index + 1} of 3` }).getByText(words)).toBeVisible();
+  }
+});

@@ -1,4 +1,5 @@
-//! A script's card: how far its parts are, and, once all are done, the whole script as one take.
+//! A script's card: how far its parts are, and, once all are done, the whole script as one take, and its parts
+//! shared for review.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -64,9 +65,10 @@ pub fn ScriptCard(script: u32, parts: Signal<Vec<RwSignal<Take>>>) -> impl IntoV
                 .count()
         })
     };
+    let all_done = move || count() > 0 && done() == count();
     let result = RwSignal::new(None::<Result<String, String>>);
     Effect::new(move |started: Option<bool>| {
-        let all_done = count() > 0 && done() == count();
+        let all_done = all_done();
         if all_done && started != Some(true) {
             let urls: Vec<String> = parts.with_untracked(|parts| {
                 parts
@@ -115,6 +117,10 @@ pub fn ScriptCard(script: u32, parts: Signal<Vec<RwSignal<Take>>>) -> impl IntoV
                 Some(Err(problem)) => Some(view! { <p class="notice">{problem}</p> }.into_any()),
                 None => None,
             }}
+            // Shared part by part, each heard and judged on its own (listeners need the proxy: it keeps the review).
+            <Show when=move || joinable && all_done()>
+                <crate::review::ShareForReview title=format!("Script {script}") takes=parts />
+            </Show>
         </article>
     }
 }

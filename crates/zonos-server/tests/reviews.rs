@@ -418,3 +418,26 @@ async fn a_blind_round_takes_no_reference_from_elsewhere_and_no_guess_on_a_take_
     let body: zonos_api::ErrorBody = guessed.json().await.unwrap();
     assert!(body.message.contains("Only a blind round takes a guess."), "{}", body.message);
 }
+
+#[tokio::test]
+async fn a_takes_audio_is_served_in_the_byte_range_a_player_asks_for() {
+    let studio = start_studio(|_| {}).await;
+    let made = two_take_review(studio).await;
+    let url = format!("http://{studio}/r/{}/audio/0.wav", made.token);
+    let client = reqwest::Client::new();
+    let whole = client.get(&url).send().await.unwrap();
+    assert_eq!((whole.status().as_u16(), &whole.headers()["accept-ranges"]), (200, &"bytes".parse().unwrap()));
+    let whole = whole.bytes().await.unwrap();
+    let total = whole.len();
+    let ranged = |range: String| client.get(&url).header("range", range).send();
+    let first = ranged("bytes=0-3".into()).await.unwrap();
+    assert_eq!(first.status(), 206);
+    assert_eq!(first.headers()["content-range"], format!("bytes 0-3/{total}").as_str());
+    assert_eq!(first.bytes().await.unwrap().as_ref(), b"RIFF");
+    let last = ranged("bytes=-10".into()).await.unwrap();
+    assert_eq!(last.headers()["content-range"], format!("bytes {}-{}/{total}", total - 10, total - 1).as_str());
+    assert_eq!(last.bytes().await.unwrap(), whole.slice(total - 10..));
+    let beyond = ranged(format!("bytes={total}-")).await.unwrap();
+    assert_eq!(beyond.status(), 416);
+    assert_eq!(beyond.headers()["content-range"], format!("bytes */{total}").as_str());
+}

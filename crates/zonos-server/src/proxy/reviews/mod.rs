@@ -163,7 +163,7 @@ fn owner_hash(owner_key: &str) -> String {
     crate::access::sessions::token_hash(owner_key)
 }
 
-/// A take's audio in an open review.
+/// A take's audio in an open review: whole, or the one byte range asked for (iOS Safari plays media only so).
 pub async fn audio(
     State(proxy): State<Arc<Proxy>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -172,8 +172,29 @@ pub async fn audio(
 ) -> Result<Response, ProxyError> {
     proxy.limits.allow(Call::Media, &proxy.client(peer, &headers)).await?;
     let bytes = proxy.store.review_file(&token, &file).await?.ok_or(ProxyError::ReviewGone)?;
-    let headers = [(header::CONTENT_TYPE, "audio/wav"), (header::CACHE_CONTROL, "private, max-age=300")];
-    Ok((headers, bytes).into_response())
+    let total = bytes.len() as u64;
+    let kept = [
+        (header::CONTENT_TYPE, "audio/wav".to_owned()),
+        (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+        (header::ACCEPT_RANGES, "bytes".to_owned()),
+    ];
+    let asked = headers.get(header::RANGE).and_then(|range| range.to_str().ok());
+    let ranges =
+        asked.map(|range| http_range_header::parse_range_header(range).and_then(|parsed| parsed.validate(total)));
+    Ok(match ranges {
+        // One range, as players ask; several are answered with the whole file, as HTTP allows.
+        Some(Ok(ranges)) if ranges.len() == 1 => {
+            let (start, end) = (*ranges[0].start(), *ranges[0].end());
+            let part = bytes.slice(start as usize..=end as usize);
+            let range = (header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}"));
+            (StatusCode::PARTIAL_CONTENT, kept, [range], part).into_response()
+        }
+        Some(Err(_)) => {
+            let range = (header::CONTENT_RANGE, format!("bytes */{total}"));
+            (StatusCode::RANGE_NOT_SATISFIABLE, kept, [range]).into_response()
+        }
+        _ => (kept, bytes).into_response(),
+    })
 }
 
 /// A listener's answer of one take (by its place in the review).
