@@ -35,7 +35,8 @@ for (const [width, height] of [[1280, 720], [1920, 1080]]) {
 }
 
 // A review of four variations, rated by three listeners.
-const presenter = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+// Tall enough that the takes' column, which scrolls on its own, shows the whole set and its tally.
+const presenter = await browser.newPage({ viewport: { width: 1280, height: 2300 } });
 await presenter.goto(studio);
 await presenter.getByLabel('Text', { exact: true }).fill(texts[0]);
 await presenter.getByRole('button', { name: 'Try variations' }).click();

@@ -45,8 +45,10 @@ pub fn ShareForReview(
             takes.iter().map(|take| take.with_untracked(|take| take.id.clone())).collect::<Vec<_>>()
         })
     };
-    // Made here before (a reload since): its tally again.
-    let made = RwSignal::new(kept::find(&ids(), heard).map(|kept| (kept.made, kept.labels)));
+    // Made just now; or made here before (a reload since, or this button drawn again): kept on this device.
+    let fresh = RwSignal::new(None::<(ReviewMade, Vec<String>)>);
+    let made =
+        Memo::new(move |_| fresh.get().or_else(|| kept::find(&ids(), heard).map(|kept| (kept.made, kept.labels))));
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let share = move |_| {
@@ -58,7 +60,7 @@ pub fn ShareForReview(
                 Ok(review) => {
                     let labels: Vec<String> = request.items.into_iter().map(|item| item.label).collect();
                     kept::keep(KeptReview { made: review.clone(), labels: labels.clone(), heard, takes: ids() });
-                    made.try_set(Some((review, labels)));
+                    fresh.try_set(Some((review, labels)));
                 }
                 Err(said) => {
                     problem.try_set(Some(said));
@@ -112,11 +114,15 @@ fn ReviewShared(review: ReviewMade, labels: Vec<String>, heard: Heard) -> impl I
     view! {
         <section class="review" aria-label=if heard == Heard::Blind { "Blind review" } else { "Review" }>
             <crate::parts::RoomStyle />
-            <label for=format!("review-link-{}", review.token)>"Review link"</label>
-            <input id=format!("review-link-{}", review.token) type="text" readonly prop:value=link.clone() />
-            <button type="button" on:click=copy>"Copy link"</button>
             <QrCodeOf qr=review.qr />
-            <ReviewTally token=review.token owner_key=review.owner_key labels />
+            <div class="review-details">
+                <label for=format!("review-link-{}", review.token)>"Review link"</label>
+                <div class="review-link">
+                    <input id=format!("review-link-{}", review.token) type="text" readonly prop:value=link.clone() />
+                    <button type="button" on:click=copy>"Copy link"</button>
+                </div>
+                <ReviewTally token=review.token owner_key=review.owner_key labels />
+            </div>
         </section>
     }
 }

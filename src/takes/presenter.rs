@@ -345,7 +345,7 @@ fn Presenter(opening: Opening) -> impl IntoView {
             </header>
             <PresenterText shown />
             {move || sources.with(|sources| sources.notice).map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
-            <div class="presenter-voices" hidden=move || blind.get()>
+            <div class="presenter-voices" hidden=move || blind.get() || deck.sharing.get()>
                 <PresenterVoice label="Reference voice" source=voice(|sources| sources.reference.clone()) audio=voices.reference playing />
                 <PresenterVoice label="Take" source=voice(|sources| sources.take.clone()) audio=voices.take playing />
             </div>

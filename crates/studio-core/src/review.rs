@@ -2,7 +2,7 @@
 //! and in a blind round a guess of which side is real; each (listener, take) is counted once, the last answer
 //! standing. The tally is what the presenter sees: listeners, the mean of the stars and their spread, the comments,
 //! "7 of 12 guessed right". The answers also go out as a spreadsheet's rows, which must not run as formulas. Plain
-//! logic: the server keeps the answers, the app shows the tally (see docs/plans/reviews.md).
+//! logic: the server keeps the answers, the app shows the tally.
 
 use std::collections::{BTreeMap, BTreeSet};
 

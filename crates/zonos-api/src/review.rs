@@ -1,4 +1,4 @@
-//! Review links (issue 26; see docs/plans/reviews.md): the presenter shares takes for stakeholders to listen to
+//! Review links (see docs/usage.md): the presenter shares takes for stakeholders to listen to
 //! and judge from their own phones. Written once for the server and the app.
 
 use serde::{Deserialize, Serialize};

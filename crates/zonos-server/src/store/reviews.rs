@@ -1,4 +1,4 @@
-//! Reviews in the store (issue 26, docs/plans/reviews.md): what a review's listeners are served (its record, JSON
+//! Reviews in the store (see docs/usage.md): what a review's listeners are served (its record, JSON
 //! the store does not read, and its audio files), under its token until it expires or is closed, within bounds
 //! (oldest made first out to make room); and its listeners' answers, one per listener and take, kept until it
 //! expires, after a close too (the presenter may still export them).

@@ -1,11 +1,9 @@
-//! Review links (issue 26; docs/plans/reviews.md). `POST /api/reviews` makes one from takes this proxy issued: it
-//! fetches each take's audio as `/api/media` serves it (marked as AI-generated speech, with Content Credentials),
-//! refuses a take whose voice has no consent record of its speaker (a sample voice needs none), and keeps it all
-//! in the store under a new token, for its days. Its listeners, who never sign in, get a take's audio at
-//! `GET /r/<token>/audio/<file>` and answer at `POST /r/<token>/answers` while it is open; its maker, with the key
-//! given at making, reads the tally (`GET /api/reviews/<token>/tally`) and closes it
-//! (`POST /api/reviews/<token>/close`). The listener's page is `page`. Still to come: the tally pushed over SSE,
-//! CSV, blind rounds, long scripts.
+//! Review links (docs/usage.md). `POST /api/reviews` makes one from takes this proxy issued: it fetches each
+//! take's audio as `/api/media` serves it (marked as AI-generated speech, with Content Credentials), refuses a take
+//! whose voice has no consent record of its speaker (a sample voice needs none), makes a blind round's clips
+//! (`blind`), and keeps it all in the store under a new token, for its days. Its listeners, who never sign in, get
+//! its page (`page`), a take's audio at `GET /r/<token>/audio/<file>` (in byte ranges too) and answer at
+//! `POST /r/<token>/answers` while it is open; its maker, with the key given at making, has the rest (`tally`).
 
 use std::sync::Arc;
 

@@ -105,8 +105,9 @@ fn render(token: &str, record: &Value) -> String {
     }
     let main = format!(
         "<main data-token=\"{token}\"><h1>{title}</h1>\
-         <p class=\"intro\">Listen, then give each take your stars and a word if you like: they are sent as you give \
-         them, and you may change them until the review ends. Nobody sees who you are.</p>\
+         <p class=\"intro\">Listen, then give each take your answer (stars, or your guess of the real voice) and a \
+         word if you like: they are sent as you give them, and you may change them until the review ends. Nobody sees \
+         who you are.</p>\
          {items}<p class=\"ended\" role=\"alert\" hidden>{ENDED}</p></main><script>{SCRIPT}</script>"
     );
     document(&format!("{title} · Review"), &main)
