@@ -36,6 +36,12 @@ fn item(label: &str, media_url: &str, consent: Option<Value>) -> Value {
     json!({ "label": label, "text": format!("The words of {label}."), "media_url": media_url, "consent": consent })
 }
 
+/// A speaker's consent record for `voice`, as the app keeps it.
+fn consent(voice: &str, speaker: &str) -> Value {
+    json!({ "voice": voice, "how": "Attested", "speaker": speaker, "date": "2026-12-07",
+            "statement": "I have the speaker's permission to clone this voice." })
+}
+
 #[tokio::test]
 async fn a_review_keeps_its_takes_marked_audio_and_serves_it_under_its_token_only() {
     let studio = start_studio(|_| {}).await;
@@ -88,10 +94,6 @@ async fn a_take_of_another_voice_is_shared_only_with_its_speakers_consent_for_th
     // Not one of the samples the proxy offers (another address for the same file).
     let pasted = format!("{}?copy=1", sample_voice(studio, "basil.wav"));
     let media_url = take(studio, &pasted).await;
-    let consent = |voice: &str, speaker: &str| {
-        json!({ "voice": voice, "how": "Attested", "speaker": speaker, "date": "2026-12-07",
-                "statement": "I have the speaker's permission to clone this voice." })
-    };
     for (consent, why) in [
         (None, "no record"),
         (Some(consent(&sample_voice(studio, "ada.wav"), "Basil")), "another voice's record"),
@@ -390,9 +392,7 @@ async fn a_blind_round_takes_no_reference_from_elsewhere_and_no_guess_on_a_take_
     let studio = start_studio(|_| {}).await;
     let pasted = format!("{}?copy=1", sample_voice(studio, "basil.wav"));
     let media_url = take(studio, &pasted).await;
-    let consent = json!({ "voice": pasted, "how": "Attested", "speaker": "Basil", "date": "2026-12-07",
-                          "statement": "I have the speaker's permission to clone this voice." });
-    let mut round = item("Basil's take", &media_url, Some(consent));
+    let mut round = item("Basil's take", &media_url, Some(consent(&pasted, "Basil")));
     round["reference_audio_url"] = json!(pasted);
     let refused = make_review(studio, &json!({ "title": "Real or clone?", "items": [round] })).await;
     assert_eq!(refused.status(), 422);
@@ -405,9 +405,7 @@ async fn a_blind_round_takes_no_reference_from_elsewhere_and_no_guess_on_a_take_
         reqwest::Client::new().post(format!("http://{studio}/api/references")).body(mp3).send().await.unwrap();
     let uploaded = uploaded.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_owned();
     let media_url = take(studio, &uploaded).await;
-    let consent = json!({ "voice": uploaded, "how": "Attested", "speaker": "Basil", "date": "2026-12-07",
-                          "statement": "I have the speaker's permission to clone this voice." });
-    let mut round = item("Basil's take", &media_url, Some(consent));
+    let mut round = item("Basil's take", &media_url, Some(consent(&uploaded, "Basil")));
     round["reference_audio_url"] = json!(uploaded);
     let made = make_review(studio, &json!({ "title": "Real or clone?", "items": [round] })).await;
     assert_eq!(made.status(), 201, "an uploaded voice plays blind");
