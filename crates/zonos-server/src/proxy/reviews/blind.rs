@@ -28,11 +28,10 @@ pub async fn blind_round(
     item: &ReviewItem,
     reference_url: &str,
     settings: &Value,
-    take: &[u8],
+    take: Vec<u8>,
 ) -> Result<BlindRound, ProxyError> {
     let refused = || ProxyError::NoReference(item.label.clone());
     let reference = reference_bytes(proxy, reference_url, settings).await?.ok_or_else(refused)?;
-    let take = take.to_vec();
     // Decoding and matching take a few milliseconds a second of audio: kept off the server's threads.
     let matched = tokio::task::spawn_blocking(move || matched(reference, &take)).await;
     matched.ok().flatten().ok_or_else(refused)

@@ -70,7 +70,7 @@ pub async fn make(
             json!({ "label": item.label, "text": item.text, "request_id": audio.request_id, "consent": consent });
         let item_files = match &item.reference_audio_url {
             Some(reference) => {
-                let round = blind_round(&proxy, item, reference, &settings, &audio.bytes).await?;
+                let round = blind_round(&proxy, item, reference, &settings, audio.bytes).await?;
                 kept_item["real"] = json!(round.real);
                 let [a, b] = round.clips;
                 vec![(format!("{place}-a.wav"), a), (format!("{place}-b.wav"), b)]

@@ -95,8 +95,10 @@ impl Following {
         let heard = async {
             loop {
                 match self.changes.recv().await {
+                    // Lagged: this review's change may be among those missed.
                     Ok(token) if *token == *self.token => return true,
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Lagged(_)) => return true,
+                    Ok(_) => {}
                     Err(RecvError::Closed) => return false,
                 }
             }
